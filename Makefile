@@ -1,0 +1,33 @@
+# Every target sets up .venv itself when missing (Python 3.11+).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= out/sample
+
+.PHONY: demo test bench models sample lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/feedbackml analyze data/sample_feedback.csv --segment channel --date submitted_at --out $(OUT)
+	@echo "Report: $(OUT)/report.html"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_analyze.py
+
+sample:
+	$(PYTHON) data/make_sample.py
+
+models: $(STAMP)
+	$(BIN)/feedbackml fit data/sample_feedback.csv --model models/sample-en
+
+clean:
+	rm -rf $(VENV) out build *.egg-info

@@ -1,0 +1,186 @@
+"""Command-line interface: a thin layer over :mod:`feedbackml.jobs`.
+
+stdout carries only what a script may parse (the output folder, or JSON with --json);
+logs go to stderr. Exit codes: 0 success, 1 data or model error, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import jobs
+from ._version import __version__
+from .config import load_config
+from .errors import FeedbackMLError
+
+log = logging.getLogger("feedbackml")
+
+
+def _setup_logging(quiet: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("feedbackml: %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.WARNING if quiet else logging.INFO)
+    log.propagate = False
+
+
+def column_options(func):
+    """The column options shared by analyze, fit and apply."""
+    options = [
+        click.option("--text", metavar="COL", help="Column with the comment text (auto-detected)."),
+        click.option("--score", metavar="COL", help="Column with the 0–10 score (auto-detected)."),
+        click.option("--segment", metavar="COL", help="Column to compare segments by, e.g. channel."),
+        click.option("--date", metavar="COL", help="Column with the date of each response."),
+        click.option("--id", "id_", metavar="COL", help="Column with a response identifier."),
+        click.option("--themes", "n_themes", metavar="K|auto", help="Number of themes, or auto (default)."),
+        click.option("--random-state", type=int, help="Seed for every random step (default 0)."),
+        click.option("--min-theme-n", type=int, help="Smallest theme that can be called significant (30)."),
+        click.option("--config", "config_file", type=click.Path(dir_okay=False),
+                     help="TOML file with options (default ./feedbackml.toml if present)."),
+        click.option("--quiet", is_flag=True, help="Only warnings and errors on stderr."),
+        click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _config(config_file, **flags):
+    return load_config(config_file, text=flags.get("text"), score=flags.get("score"),
+                       segment=flags.get("segment"), date=flags.get("date"), id=flags.get("id_"),
+                       n_themes=flags.get("n_themes"), random_state=flags.get("random_state"),
+                       min_theme_n=flags.get("min_theme_n"))
+
+
+def _finish(out: Path, results, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"out": str(out), **results.summary}, default=str))
+    else:
+        click.echo(str(out))
+    log.info("report: %s", out / "report.html")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="feedbackml")
+@click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
+@click.pass_context
+def cli(ctx, debug):
+    """Turn an export of customer comments into sentiment, themes and the drivers of detractors."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("input", metavar="INPUT")
+@column_options
+@click.option("--model", type=click.Path(file_okay=False), help="Use a saved model instead of fitting.")
+@click.option("--out", default="out", show_default=True, type=click.Path(file_okay=False),
+              help="Output folder.")
+@click.option("--allow-version-mismatch", is_flag=True, help="Load a model saved with other versions.")
+def analyze(input, model, out, allow_version_mismatch, config_file, quiet, as_json, **flags):
+    """Analyse INPUT (csv, tsv, xlsx, parquet, jsonl, or - for CSV on stdin).
+
+    \b
+    Example:
+      feedbackml analyze survey.csv --segment channel --date submitted_at --out out/q3
+    """
+    _setup_logging(quiet)
+    results = jobs.analyze_file(input, out, _config(config_file, **flags), model=model,
+                                allow_version_mismatch=allow_version_mismatch)
+    _finish(Path(out), results, as_json)
+
+
+@cli.command()
+@click.argument("input", metavar="INPUT")
+@column_options
+@click.option("--model", required=True, type=click.Path(file_okay=False), help="Model directory to write.")
+def fit(input, model, config_file, quiet, as_json, **flags):
+    """Learn themes from INPUT and save them as a model directory.
+
+    \b
+    Example:
+      feedbackml fit survey_2025.csv --model models/acme
+    """
+    _setup_logging(quiet)
+    analyzer = jobs.fit_file(input, model, _config(config_file, **flags))
+    if as_json:
+        click.echo(json.dumps({"model": str(model), "themes": analyzer.themes_.to_dict(orient="records")}))
+    else:
+        click.echo(str(model))
+
+
+@cli.command()
+@click.argument("input", metavar="INPUT")
+@column_options
+@click.option("--model", required=True, type=click.Path(file_okay=False), help="Saved model directory.")
+@click.option("--out", default="out", show_default=True, type=click.Path(file_okay=False),
+              help="Output folder.")
+@click.option("--allow-version-mismatch", is_flag=True, help="Load a model saved with other versions.")
+def apply(input, model, out, allow_version_mismatch, config_file, quiet, as_json, **flags):
+    """Score a new export INPUT with a saved model (same theme IDs as when it was fitted).
+
+    \b
+    Example:
+      feedbackml apply survey_dec.csv --model models/acme --out out/dec
+    """
+    _setup_logging(quiet)
+    results = jobs.apply_file(input, model, out, _config(config_file, **flags),
+                              allow_version_mismatch=allow_version_mismatch)
+    _finish(Path(out), results, as_json)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--quiet", is_flag=True, help="Only warnings and errors on stderr.")
+def report(folder, quiet):
+    """Rebuild FOLDER/report.html from an analysis folder.
+
+    \b
+    Example:
+      feedbackml report out/q3
+    """
+    _setup_logging(quiet)
+    click.echo(str(jobs.rebuild_report(folder)))
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (errors as one line on stderr, no traceback)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        cli.main(args=argv, prog_name="feedbackml", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:  # usage errors: bad option, missing argument …
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("feedbackml: aborted", err=True)
+        return 1
+    except FeedbackMLError as exc:
+        if debug:
+            raise
+        click.echo(f"feedbackml: error: {exc}", err=True)
+        if exc.hint:
+            click.echo(f"feedbackml: hint: {exc.hint}", err=True)
+        return exc.exit_code
+    except (OSError, MemoryError) as exc:
+        if debug:
+            raise
+        click.echo(f"feedbackml: error: {exc}", err=True)
+        return 1
+    except Exception as exc:  # a bug: still one line, traceback only with --debug
+        if debug:
+            raise
+        click.echo(f"feedbackml: internal error: {type(exc).__name__}: {exc} "
+                   "(rerun with --debug for the traceback and report it)", err=True)
+        return 1
+    return 0
+
+
+def main() -> None:
+    sys.exit(run())

@@ -1,0 +1,131 @@
+"""One configuration object threaded through the pipeline.
+
+Precedence: defaults < ``feedbackml.toml`` (or ``--config FILE``) < ``FEEDBACKML_*``
+environment variables < explicit arguments (CLI flags or keyword arguments).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every knob of an analysis; the defaults are what ``feedbackml analyze`` uses.
+
+    Parameters
+    ----------
+    text, score, id, segment, date : column names in the input (None = auto-detect
+        for ``text`` and ``score``, unused for the others).
+    n_themes : ``"auto"`` or a fixed number of themes.
+    random_state : seed for every random step (k-means, sampling, bootstrap).
+    min_theme_n : themes with fewer comments are reported but never called significant.
+    alpha : significance level for confidence intervals and the FDR threshold.
+    language : language-data folder under ``feedbackml/lang``.
+    """
+
+    text: str | None = None
+    score: str | None = None
+    id: str | None = None
+    segment: str | None = None
+    date: str | None = None
+    metric: str = "nps"
+    n_themes: int | str = "auto"
+    random_state: int = 0
+    min_theme_n: int = 30
+    alpha: float = 0.05
+    language: str = "en"
+    redact_pii: bool = True
+    max_features: int = 20000
+    batch_size: int = 2000
+
+    def replace(self, **changes: Any) -> "Config":
+        """A copy with ``changes`` applied; ``None`` values leave a field unchanged."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        unknown = set(changes) - {f.name for f in fields(self)}
+        if unknown:
+            raise UsageError(f"unknown configuration option(s): {', '.join(sorted(unknown))}")
+        return _validated(dataclasses.replace(self, **changes))
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """Convert a string from a file or the environment to the field's type."""
+    if name == "n_themes":
+        if isinstance(value, str) and value.strip().lower() == "auto":
+            return "auto"
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise UsageError(f"n_themes must be 'auto' or a whole number, not {value!r}") from None
+    default = getattr(Config, name)
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        return str(value).strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int) and not isinstance(default, bool):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise UsageError(f"{name} must be a whole number, not {value!r}") from None
+    if isinstance(default, float):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise UsageError(f"{name} must be a number, not {value!r}") from None
+    return value
+
+
+def _validated(cfg: Config) -> Config:
+    if cfg.metric not in {"nps", "csat", "ces"}:
+        raise UsageError(f"metric must be one of nps, csat, ces, not {cfg.metric!r}")
+    if cfg.n_themes != "auto" and not (isinstance(cfg.n_themes, int) and cfg.n_themes >= 1):
+        raise UsageError(f"n_themes must be 'auto' or a positive whole number, not {cfg.n_themes!r}")
+    if not 0 < cfg.alpha < 1:
+        raise UsageError(f"alpha must be between 0 and 1, not {cfg.alpha!r}")
+    return cfg
+
+
+def load_config(path: str | os.PathLike | None = None, env: dict | None = None, **overrides: Any) -> Config:
+    """Build a Config from defaults, a TOML file, ``FEEDBACKML_*`` variables and ``overrides``.
+
+    Without ``path``, ``./feedbackml.toml`` is read when it exists.
+    """
+    values: dict[str, Any] = {}
+    names = {f.name for f in fields(Config)}
+    file = Path(path) if path is not None else Path("feedbackml.toml")
+    if path is not None and not file.is_file():
+        raise UsageError(f"config file {file} does not exist")
+    if file.is_file():
+        try:
+            data = tomllib.loads(file.read_text("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{file}: not a valid TOML file ({exc})") from None
+        data = data.get("feedbackml", data)
+        for key, value in data.items():
+            key = key.replace("-", "_")
+            if key not in names:
+                raise UsageError(f"{file}: unknown option {key!r}")
+            values[key] = _coerce(key, value)
+    env = os.environ if env is None else env
+    for key, value in env.items():
+        if key.startswith("FEEDBACKML_"):
+            name = key[len("FEEDBACKML_"):].lower()
+            if name in names:
+                values[name] = _coerce(name, value)
+    unknown = set(overrides) - names
+    if unknown:
+        raise UsageError(f"unknown configuration option(s): {', '.join(sorted(unknown))}")
+    for key, value in overrides.items():
+        if value is not None:
+            values[key] = _coerce(key, value)
+    return Config().replace(**values)

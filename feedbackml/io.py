@@ -1,0 +1,228 @@
+"""Read feedback exports (CSV/TSV/XLSX/Parquet/JSONL or stdin) and write outputs atomically."""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+import pandas as pd
+
+from .errors import DataError, UsageError
+
+log = logging.getLogger(__name__)
+
+READERS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "excel",
+           ".xlsm": "excel", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl",
+           ".ndjson": "jsonl", ".json": "jsonl"}
+_CHUNK = 1 << 20
+
+
+def sniff_encoding(data: bytes | Path) -> str:
+    """Name of the encoding of ``data``: utf-8-sig, utf-16, utf-8, or cp1252/latin-1.
+
+    A file that decodes as UTF-8 is UTF-8; otherwise cp1252 (Windows exports), and
+    latin-1 for the five bytes cp1252 leaves undefined.
+    """
+    head = data[:4] if isinstance(data, bytes) else _read_head(data, 4)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for encoding in ("utf-8", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            for chunk in _chunks(data):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return "latin-1"
+
+
+def _read_head(path: Path, n: int) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(n)
+
+
+def _chunks(data: bytes | Path) -> Iterator[bytes]:
+    if isinstance(data, bytes):
+        for start in range(0, len(data), _CHUNK):
+            yield data[start:start + _CHUNK]
+        return
+    with open(data, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            yield chunk
+
+
+def sniff_delimiter(sample: str, default: str = ",") -> str:
+    """The field delimiter of a delimited text sample (comma, semicolon, tab or pipe)."""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return default
+
+
+def read_table(source: str | os.PathLike, *, stdin: Any = None) -> pd.DataFrame:
+    """Read an export into a DataFrame, every value kept as read (text as ``str``).
+
+    ``source`` is a path or ``"-"`` for CSV on standard input. Raises ``DataError``
+    (naming the file, and the row when known) for empty, unreadable or broken files.
+    The index holds the 1-based input row number (``row``, header not counted). Rows
+    with the wrong number of fields are not dropped: they are returned in
+    ``df.attrs["bad_rows"]`` as ``(row, raw_text)`` pairs so the caller can reject them.
+    """
+    if str(source) == "-":
+        raw = (stdin or sys.stdin.buffer).read()
+        df = _read_delimited(raw, "<stdin>", None)
+        df.attrs["sha256"] = hashlib.sha256(raw).hexdigest()
+        return df
+    path = Path(source)
+    if not path.exists():
+        raise UsageError(f"input file {path} does not exist")
+    if path.is_dir():
+        raise UsageError(f"input {path} is a folder, not a file")
+    if path.stat().st_size == 0:
+        raise DataError("the file is empty", file=path, hint="export the survey again with a header row")
+    kind = READERS.get(path.suffix.lower())
+    if kind is None:
+        raise UsageError(f"cannot read {path}: unknown file type {path.suffix!r} "
+                         f"(use one of {', '.join(sorted(set(READERS)))})")
+    try:
+        if kind in {"csv", "tsv"}:
+            raw = path.read_bytes()
+            df = _read_delimited(raw, path, "\t" if kind == "tsv" else None)
+            df.attrs["sha256"] = hashlib.sha256(raw).hexdigest()
+            return df
+        if kind == "excel":
+            df = pd.read_excel(path, dtype=object)
+        elif kind == "parquet":
+            df = pd.read_parquet(path)
+        else:
+            df = pd.read_json(path, lines=True, dtype=False, convert_dates=False)
+    except DataError:
+        raise
+    except Exception as exc:  # the readers raise many unrelated types
+        raise DataError(f"cannot read the file as {kind}: {_one_line(exc)}", file=path) from None
+    if df.shape[1] == 0:
+        raise DataError("the file has no columns", file=path)
+    df.index = pd.RangeIndex(1, len(df) + 1, name="row")
+    df.attrs["bad_rows"] = []
+    df.attrs["encoding"] = None
+    df.attrs["sha256"] = file_sha256(path)
+    return df
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """sha256 of a file's bytes, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    for chunk in _chunks(Path(path)):
+        h.update(chunk)
+    return h.hexdigest()
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:300]
+
+
+def _read_delimited(raw: bytes, name: Any, sep: str | None) -> pd.DataFrame:
+    if not raw.strip():
+        raise DataError("the file is empty", file=name, hint="export the survey again with a header row")
+    encoding = sniff_encoding(raw)
+    text = raw.decode(encoding)
+    if encoding not in {"utf-8", "utf-8-sig"}:
+        log.info("%s: read as %s (not UTF-8)", name, encoding)
+    sep = sep or sniff_delimiter(text[:65536])
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                         na_filter=False, engine="c")
+        df.index = pd.RangeIndex(1, len(df) + 1, name="row")
+        bad_rows: list[tuple[int, str]] = []
+    except pd.errors.EmptyDataError:
+        raise DataError("the file is empty", file=name) from None
+    except pd.errors.ParserError:
+        df, bad_rows = _read_delimited_tolerant(text, name, sep)
+    df.attrs["bad_rows"] = bad_rows
+    df.attrs["encoding"] = encoding
+    if bad_rows:
+        log.warning("%s: %d row(s) with the wrong number of fields go to rejects", name, len(bad_rows))
+    return df
+
+
+def _read_delimited_tolerant(text: str, name: Any, sep: str) -> tuple[pd.DataFrame, list]:
+    """Slow path for broken files: keep good rows, report each bad one with its row number."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    try:
+        header = next(reader)
+        rows, bad, good_index = [], [], []
+        for number, fields in enumerate(reader, start=1):
+            if len(fields) == len(header):
+                rows.append(fields)
+                good_index.append(number)
+            elif fields:
+                bad.append((number, sep.join(fields)))
+    except csv.Error as exc:
+        raise DataError(f"broken CSV near line {reader.line_num}: {exc}", file=name,
+                        hint="check for an unclosed double quote") from None
+    df = pd.DataFrame(rows, columns=header, dtype=str,
+                      index=pd.Index(good_index, name="row", dtype="int64"))
+    return df, bad
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; rename it into place only on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text(path: str | os.PathLike, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+
+
+def write_json(path: str | os.PathLike, obj: Any) -> None:
+    write_text(path, json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False, default=_json_default) + "\n")
+
+
+def _json_default(obj: Any) -> Any:
+    import numpy as np
+
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return None if np.isnan(obj) else float(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, (pd.Timestamp, Path)):
+        return str(obj)
+    raise TypeError(f"cannot write {type(obj).__name__} to JSON")
+
+
+def write_csv(path: str | os.PathLike, df: pd.DataFrame) -> None:
+    with atomic_path(path) as tmp:
+        df.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def write_parquet(path: str | os.PathLike, df: pd.DataFrame) -> None:
+    with atomic_path(path) as tmp:
+        df.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")

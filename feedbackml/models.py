@@ -1,0 +1,91 @@
+"""Save and load model directories: ``model.joblib`` + ``meta.json`` + ``themes.csv``.
+
+Loading checks the file's sha256 and the recorded versions *before* unpickling, so a
+tampered file or an incompatible environment is refused with a clear message.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from pathlib import Path
+
+import joblib
+
+from . import io as fio
+from .errors import ModelError
+from .pipeline import FeedbackAnalyzer, package_versions
+
+MODEL_FILE, META_FILE, THEMES_FILE = "model.joblib", "meta.json", "themes.csv"
+FORMAT_VERSION = 1
+#: Packages whose major.minor must match between saving and loading.
+CHECKED = ("feedbackml", "scikit-learn", "spacy", "python")
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def save(analyzer: FeedbackAnalyzer, path: str | Path, extra_meta: dict | None = None) -> Path:
+    """Write a fitted analyzer to the directory ``path`` (created if needed)."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    with fio.atomic_path(folder / MODEL_FILE) as tmp:
+        joblib.dump(analyzer, tmp, compress=3)
+    meta = {
+        "format": FORMAT_VERSION,
+        "versions": package_versions(),
+        "config": analyzer.get_params(),
+        "text_column": analyzer.text_column_,
+        "training": {"rows": analyzer.training_rows_, "fingerprint": analyzer.training_fingerprint_},
+        "themes": analyzer.themes_.to_dict(orient="records"),
+        "sha256": fio.file_sha256(folder / MODEL_FILE),
+        "created_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+    }
+    meta.update(extra_meta or {})
+    fio.write_json(folder / META_FILE, meta)
+    fio.write_csv(folder / THEMES_FILE, analyzer.themes_)
+    return folder
+
+
+def read_meta(path: str | Path) -> dict:
+    folder = Path(path)
+    meta_path = folder / META_FILE
+    if not folder.is_dir():
+        raise ModelError(f"model directory {folder} does not exist",
+                         hint="train one with: feedbackml fit INPUT --model DIR")
+    if not meta_path.is_file() or not (folder / MODEL_FILE).is_file():
+        raise ModelError(f"{folder} is not a feedbackml model directory (needs {MODEL_FILE} and {META_FILE})")
+    try:
+        return json.loads(meta_path.read_text("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{meta_path}: unreadable metadata ({exc})") from None
+
+
+def check_compatible(meta: dict, allow_version_mismatch: bool = False) -> list[str]:
+    """Version mismatches between ``meta`` and this environment (raises unless allowed)."""
+    current = package_versions()
+    saved = meta.get("versions", {})
+    problems = [f"{name} {saved.get(name)} (model) vs {current[name]} (installed)"
+                for name in CHECKED if _minor(str(saved.get(name))) != _minor(current[name])]
+    if meta.get("format") != FORMAT_VERSION:
+        problems.append(f"model format {meta.get('format')} vs {FORMAT_VERSION}")
+    if problems and not allow_version_mismatch:
+        raise ModelError("the model was saved with other versions: " + "; ".join(problems),
+                         hint="retrain with `feedbackml fit`, or pass --allow-version-mismatch")
+    return problems
+
+
+def load(path: str | Path, allow_version_mismatch: bool = False) -> FeedbackAnalyzer:
+    """Load a model directory after checking integrity (always) and versions (unless allowed)."""
+    folder = Path(path)
+    meta = read_meta(folder)
+    actual = fio.file_sha256(folder / MODEL_FILE)
+    if actual != meta.get("sha256"):
+        raise ModelError(f"{folder / MODEL_FILE} does not match the sha256 in {META_FILE}: "
+                         "the file was modified or corrupted", hint="refit the model; never load untrusted model files")
+    check_compatible(meta, allow_version_mismatch)
+    model = joblib.load(folder / MODEL_FILE)
+    if not isinstance(model, FeedbackAnalyzer):
+        raise ModelError(f"{folder / MODEL_FILE} does not hold a FeedbackAnalyzer")
+    return model

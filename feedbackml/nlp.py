@@ -1,0 +1,38 @@
+"""spaCy, offline: ``spacy.blank(lang)`` + the lookup lemmatizer from ``spacy-lookups-data``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+
+@lru_cache(maxsize=None)
+def get_nlp(language: str = "en"):
+    """A blank spaCy pipeline with a lookup lemmatizer (tables from spacy-lookups-data)."""
+    import spacy
+
+    nlp = spacy.blank(language)
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def lemmatize(texts: Iterable[str], language: str = "en", batch_size: int = 2000) -> np.ndarray:
+    """Lower-cased lemmas of each text joined by spaces, punctuation, numbers and URLs dropped.
+
+    Each distinct text goes through ``nlp.pipe`` once; the result is broadcast back.
+    """
+    series = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts, dtype=object)
+    codes, uniques = pd.factorize(series.fillna("").astype(str).str.lower(), use_na_sentinel=False)
+    nlp = get_nlp(language)
+    lemmas = np.empty(len(uniques), dtype=object)
+    for i, doc in enumerate(nlp.pipe(uniques, batch_size=batch_size)):
+        lemmas[i] = " ".join(
+            (tok.lemma_ or tok.lower_).lower()
+            for tok in doc
+            if not (tok.is_punct or tok.is_space or tok.like_num or tok.like_url)
+        )
+    return lemmas[codes]

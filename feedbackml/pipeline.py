@@ -1,0 +1,280 @@
+"""FeedbackAnalyzer: clean → sentiment → themes → NPS and drivers, end to end → Results."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from . import io as fio
+from ._version import __version__
+from .cleaning import TextCleaner, redact_pii
+from .config import Config
+from .drivers import membership_matrix, theme_drivers
+from .errors import DataError, UsageError
+from .nps import nps_category, nps_summary
+from .schema import detect_column, validate
+from .sentiment import LexiconSentiment
+from .themes import NO_THEME, ThemeModel
+
+log = logging.getLogger(__name__)
+
+COMMENT_COLUMNS = ["row", "clean_text", "is_nonanswer", "is_duplicate", "sentiment",
+                   "sentiment_label", "theme_id", "theme_label", "theme_score", "themes",
+                   "nps_category"]
+THEME_TABLE_COLUMNS = ["theme_id", "label", "keywords", "n", "share", "nps", "mean_sentiment",
+                       "promoters", "passives", "detractors", "quotes"]
+N_QUOTES = 3
+
+
+def package_versions() -> dict[str, str]:
+    """Versions that decide whether results and saved models are comparable."""
+    import joblib
+    import sklearn
+    import spacy
+
+    return {"feedbackml": __version__, "python": platform.python_version(),
+            "scikit-learn": sklearn.__version__, "spacy": spacy.__version__,
+            "pandas": pd.__version__, "numpy": np.__version__, "joblib": joblib.__version__}
+
+
+def fingerprint(df: pd.DataFrame) -> str:
+    """sha256 of a DataFrame's content (values, columns and row order)."""
+    h = hashlib.sha256()
+    h.update("\x1f".join(map(str, df.columns)).encode())
+    h.update(pd.util.hash_pandas_object(df.astype(str), index=False).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+@dataclass
+class Results:
+    """What an analysis produced; the CLI writes exactly these tables.
+
+    Attributes
+    ----------
+    comments : one row per accepted input row (input columns + :data:`COMMENT_COLUMNS`).
+    themes : one row per theme (:data:`THEME_TABLE_COLUMNS`).
+    drivers : one row per theme, most harmful first (see :mod:`feedbackml.drivers`).
+    summary : counts, NPS with CI, sentiment distribution, config and versions.
+    rejects : ``row, column, value, reason`` for every input row not analysed.
+    """
+
+    comments: pd.DataFrame
+    themes: pd.DataFrame
+    drivers: pd.DataFrame
+    summary: dict[str, Any]
+    rejects: pd.DataFrame
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def to_folder(self, path: str | Path, csv: bool = True) -> Path:
+        """Write the output-folder contract (files replaced atomically) and return the folder."""
+        out = Path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        comments = self.comments.copy()
+        fio.write_parquet(out / "comments.parquet", comments)
+        if csv:
+            flat = comments.copy()
+            flat["themes"] = flat["themes"].map(lambda ids: ";".join(map(str, ids)))
+            fio.write_csv(out / "comments.csv", flat)
+        fio.write_csv(out / "themes.csv", self.themes)
+        fio.write_csv(out / "drivers.csv", self.drivers)
+        fio.write_csv(out / "rejects.csv", self.rejects)
+        for name, table in self.extra.items():
+            fio.write_csv(out / f"{name}.csv", table)
+        fio.write_json(out / "summary.json", self.summary)
+        self.to_html(out / "report.html")
+        return out
+
+    @classmethod
+    def from_folder(cls, path: str | Path) -> "Results":
+        """Read back an analysis folder written by :meth:`to_folder`."""
+        import json
+
+        folder = Path(path)
+        missing = [f for f in ("comments.parquet", "themes.csv", "drivers.csv", "summary.json",
+                               "rejects.csv") if not (folder / f).is_file()]
+        if missing:
+            raise DataError(f"not an analysis folder (missing {', '.join(missing)})", file=folder)
+        read = lambda name: pd.read_csv(folder / name, keep_default_na=False, na_values=[""])  # noqa: E731
+        extra = {p.stem: pd.read_csv(p) for p in sorted(folder.glob("*.csv"))
+                 if p.name not in {"comments.csv", "themes.csv", "drivers.csv", "rejects.csv"}}
+        return cls(comments=pd.read_parquet(folder / "comments.parquet"), themes=read("themes.csv"),
+                   drivers=read("drivers.csv"), rejects=read("rejects.csv"),
+                   summary=json.loads((folder / "summary.json").read_text("utf-8")), extra=extra)
+
+    def to_html(self, path: str | Path) -> Path:
+        from .report import render_report
+
+        fio.write_text(path, render_report(self))
+        return Path(path)
+
+
+class FeedbackAnalyzer(BaseEstimator):
+    """Learns themes from comments and analyses exports with them.
+
+    Parameters
+    ----------
+    n_themes : "auto" or a number of themes.
+    random_state : seed for every random step.
+    language : language-data folder and spaCy language.
+    min_theme_n : themes with fewer scored comments are never called significant.
+    alpha : 1 − confidence level of intervals and the FDR threshold.
+    redact_pii : replace e-mails, URLs and phone numbers before anything else.
+    max_features, batch_size : TF-IDF vocabulary cap and spaCy batch size.
+    """
+
+    def __init__(self, n_themes="auto", random_state=0, language="en", min_theme_n=30,
+                 alpha=0.05, redact_pii=True, max_features=20000, batch_size=2000, metric="nps"):
+        self.n_themes = n_themes
+        self.random_state = random_state
+        self.language = language
+        self.min_theme_n = min_theme_n
+        self.alpha = alpha
+        self.redact_pii = redact_pii
+        self.max_features = max_features
+        self.batch_size = batch_size
+        self.metric = metric
+
+    @classmethod
+    def from_config(cls, config: Config) -> "FeedbackAnalyzer":
+        names = cls._get_param_names()
+        return cls(**{k: v for k, v in config.to_dict().items() if k in names})
+
+    def _cleaner(self) -> TextCleaner:
+        return TextCleaner(language=self.language, redact_pii=self.redact_pii)
+
+    def fit(self, df: pd.DataFrame, text: str | None = None, score: str | None = None, **_ignored):
+        """Learn themes from the comments in ``df`` (column ``text``, auto-detected if None)."""
+        text = detect_column(df, "text", text, required=True)
+        cleaned = self._cleaner().transform(df[text])
+        usable = cleaned["clean_text"].where(~cleaned["is_nonanswer"], "")
+        self.theme_model_ = ThemeModel(
+            n_themes=self.n_themes, random_state=self.random_state, max_features=self.max_features,
+            language=self.language, batch_size=self.batch_size)
+        try:
+            self.theme_model_.fit(usable)
+        except ValueError as exc:
+            raise DataError(f"cannot find themes: {exc}", column=text) from None
+        self.sentiment_model_ = LexiconSentiment()
+        self.text_column_ = text
+        self.training_rows_ = int(len(df))
+        self.training_fingerprint_ = fingerprint(df[[text]])
+        return self
+
+    @property
+    def themes_(self) -> pd.DataFrame:
+        check_is_fitted(self, "theme_model_")
+        return self.theme_model_.themes_
+
+    def analyze(self, df: pd.DataFrame, text: str | None = None, score: str | None = None,
+                segment: str | None = None, date: str | None = None, id: str | None = None,
+                source: str | None = None, input_sha256: str | None = None) -> Results:
+        """Score ``df`` with the fitted model: comments, themes, drivers, summary and rejects."""
+        check_is_fitted(self, "theme_model_")
+        if text is None and self.text_column_ in df.columns:
+            text = self.text_column_
+        text = detect_column(df, "text", text, required=True)
+        score = detect_column(df, "score", score, required=False)
+        for kind, col in (("segment", segment), ("date", date), ("id", id)):
+            if col is not None:
+                detect_column(df, kind, col, required=True)
+        if not isinstance(df.index, pd.RangeIndex) and df.index.name != "row":
+            df = df.reset_index(drop=True)
+        if df.index.name != "row":
+            df = df.set_axis(pd.RangeIndex(1, len(df) + 1, name="row"))
+        accepted, rejects = validate(df, score, self.metric)
+        comments = self._score_comments(accepted, text)
+        theme_table, drivers = self._theme_tables(comments, text)
+        summary = self._summary(df, comments, rejects, theme_table, text, score, source, input_sha256)
+        return Results(comments=comments, themes=theme_table, drivers=drivers,
+                       summary=summary, rejects=rejects)
+
+    def _score_comments(self, accepted: pd.DataFrame, text: str) -> pd.DataFrame:
+        cleaned = self._cleaner().transform(accepted[text])
+        sentiment = self.sentiment_model_.transform(cleaned["clean_text"])
+        usable = cleaned["clean_text"].where(~cleaned["is_nonanswer"], "")
+        themes = self.theme_model_.transform(usable)
+        labels = self.themes_.set_index("theme_id")["label"]
+        out = accepted.drop(columns="_score")
+        # Input columns that clash with output names are kept under an ``input_`` prefix.
+        out = out.rename(columns={c: f"input_{c}" for c in COMMENT_COLUMNS if c in out.columns})
+        out.insert(0, "row", accepted.index.to_numpy(dtype="int64"))
+        out = out.join(cleaned).join(sentiment).join(themes)
+        out["theme_label"] = out["theme_id"].map(labels).fillna("")
+        out["themes"] = [[t] if t != NO_THEME else [] for t in out["theme_id"].tolist()]
+        out["nps_category"] = nps_category(accepted["_score"]).astype(object).where(
+            accepted["_score"].notna(), None)
+        ordered = [c for c in out.columns if c not in COMMENT_COLUMNS] + COMMENT_COLUMNS
+        return out[ordered].reset_index(drop=True)
+
+    def _theme_tables(self, comments: pd.DataFrame, text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        themes = self.themes_
+        member = membership_matrix(comments["theme_id"], themes["theme_id"])
+        category = comments["nps_category"].astype("object")
+        drivers = theme_drivers(member, category, themes, alpha=self.alpha, min_n=self.min_theme_n)
+        per = drivers.set_index("theme_id")
+        table = themes.copy()
+        n = member.sum(axis=0)
+        table["n"] = n.astype("int64")
+        table["share"] = per.loc[table["theme_id"], "share"].to_numpy()
+        table["nps"] = per.loc[table["theme_id"], "nps"].to_numpy()
+        sent = comments["sentiment"].to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            table["mean_sentiment"] = (member * sent[:, None]).sum(axis=0) / n
+        for cat, col in (("promoter", "promoters"), ("passive", "passives"), ("detractor", "detractors")):
+            table[col] = (member & (category == cat).to_numpy()[:, None]).sum(axis=0).astype("int64")
+        quotes = representative_quotes(comments, text, N_QUOTES)
+        table["quotes"] = quotes.reindex(table["theme_id"]).fillna("").to_numpy()
+        return table[THEME_TABLE_COLUMNS], drivers
+
+    def _summary(self, df, comments, rejects, themes, text, score, source, input_sha256) -> dict:
+        labels = comments["sentiment_label"].value_counts()
+        return {
+            "input": {"source": source, "sha256": input_sha256 or fingerprint(df),
+                      "text_column": text, "score_column": score},
+            "rows": {"in": int(len(df)) + int(len(df.attrs.get("bad_rows") or [])),
+                     "analysed": int(len(comments)), "rejected": int(len(rejects)),
+                     "nonanswers": int(comments["is_nonanswer"].sum()),
+                     "duplicates": int(comments["is_duplicate"].sum()),
+                     "without_theme": int((comments["theme_id"] == NO_THEME).sum())},
+            "nps": nps_summary(comments["nps_category"].astype("object"), self.alpha),
+            "sentiment": {k: int(labels.get(k, 0)) for k in ("negative", "neutral", "positive")},
+            "themes": {"n": int(len(themes)),
+                       "no_theme_share": round(float((comments["theme_id"] == NO_THEME).mean()), 4)
+                       if len(comments) else None},
+            "config": self.get_params(),
+            "versions": package_versions(),
+        }
+
+
+def representative_quotes(comments: pd.DataFrame, text_column: str, n: int = N_QUOTES) -> pd.Series:
+    """Up to ``n`` distinct comments closest to each theme's centre, joined by " | ".
+
+    Quotes are the original text with only PII redacted, 4 to 40 words long, indexed by
+    ``theme_id``.
+    """
+    words = comments["clean_text"].str.count(" ") + 1
+    pool = comments.loc[(comments["theme_id"] != NO_THEME) & words.between(4, 40)
+                        & ~comments["is_duplicate"], ["theme_id", "theme_score", "clean_text", text_column]]
+    pool = pool.sort_values(["theme_id", "theme_score", "clean_text"], ascending=[True, False, True],
+                            kind="stable").drop_duplicates("clean_text")
+    top = pool.groupby("theme_id", sort=True).head(n)
+    quotes = redact_pii(top[text_column].astype(str).str.replace(r"\s+", " ", regex=True))
+    return quotes.groupby(top["theme_id"]).agg(" | ".join)
+
+
+def analyze(data: pd.DataFrame, text: str | None = None, score: str | None = None, *,
+            config: Config | None = None, **options) -> Results:
+    """Fit themes on ``data`` and analyse it in one call (the ``feedbackml analyze`` command)."""
+    cfg = (config or Config()).replace(text=text, score=score, **options)
+    analyzer = FeedbackAnalyzer.from_config(cfg).fit(data, text=cfg.text)
+    return analyzer.analyze(data, text=cfg.text, score=cfg.score, segment=cfg.segment,
+                            date=cfg.date, id=cfg.id)
