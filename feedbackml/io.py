@@ -109,7 +109,7 @@ def read_table(source: str | os.PathLike, *, stdin: Any = None) -> pd.DataFrame:
         elif kind == "parquet":
             df = pd.read_parquet(path)
         else:
-            df = pd.read_json(path, lines=True, dtype=False, convert_dates=False)
+            df = pd.read_json(path, lines=True, dtype=False)
     except DataError:
         raise
     except Exception as exc:  # the readers raise many unrelated types
@@ -152,6 +152,11 @@ def _read_delimited(raw: bytes, name: Any, sep: str | None) -> pd.DataFrame:
         raise DataError("the file is empty", file=name) from None
     except pd.errors.ParserError:
         df, bad_rows = _read_delimited_tolerant(text, name, sep)
+    else:
+        # A quoted field with a line break may be an unclosed quote that swallowed the
+        # following rows: re-read strictly so that such a file fails loudly instead.
+        if any(df[c].str.contains("\n", regex=False).any() for c in df.columns):
+            df, bad_rows = _read_delimited_tolerant(text, name, sep)
     df.attrs["bad_rows"] = bad_rows
     df.attrs["encoding"] = encoding
     if bad_rows:

@@ -77,21 +77,25 @@ class ThemeModel(TransformerMixin, BaseEstimator):
             stop_words=stop_words(self.language), token_pattern=r"(?u)\b[^\W\d_][\w']+\b",
             sublinear_tf=True, dtype=np.float32)
         try:
-            matrix = self.vectorizer_.fit_transform(docs)
+            self.vectorizer_.fit(docs)
         except ValueError:  # only stop words
             raise ValueError("the comments contain no words left after stop words") from None
+        # k-means runs on the distinct documents, sorted, weighted by their counts: the
+        # result does not depend on row order, and repeated short answers cost nothing.
+        unique_docs, counts = np.unique(docs, return_counts=True)
+        matrix = self.vectorizer_.transform(unique_docs)
         has_terms = np.asarray(matrix.getnnz(axis=1) > 0)
-        matrix = matrix[has_terms]
-        k = self.n_themes if self.n_themes != "auto" else default_n_themes(matrix.shape[0])
+        matrix, counts = matrix[has_terms], counts[has_terms]
+        k = self.n_themes if self.n_themes != "auto" else default_n_themes(int(counts.sum()))
         k = int(min(k, matrix.shape[0]))
-        km = self._kmeans(k, matrix.shape[0]).fit(matrix)
+        km = self._kmeans(k, matrix.shape[0]).fit(matrix, sample_weight=counts)
         # Renumber clusters by size (largest first) so IDs don't depend on k-means' labels.
-        sizes = np.bincount(km.labels_, minlength=k)
+        sizes = np.bincount(km.labels_, weights=counts, minlength=k)
         order = np.lexsort((np.arange(k), -sizes))
         self.cluster_centers_ = km.cluster_centers_[order].astype(np.float32)
         self.n_themes_ = k
         self.n_features_in_ = 1
-        self.themes_ = self._describe(matrix, np.argsort(order)[km.labels_])
+        self.themes_ = self._describe(matrix, np.argsort(order)[km.labels_], counts)
         return self
 
     def _kmeans(self, k: int, n: int):
@@ -100,16 +104,17 @@ class ThemeModel(TransformerMixin, BaseEstimator):
                                    batch_size=4096)
         return KMeans(n_clusters=k, random_state=self.random_state, n_init=4)
 
-    def _describe(self, matrix, labels: np.ndarray) -> pd.DataFrame:
+    def _describe(self, matrix, labels: np.ndarray, counts: np.ndarray) -> pd.DataFrame:
         """Label each theme by the terms most over-represented in it relative to the rest."""
         terms = self.vectorizer_.get_feature_names_out()
         k = self.n_themes_
-        totals = np.asarray(matrix.sum(axis=0)).ravel() + 1e-9
+        weighted = matrix.multiply(counts[:, None]).tocsr()
+        totals = np.asarray(weighted.sum(axis=0)).ravel() + 1e-9
         rows = []
         used: set[str] = set()
         for t in range(k):
-            in_theme = np.asarray(matrix[labels == t].sum(axis=0)).ravel()
-            share = in_theme / max(1, (labels == t).sum())
+            in_theme = np.asarray(weighted[labels == t].sum(axis=0)).ravel()
+            share = in_theme / max(1, counts[labels == t].sum())
             distinct = share * np.log1p(in_theme / totals * k)
             top = [terms[i] for i in np.argsort(-distinct, kind="stable")[:10] if distinct[i] > 0]
             label = _label_from_terms(top, used) or f"theme {t}"

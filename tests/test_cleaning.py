@@ -1,0 +1,64 @@
+import pickle
+
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.pipeline import Pipeline
+
+from feedbackml.cleaning import TextCleaner
+
+
+def clean(texts):
+    return TextCleaner().fit_transform(pd.Series(texts, dtype=object))
+
+
+@pytest.mark.parametrize("text", ["n/a", "N/A", "nothing", "-", "no comment", "None.", "", None, "...", "  ", "na"])
+def test_non_answers_are_marked_not_dropped(text):
+    out = clean([text, "the delivery was late"])
+    assert len(out) == 2
+    assert out["is_nonanswer"].tolist() == [True, False]
+
+
+def test_negations_survive_cleaning():
+    out = clean(["I was NOT happy, wasn't slow, never arrived, didn't get my refund"])
+    text = out.loc[0, "clean_text"]
+    for word in ("NOT", "wasn't", "never", "didn't"):
+        assert word in text
+
+
+def test_html_is_unescaped_and_stripped():
+    out = clean(["fast &amp; friendly<br><b>great</b>", "<script>alert(1)</script> bad"])
+    assert out.loc[0, "clean_text"] == "fast & friendly great"
+    assert "<" not in out.loc[1, "clean_text"]
+
+
+def test_pii_is_replaced_by_placeholders():
+    out = clean(["mail jane.doe@example.com or call 07700 900123, see https://example.com/o/1"])
+    text = out.loc[0, "clean_text"]
+    assert "[email]" in text and "[phone]" in text and "[url]" in text
+    assert "jane" not in text and "07700" not in text
+
+
+def test_repeats_are_squeezed_and_emoji_named():
+    out = clean(["sooooo slow!!!!!!! 😀"])
+    assert out.loc[0, "clean_text"] == "soo slow!!! grinning face"
+
+
+def test_exact_duplicates_are_flagged_after_the_first():
+    out = clean(["Great service", "great service", "n/a", "n/a", "other"])
+    assert out["is_duplicate"].tolist() == [False, True, False, False, False]
+
+
+def test_index_is_kept():
+    texts = pd.Series(["a comment", "n/a"], index=[10, 20])
+    assert TextCleaner().transform(texts).index.tolist() == [10, 20]
+
+
+def test_follows_the_estimator_contract():
+    cleaner = TextCleaner(redact_pii=False)
+    assert clone(cleaner).get_params() == cleaner.get_params()
+    assert cleaner.fit(["x"]) is cleaner
+    assert list(cleaner.get_feature_names_out()) == ["clean_text", "is_nonanswer", "is_duplicate"]
+    again = pickle.loads(pickle.dumps(cleaner))
+    assert again.transform(["call 07700 900123"]).loc[0, "clean_text"] == "call 07700 900123"
+    assert len(Pipeline([("clean", cleaner)]).fit_transform(["a b"])) == 1

@@ -1,0 +1,155 @@
+"""End to end: the feedbackml command on files, as a user or a script runs it."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from feedbackml.cli import run
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample_feedback.csv"
+OUTPUTS = ["comments.parquet", "comments.csv", "themes.csv", "drivers.csv", "summary.json",
+           "rejects.csv", "report.html"]
+
+
+def cli(*args):
+    return run([str(a) for a in args])
+
+
+def test_analyze_writes_every_file_of_the_contract(tmp_path, feedback_csv, capsys):
+    assert cli("analyze", feedback_csv, "--out", tmp_path / "out", "--themes", 3) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "out")
+    for name in OUTPUTS:
+        assert (tmp_path / "out" / name).is_file(), name
+
+
+def test_rows_in_equal_rows_out_plus_rejects(tmp_path, feedback):
+    feedback.loc[[3, 7], "nps"] = ["11", "ten"]
+    path = tmp_path / "in.csv"
+    feedback.to_csv(path, index=False)
+    assert cli("analyze", path, "--out", tmp_path / "o", "--themes", 3, "--quiet") == 0
+    comments = pd.read_parquet(tmp_path / "o" / "comments.parquet")
+    rejects = pd.read_csv(tmp_path / "o" / "rejects.csv")
+    assert len(comments) + len(rejects) == len(feedback)
+    assert sorted(rejects["value"].astype(str)) == ["11", "ten"]
+    assert set(rejects["reason"]) == {"outside the NPS range 0-10", "not a number"}
+
+
+def test_two_runs_give_byte_identical_outputs(tmp_path, feedback_csv):
+    for name in ("a", "b"):
+        assert cli("analyze", feedback_csv, "--out", tmp_path / name, "--quiet") == 0
+    for name in ("comments.parquet", "themes.csv", "drivers.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("content, message", [
+    ("", "empty"),
+    ("id,remark\n1,hello\n", "available columns: id, remark"),
+])
+def test_bad_inputs_give_one_clear_line_and_no_traceback(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    code = cli("analyze", path, "--out", tmp_path / "o")
+    err = capsys.readouterr().err
+    assert code in (1, 2) and message in err and "Traceback" not in err
+    assert "bad.csv" in err or "column" in err
+
+
+def test_missing_column_is_a_usage_error_with_exit_code_2(tmp_path, feedback_csv, capsys):
+    assert cli("analyze", feedback_csv, "--text", "verbatim", "--out", tmp_path / "o") == 2
+    assert "no text column 'verbatim'" in capsys.readouterr().err
+
+
+def test_empty_file_is_a_data_error_with_exit_code_1(tmp_path, capsys):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    assert cli("analyze", path) == 1
+    assert "empty.csv: the file is empty" in capsys.readouterr().err
+
+
+def test_cp1252_file_with_accents_is_read(tmp_path, feedback):
+    feedback.loc[0, "comment"] = "the café’s delivery was late, très décevant"
+    path = tmp_path / "win.csv"
+    path.write_bytes(feedback.to_csv(index=False).encode("cp1252"))
+    assert cli("analyze", path, "--out", tmp_path / "o", "--themes", 3, "--quiet") == 0
+    comments = pd.read_parquet(tmp_path / "o" / "comments.parquet")
+    assert "très décevant" in comments.loc[comments["row"] == 1, "comment"].iloc[0]
+
+
+def test_broken_quoted_row_is_a_clear_error(tmp_path, capsys):
+    path = tmp_path / "broken.csv"
+    path.write_text('comment,nps\n"late delivery",3\n"never closed,4\n"friendly staff",10\n')
+    assert cli("analyze", path, "--out", tmp_path / "o") == 1
+    err = capsys.readouterr().err
+    assert "broken.csv" in err and "line" in err and "Traceback" not in err
+
+
+def test_row_with_extra_fields_goes_to_rejects(tmp_path, feedback):
+    path = tmp_path / "extra.csv"
+    text = feedback[["comment", "nps"]].to_csv(index=False).splitlines()
+    text.insert(5, "late again,3,surplus")
+    path.write_text("\n".join(text) + "\n")
+    assert cli("analyze", path, "--out", tmp_path / "o", "--themes", 3, "--quiet") == 0
+    rejects = pd.read_csv(tmp_path / "o" / "rejects.csv")
+    assert rejects["row"].tolist() == [5] and "broken CSV row" in rejects["reason"][0]
+    assert len(pd.read_parquet(tmp_path / "o" / "comments.parquet")) == len(feedback)
+
+
+def test_fit_then_apply_uses_the_saved_themes(tmp_path, feedback_csv, capsys):
+    assert cli("fit", feedback_csv, "--model", tmp_path / "m", "--themes", 3, "--quiet") == 0
+    assert cli("apply", feedback_csv, "--model", tmp_path / "m", "--out", tmp_path / "o", "--quiet") == 0
+    fitted = pd.read_csv(tmp_path / "m" / "themes.csv")
+    applied = pd.read_csv(tmp_path / "o" / "themes.csv")
+    assert fitted["label"].tolist() == applied["label"].tolist()
+
+
+def test_tampered_model_is_refused(tmp_path, feedback_csv, capsys):
+    cli("fit", feedback_csv, "--model", tmp_path / "m", "--themes", 3, "--quiet")
+    (tmp_path / "m" / "model.joblib").write_bytes(b"not a model")
+    assert cli("apply", feedback_csv, "--model", tmp_path / "m", "--out", tmp_path / "o") == 1
+    err = capsys.readouterr().err
+    assert "sha256" in err and "Traceback" not in err
+
+
+def test_json_flag_prints_a_parsable_summary(tmp_path, feedback_csv, capsys):
+    assert cli("analyze", feedback_csv, "--out", tmp_path / "o", "--themes", 3, "--json", "--quiet") == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["rows"]["in"] == 184 and -100 <= summary["nps"]["nps"] <= 100
+
+
+def test_report_command_rebuilds_the_report(tmp_path, feedback_csv):
+    cli("analyze", feedback_csv, "--out", tmp_path / "o", "--themes", 3, "--quiet")
+    (tmp_path / "o" / "report.html").unlink()
+    assert cli("report", tmp_path / "o", "--quiet") == 0
+    assert (tmp_path / "o" / "report.html").stat().st_size > 1000
+
+
+def test_unknown_option_is_exit_code_2(capsys):
+    assert cli("analyze", "x.csv", "--colour", "red") == 2
+
+
+def test_version_and_stdin_work_as_a_subprocess(tmp_path, feedback):
+    version = subprocess.run([sys.executable, "-m", "feedbackml", "--version"], capture_output=True, text=True)
+    assert version.returncode == 0 and "feedbackml" in version.stdout
+    proc = subprocess.run([sys.executable, "-m", "feedbackml", "analyze", "-", "--out", str(tmp_path / "o"),
+                           "--themes", "3"], input=feedback.to_csv(index=False), capture_output=True,
+                          text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(tmp_path / "o")
+    assert "using column 'comment'" in proc.stderr
+
+
+def test_bundled_sample_ranks_planted_drivers(tmp_path):
+    assert cli("analyze", SAMPLE, "--out", tmp_path / "o", "--quiet") == 0
+    drivers = pd.read_csv(tmp_path / "o" / "drivers.csv")
+    top = " ".join(drivers["label"].head(3)).lower()
+    assert any(w in top for w in ("deliver", "parcel", "courier", "late"))
+    assert any(w in top for w in ("charge", "bill", "invoice", "refund"))
+    staff = drivers[drivers["label"].str.contains("staff|friendly|helpful", case=False)]
+    assert len(staff) and staff["nps_impact"].max() > 0
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["rows"]["in"] == summary["rows"]["analysed"] + summary["rows"]["rejected"]

@@ -1,0 +1,105 @@
+import io
+
+import pandas as pd
+import pytest
+
+from feedbackml.errors import DataError, UsageError
+from feedbackml.io import atomic_path, read_table, sniff_delimiter, sniff_encoding, write_csv
+
+
+def test_reads_utf8_with_bom(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbfcomment,nps\ncaf\xc3\xa9 was great,9\n")
+    df = read_table(path)
+    assert list(df.columns) == ["comment", "nps"]
+    assert df.loc[1, "comment"] == "café was great"
+
+
+def test_reads_cp1252_accents(tmp_path):
+    path = tmp_path / "win.csv"
+    path.write_bytes("comment,nps\nthe café’s crème brûlée was great,9\n".encode("cp1252"))
+    assert sniff_encoding(path) == "cp1252"
+    assert read_table(path).loc[1, "comment"] == "the café’s crème brûlée was great"
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_sniffs_the_delimiter(tmp_path, sep):
+    path = tmp_path / "x.csv"
+    path.write_text(f"comment{sep}nps\nslow, very slow{sep}3\nok then{sep}8\n")
+    df = read_table(path)
+    assert df.shape == (2, 2) and df.loc[1, "comment"] == "slow, very slow"
+    assert sniff_delimiter(f"a{sep}b\n1{sep}2\n") == sep
+
+
+def test_index_is_the_one_based_input_row(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("comment,nps\na,1\nb,2\n")
+    assert read_table(path).index.tolist() == [1, 2]
+
+
+def test_broken_row_is_reported_with_its_row_number(tmp_path):
+    path = tmp_path / "broken.csv"
+    path.write_text('comment,nps\n"fine",9\n"too, many",3,extra,fields\n"also fine",7\n')
+    df = read_table(path)
+    assert df["comment"].tolist() == ["fine", "also fine"]
+    assert df.index.tolist() == [1, 3]
+    assert [row for row, _ in df.attrs["bad_rows"]] == [2]
+
+
+def test_unclosed_quote_is_a_clear_data_error(tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text('comment,nps\n"fine",9\n"never closed,3\n"more",4\n')
+    with pytest.raises(DataError, match="quote.csv.*line 4"):
+        read_table(path)
+
+
+def test_quoted_line_breaks_are_kept_in_the_comment(tmp_path):
+    path = tmp_path / "multi.csv"
+    path.write_text('comment,nps\n"first line\nsecond line",9\nok,8\n')
+    df = read_table(path)
+    assert df["comment"].tolist() == ["first line\nsecond line", "ok"]
+
+
+def test_empty_file_is_a_data_error_naming_the_file(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    with pytest.raises(DataError, match="empty.csv.*empty"):
+        read_table(path)
+
+
+def test_missing_file_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError, match="does not exist"):
+        read_table(tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".jsonl", ".xlsx", ".tsv"])
+def test_reads_other_formats(tmp_path, suffix):
+    df = pd.DataFrame({"comment": ["late delivery", "great staff"], "nps": [2, 10]})
+    path = tmp_path / f"x{suffix}"
+    if suffix == ".parquet":
+        df.to_parquet(path)
+    elif suffix == ".jsonl":
+        df.to_json(path, orient="records", lines=True)
+    elif suffix == ".xlsx":
+        df.to_excel(path, index=False)
+    else:
+        df.to_csv(path, sep="\t", index=False)
+    out = read_table(path)
+    assert out["comment"].tolist() == ["late delivery", "great staff"]
+    assert [int(v) for v in out["nps"]] == [2, 10]
+
+
+def test_reads_stdin():
+    df = read_table("-", stdin=io.BytesIO(b"comment,nps\nhi there,9\n"))
+    assert df.loc[1, "comment"] == "hi there" and len(df.attrs["sha256"]) == 64
+
+
+def test_atomic_write_leaves_no_partial_file(tmp_path):
+    target = tmp_path / "out.csv"
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_text("half")
+            raise RuntimeError("crash")
+    assert not target.exists() and list(tmp_path.iterdir()) == []
+    write_csv(target, pd.DataFrame({"a": [1]}))
+    assert target.read_text() == "a\n1\n"
