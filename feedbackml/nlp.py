@@ -20,22 +20,35 @@ def get_nlp(language: str = "en"):
     return nlp
 
 
+#: Lemmas of recently seen texts: ``fit`` then ``transform`` of the same export
+#: lemmatises each distinct text once. Cleared when it grows past the limit.
+_LEMMA_CACHE: dict[tuple[str, str], str] = {}
+_LEMMA_CACHE_LIMIT = 2_000_000
+
+
 def lemmatize(texts: Iterable[str], language: str = "en", batch_size: int = 2000) -> np.ndarray:
     """Lower-cased lemmas of each text joined by spaces, punctuation, numbers and URLs dropped.
 
-    Each distinct text goes through ``nlp.pipe`` once; the result is broadcast back.
+    Each distinct text goes through ``nlp.pipe`` once (and is remembered for the next
+    call); the result is broadcast back.
     """
     series = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts, dtype=object)
     codes, uniques = pd.factorize(series.fillna("").astype(str).str.lower(), use_na_sentinel=False)
-    nlp = get_nlp(language)
-    lemmas = np.empty(len(uniques), dtype=object)
-    for i, doc in enumerate(nlp.pipe(uniques, batch_size=batch_size)):
-        lemmas[i] = " ".join(
-            (tok.lemma_ or tok.lower_).lower()
-            for tok in doc
-            if not (tok.is_punct or tok.is_space or tok.like_num or tok.like_url)
-        )
-    return lemmas[codes]
+    lemmas = np.array([_LEMMA_CACHE.get((language, t)) for t in uniques], dtype=object)
+    todo = np.flatnonzero(pd.isna(lemmas))
+    if len(todo):
+        nlp = get_nlp(language)
+        docs = nlp.pipe((uniques[i] for i in todo), batch_size=batch_size)
+        for i, doc in zip(todo, docs):
+            lemmas[i] = " ".join(
+                (tok.lemma_ or tok.lower_).lower()
+                for tok in doc
+                if not (tok.is_punct or tok.is_space or tok.like_num or tok.like_url)
+            )
+        if len(_LEMMA_CACHE) + len(todo) > _LEMMA_CACHE_LIMIT:
+            _LEMMA_CACHE.clear()
+        _LEMMA_CACHE.update(((language, uniques[i]), lemmas[i]) for i in todo)
+    return lemmas[codes] if len(uniques) else np.array([], dtype=object)
 
 
 _SENTENCE_END = r"(?<=[.!?;])\s+|\n+|(?<=[.!?])(?=[A-Z])"
