@@ -13,9 +13,10 @@ every run. It plants known effects so the analysis can be checked against the tr
 * the ``phone`` channel scores clearly worse than web, app and store.
 
 Scores come from a latent satisfaction ``z = intercept + theme effects + channel effect
-+ logistic noise`` cut into the eleven NPS points (an ordinal-logit model, so a theme
-effect ``b`` is a detractor odds ratio of about ``exp(-b)``). The wording of each theme
-(praise or complaint) is then drawn to agree with the score about 90% of the time.
++ logistic noise`` cut into the eleven NPS points (an ordinal-logit model: all else equal,
+a theme effect ``b`` multiplies the odds of a detractor by ``exp(-b)``; the realised
+marginal odds ratios in README.md are smaller). The wording of each theme (praise or
+complaint) is then drawn to agree with the score about 90% of the time.
 
 It also plants the mess real exports have: non-answers, empty cells, typos, shouting,
 negations, repeated comments, HTML fragments and entities, script/img tags, fake
@@ -42,8 +43,8 @@ import random
 import re
 import string
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 DEFAULT_ROWS = 2000
 SEED = 20258
@@ -324,6 +325,10 @@ COMPLAINT_NOUNS = {
     "quality": ["the quality", "the flimsy {product}"],
 }
 
+# How two themes are joined: same wording (both praise / both complaint) or contrasting.
+SAME_JOINERS = ("{a} and {b}", "{a}, {b}", "{a}. {b}", "{a}, also {b}")
+CONTRAST_JOINERS = ("{a} but {b}", "{a}, but {b}", "{a}. however {b}", "{a} although {b}")
+
 GENERIC = {  # themeless comments by score group: detractor, passive, promoter
     0: ["terrible experience", "not happy", "very disappointed", "never again", "awful",
         "poor service", "really poor"],
@@ -379,9 +384,10 @@ P_HTML = 0.004
 P_PII = 0.003
 P_NEWLINE = 0.025  # closing sentence on a new line (and 1/5 of this: a line break after a comma)
 
-# Fixed plants, placed at a fraction of the way through the file (so a file of any size
-# gets each once; files under ~100 rows may miss some). Invalid scores replace the
-# score of the row at that position.
+# Fixed plants, placed at a fraction of the way through the file, so a file of any size
+# gets each once (files under PLANT_MIN_ROWS rows get none of them). Invalid scores
+# replace the score of the row at that position.
+PLANT_MIN_ROWS = 100
 INVALID_SCORES = [(0.031, "11"), (0.142, "-1"), (0.227, "ten"), (0.318, "9.5"),
                   (0.409, ""), (0.536, "11"), (0.644, ""), (0.759, "-1"), (0.871, "9.5")]
 # "9.0" goes on the first row at/after the position whose score is 9.
@@ -469,14 +475,13 @@ def _themed_text(rng: random.Random, topics: tuple[str, ...], group: int) -> tup
         second = topics[1]
         if pols[0] == pols[1]:
             b = _fill(rng, rng.choice(PHRASES[second][pols[1]]))
-            text = rng.choice(("{a} and {b}", "{a}, {b}", "{a}. {b}", "{a}, also {b}")).format(a=a, b=b)
+            text = rng.choice(SAME_JOINERS).format(a=a, b=b)
         elif pols[0] == "pos" and rng.random() < 0.35:
             b = _fill(rng, rng.choice(COMPLAINT_NOUNS[second]))
             text = f"{a}, shame about {b}"
         else:
             b = _fill(rng, rng.choice(PHRASES[second][pols[1]]))
-            text = rng.choice(("{a} but {b}", "{a}, but {b}", "{a}. however {b}",
-                               "{a} although {b}")).format(a=a, b=b)
+            text = rng.choice(CONTRAST_JOINERS).format(a=a, b=b)
     return text, ";".join("+" if p == "pos" else "-" for p in pols)
 
 
@@ -558,10 +563,15 @@ def iter_rows(n_rows: int = DEFAULT_ROWS, seed: int = SEED, *,
     days = sorted(rng.randrange(N_DAYS) for _ in range(n_rows))
     channel_cdf = [sum(CHANNEL_WEIGHTS[: i + 1]) for i in range(len(CHANNELS))]
     width = max(5, len(str(n_rows)))
-    invalid = {int(f * n_rows): s for f, s in INVALID_SCORES}
-    nines = sorted(int(f * n_rows) for f in DECIMAL_NINES)
-    plants = sorted((int(f * n_rows), g, t, c) for f, g, t, c in PLANTED_COMMENTS)
-    edits = sorted((int(f * n_rows), needle, old, new) for f, needle, old, new in PLANTED_EDITS)
+    invalid: dict[int, str] = {}
+    nines: list[int] = []
+    plants: list[tuple[int, int, str, str]] = []
+    edits: list[tuple[int, str, str, str]] = []
+    if n_rows >= PLANT_MIN_ROWS:  # tiny files (unit tests) get no fixed plants
+        invalid = {int(f * n_rows): s for f, s in INVALID_SCORES}
+        nines = sorted(int(f * n_rows) for f in DECIMAL_NINES)
+        plants = sorted((int(f * n_rows), g, t, c) for f, g, t, c in PLANTED_COMMENTS)
+        edits = sorted((int(f * n_rows), n, o, w) for f, n, o, w in PLANTED_EDITS)
     earlier: list[tuple[str, tuple[str, ...], str]] = []  # (comment, topics, polarity)
     r = rng.random
     cut_empty = P_EMPTY
@@ -597,15 +607,14 @@ def iter_rows(n_rows: int = DEFAULT_ROWS, seed: int = SEED, *,
             group = _group(score)
             text, polarity = _themed_text(rng, topics, group)
             comment = _decorate(rng, text, polarity.startswith("-"), group)
-        if kind == "themed":
-            group = _group(score)
-            k = _due(plants, i, lambda plant: plant[1] == group)
+            # a themed row may carry one of the fixed plants instead (see PLANTED_*)
+            k = _due(plants, i, lambda plant, g=group: plant[1] == g)
             if k is not None:
                 _, _, t, comment = plants.pop(k)
                 kind, topics = "planted", tuple(t.split(";"))
                 polarity = "-" if group == 0 else "+"
             else:
-                k = _due(edits, i, lambda edit: edit[1] in comment)
+                k = _due(edits, i, lambda edit, c=comment: edit[1] in c)
                 if k is not None:
                     _, _, old, new = edits.pop(k)
                     comment = comment.replace(old, new, 1)
@@ -648,7 +657,8 @@ def write_csv(rows: Iterable[dict[str, str]], path: str | Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description="Write a synthetic NPS + comment survey export (see data/README.md).")
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS,
                         help=f"number of rows (default {DEFAULT_ROWS})")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
