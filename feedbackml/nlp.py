@@ -29,26 +29,47 @@ _LEMMA_CACHE_LIMIT = 2_000_000
 def lemmatize(texts: Iterable[str], language: str = "en", batch_size: int = 2000) -> np.ndarray:
     """Lower-cased lemmas of each text joined by spaces, punctuation, numbers and URLs dropped.
 
-    Each distinct text goes through ``nlp.pipe`` once (and is remembered for the next
-    call); the result is broadcast back.
+    Each distinct text is tokenised once (and remembered for the next call); the result
+    is broadcast back.
     """
     series = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts, dtype=object)
     codes, uniques = pd.factorize(series.fillna("").astype(str).str.lower(), use_na_sentinel=False)
+    uniques = uniques.tolist()  # plain str: indexing an Arrow-backed Index is slow
     lemmas = np.array([_LEMMA_CACHE.get((language, t)) for t in uniques], dtype=object)
     todo = np.flatnonzero(pd.isna(lemmas))
     if len(todo):
-        nlp = get_nlp(language)
-        docs = nlp.pipe((uniques[i] for i in todo), batch_size=batch_size)
-        for i, doc in zip(todo, docs):
-            lemmas[i] = " ".join(
-                (tok.lemma_ or tok.lower_).lower()
-                for tok in doc
-                if not (tok.is_punct or tok.is_space or tok.like_num or tok.like_url)
-            )
+        lemmas[todo] = _lemmatize_unique([uniques[i] for i in todo], language, batch_size)
         if len(_LEMMA_CACHE) + len(todo) > _LEMMA_CACHE_LIMIT:
             _LEMMA_CACHE.clear()
         _LEMMA_CACHE.update(((language, uniques[i]), lemmas[i]) for i in todo)
     return lemmas[codes] if len(uniques) else np.array([], dtype=object)
+
+
+def _lemmatize_unique(texts: list[str], language: str, batch_size: int) -> np.ndarray:
+    """Lemma strings of distinct lower-cased texts.
+
+    spaCy's tokenizer runs through ``nlp.tokenizer.pipe``; tokens come out as arrays of
+    hashes and flags, and the lookup lemmatizer's table (the same one the ``lemmatizer``
+    component uses in lookup mode) is applied once per distinct token.
+    """
+    from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, LIKE_URL, ORTH
+
+    nlp = get_nlp(language)
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    arrays = [doc.to_array([ORTH, IS_PUNCT, IS_SPACE, LIKE_NUM, LIKE_URL])
+              for doc in nlp.tokenizer.pipe(texts, batch_size=batch_size)]
+    lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
+    tokens = np.concatenate(arrays) if arrays else np.zeros((0, 5), dtype=np.uint64)
+    keep = (tokens[:, 1:] == 0).all(axis=1)
+    kept_per_text = np.bincount(np.repeat(np.arange(len(texts)), lengths)[keep], minlength=len(texts))
+    ends = np.cumsum(kept_per_text)
+    starts = ends - kept_per_text
+    distinct, inverse = np.unique(tokens[keep, 0], return_inverse=True)
+    strings = nlp.vocab.strings
+    words = [strings[int(h)] for h in distinct]
+    lemma_of = np.array([(table.get(w, w) or w).lower() for w in words], dtype=object)
+    flat = lemma_of[inverse].tolist()
+    return np.array([" ".join(flat[a:b]) for a, b in zip(starts.tolist(), ends.tolist())], dtype=object)
 
 
 _SENTENCE_END = r"(?<=[.!?;])\s+|\n+|(?<=[.!?])(?=[A-Z])"
