@@ -13,14 +13,36 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .lang import load_list, load_table
 
 OUTPUT_COLUMNS = ["clean_text", "is_nonanswer", "is_duplicate"]
 _TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
-_LETTER_RUN = r"([^\W\d_])\1{2,}"  # "soooo" -> "soo"
-_PUNCT_RUN = r"([!?.])\1{3,}"  # "!!!!!!" -> "!!!" (VADER counts up to three)
+_LETTER_RUN = r"([^\W\d_])\1{2,}"  # "soooo" -> "soo" (Python re: needs a back-reference)
+_ANY_LETTER_RUN = "(?i)" + "|".join(f"{c}{c}{c}" for c in "abcdefghijklmnopqrstuvwxyz")
+_PUNCT_RUNS = ((r"!{4,}", "!!!"), (r"\?{4,}", "???"), (r"\.{4,}", "..."))  # VADER counts up to three
+_NOT_ASCII_TEXT = r"[^\x{00}-\x{2000}]"  # candidates for emoji
+
+
+def _arrow(text) -> pa.Array:
+    return pa.array(pd.Series(text, dtype=object).fillna("").astype(str).tolist(), type=pa.large_string())
+
+
+def _replace(arr: pa.Array, pattern: str, replacement: str) -> pa.Array:
+    return pc.replace_substring_regex(arr, pattern=pattern, replacement=replacement)
+
+
+def _map_where(arr: pa.Array, mask: pa.Array, func) -> pa.Array:
+    """Apply a Python function only to the strings selected by ``mask`` (usually few)."""
+    idx = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+    if not len(idx):
+        return arr
+    values = arr.to_numpy(zero_copy_only=False).astype(object)
+    values[idx] = [func(v) for v in values[idx]]
+    return pa.array(values.tolist(), type=arr.type)
 
 
 @lru_cache(maxsize=None)
@@ -38,29 +60,40 @@ def _emoji_table() -> tuple[re.Pattern, dict[str, str]]:
     return re.compile("|".join(map(re.escape, keys))), names
 
 
-@lru_cache(maxsize=None)
-def _pii_patterns(language: str) -> tuple[tuple[str, re.Pattern], ...]:
-    return tuple((f" [{placeholder.strip('<>')}] ", re.compile(pattern, re.IGNORECASE))
-                 for placeholder, pattern in load_table("pii", language))
+def _name_emoji(text: str) -> str:
+    pattern, names = _emoji_table()
+    return pattern.sub(lambda m: f" {names[m.group(0)]} ", text)
+
+
+def _squeeze_letters(text: str) -> str:
+    return re.sub(_LETTER_RUN, r"\1\1", text)
 
 
 @lru_cache(maxsize=None)
 def nonanswer_phrases(language: str = "en") -> frozenset[str]:
     """Non-answer phrases in the normalised form :func:`nonanswer_key` produces."""
-    return frozenset(nonanswer_key(pd.Series(list(load_list("nonanswers", language)))))
+    key = nonanswer_key(_arrow(load_list("nonanswers", language)))
+    return frozenset(key.to_pylist())
 
 
-def nonanswer_key(text: pd.Series) -> pd.Series:
+def nonanswer_key(arr: pa.Array) -> pa.Array:
     """Lower-case letters, digits and apostrophes only, single-spaced: the form phrases are matched in."""
-    key = text.str.lower().str.replace(r"[^\w']+|_", " ", regex=True)
-    return key.str.replace(r"\s+", " ", regex=True).str.strip()
+    key = _replace(pc.utf8_lower(arr), r"[^\pL\pN']+", " ")
+    return pc.utf8_trim_whitespace(key)
 
 
-def redact_pii(text: pd.Series, language: str = "en") -> pd.Series:
-    """Replace e-mail addresses, URLs and phone numbers with ``[email]``, ``[url]``, ``[phone]``."""
-    for placeholder, pattern in _pii_patterns(language):
-        text = text.str.replace(pattern, placeholder, regex=True)
-    return text.str.replace(r"\s+", " ", regex=True).str.strip()
+def redact_pii(text, language: str = "en"):
+    """Replace e-mail addresses, URLs and phone numbers with ``[email]``, ``[url]``, ``[phone]``.
+
+    Accepts a Series (returns a Series with its index) or an Arrow array.
+    """
+    arr = text if isinstance(text, (pa.Array, pa.ChunkedArray)) else _arrow(text)
+    for _name, pattern, replacement in load_table("pii", language):
+        arr = _replace(arr, "(?i)" + pattern, replacement)
+    arr = pc.utf8_trim_whitespace(_replace(arr, r"\s+", " "))
+    if isinstance(text, pd.Series):
+        return pd.Series(arr.to_pylist(), index=text.index, dtype=object)
+    return arr
 
 
 class TextCleaner(TransformerMixin, BaseEstimator):
@@ -95,38 +128,37 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         """Clean an iterable of texts; returns a DataFrame with :data:`OUTPUT_COLUMNS`."""
         texts = _as_series(X)
         codes, uniques = pd.factorize(texts.fillna("").astype(str), use_na_sentinel=False)
-        clean = self.clean(pd.Series(uniques, dtype=object))
+        clean = self._clean_arrow(_arrow(uniques.tolist()))
         key = nonanswer_key(clean)
-        nonanswer = (
-            key.eq("")
-            | ~clean.str.contains(r"[^\W\d_]", regex=True)
-            | key.isin(nonanswer_phrases(self.language))
-        ).to_numpy(bool)
-        clean_all = clean.to_numpy(object)[codes]
+        nonanswer = pc.or_(
+            pc.or_(pc.equal(key, ""), pc.invert(pc.match_substring_regex(clean, r"\pL"))),
+            pc.is_in(key, value_set=pa.array(sorted(nonanswer_phrases(self.language)), type=key.type)),
+        ).to_numpy(zero_copy_only=False)
+        clean_all = clean.to_numpy(zero_copy_only=False).astype(object)[codes]
         nonanswer_all = nonanswer[codes]
-        dup_key = pd.Series(key.to_numpy(object)[codes], index=texts.index)
-        duplicate = dup_key.duplicated() & ~nonanswer_all
+        first_of_key = pd.Series(key.to_numpy(zero_copy_only=False).astype(object)[codes]).duplicated()
+        duplicate = first_of_key.to_numpy(bool) & ~nonanswer_all
         return pd.DataFrame({"clean_text": clean_all, "is_nonanswer": nonanswer_all,
-                             "is_duplicate": duplicate.to_numpy(bool)}, index=texts.index)
+                             "is_duplicate": duplicate}, index=texts.index)
 
     def clean(self, text: pd.Series) -> pd.Series:
-        """The ``clean_text`` of each text (vectorised over a Series of unique strings)."""
-        text = text.astype(object).fillna("").astype(str).str.normalize("NFKC")
-        has_entity = text.str.contains("&", regex=False)
-        if has_entity.any():
-            text = text.where(~has_entity, text[has_entity].map(html.unescape))
-        text = text.str.replace(_TAG, " ", regex=True)
+        """The ``clean_text`` of each text, as a Series with the same index."""
+        text = _as_series(text)
+        return pd.Series(self._clean_arrow(_arrow(text)).to_pylist(), index=text.index, dtype=object)
+
+    def _clean_arrow(self, arr: pa.Array) -> pa.Array:
+        """Vectorised cleaning with Arrow's RE2 kernels; Python only for the rare rows that need it."""
+        arr = pc.utf8_normalize(arr, form="NFKC")
+        arr = _map_where(arr, pc.match_substring(arr, "&"), html.unescape)
+        arr = _replace(arr, _TAG, " ")
         if self.redact_pii:
-            text = redact_pii(text, self.language)
+            arr = redact_pii(arr, self.language)
         if self.emoji:
-            pattern, names = _emoji_table()
-            has_emoji = text.str.contains(r"[^\x00-\u2000]", regex=True)
-            if has_emoji.any():
-                sub = text[has_emoji].str.replace(pattern, lambda m: f" {names[m.group(0)]} ", regex=True)
-                text = text.where(~has_emoji, sub)
-        text = text.str.replace(_LETTER_RUN, r"\1\1", regex=True)
-        text = text.str.replace(_PUNCT_RUN, r"\1\1\1", regex=True)
-        return text.str.replace(r"\s+", " ", regex=True).str.strip()
+            arr = _map_where(arr, pc.match_substring_regex(arr, _NOT_ASCII_TEXT), _name_emoji)
+        arr = _map_where(arr, pc.match_substring_regex(arr, _ANY_LETTER_RUN), _squeeze_letters)
+        for pattern, replacement in _PUNCT_RUNS:
+            arr = _replace(arr, pattern, replacement)
+        return pc.utf8_trim_whitespace(_replace(arr, r"\s+", " "))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.asarray(OUTPUT_COLUMNS, dtype=object)
