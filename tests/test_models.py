@@ -44,3 +44,15 @@ def test_other_versions_are_refused_unless_allowed(model_dir):
 def test_missing_directory_is_a_model_error(tmp_path):
     with pytest.raises(ModelError, match="does not exist"):
         fml.load(tmp_path / "nope")
+
+
+def test_shipped_sample_model_applies_to_the_bundled_sample(tmp_path):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    an = fml.load(root / "models" / "sample-en")
+    sample = fml.read_table(root / "data" / "sample_feedback.csv")
+    res = an.analyze(sample.head(300))
+    assert len(res.comments) + len(res.rejects) == 300
+    meta = json.loads((root / "models" / "sample-en" / "meta.json").read_text())
+    assert res.themes["label"].tolist() == [t["label"] for t in meta["themes"]]
