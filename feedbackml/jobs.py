@@ -25,7 +25,7 @@ def _read(input: str | Path):
 def _score(analyzer: FeedbackAnalyzer, df, config: Config, input) -> Results:
     return analyzer.analyze(df, text=config.text, score=config.score, segment=config.segment,
                             date=config.date, id=config.id, source=str(input),
-                            input_sha256=df.attrs.get("sha256"))
+                            input_sha256=df.attrs.get("sha256"), outcome=config.outcome)
 
 
 def analyze_file(input: str | Path, out: str | Path, config: Config,
