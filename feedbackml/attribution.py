@@ -25,11 +25,19 @@ N_PERMUTATIONS = 512
 
 
 def _patterns(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Unique rows of a small-integer matrix and the inverse index (one pass, any width)."""
-    if columns.shape[1] == 0:
-        return np.zeros((1, 0), dtype=columns.dtype), np.zeros(len(columns), dtype=np.int64)
-    unique, inverse = np.unique(columns, axis=0, return_inverse=True)
-    return unique, inverse.reshape(-1)
+    """Unique rows of a uint8 matrix and the inverse index, by hashing 8-byte words (linear time)."""
+    n, width = columns.shape
+    if width == 0 or n == 0:
+        return np.zeros((min(n, 1), width), dtype=np.uint8), np.zeros(n, dtype=np.int64)
+    padded = np.zeros((n, width + (-width) % 8), dtype=np.uint8)
+    padded[:, :width] = columns
+    words = padded.view(np.uint64)
+    codes = np.zeros(n, dtype=np.int64)
+    for j in range(words.shape[1]):
+        word, uniques = pd.factorize(words[:, j], sort=True)
+        codes, _ = pd.factorize(codes * len(uniques) + word, sort=True)
+    _, first = np.unique(codes, return_index=True)
+    return columns[first], codes
 
 
 def fit_logistic(X: np.ndarray, events: np.ndarray, trials: np.ndarray, l2: np.ndarray,
@@ -101,7 +109,8 @@ def adjusted_odds_ratios(member: np.ndarray, event: np.ndarray, controls: pd.Ser
     parts = [np.packbits(used, axis=1)]
     levels: list = []
     if controls is not None:
-        codes, levels = pd.factorize(pd.Series(controls).astype("string").fillna("(missing)"), sort=True)
+        values = pd.Series(controls).astype("string").str.strip()
+        codes, levels = pd.factorize(values.mask(values.isna() | (values == ""), "(missing)"), sort=True)
         # the most frequent level is the reference; others get an indicator each
         ref = int(np.bincount(codes, minlength=len(levels)).argmax())
         parts.append(codes.astype(">u4").view(np.uint8).reshape(-1, 4))

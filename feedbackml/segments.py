@@ -293,10 +293,9 @@ def spike_alerts(periods: pd.Series, member: np.ndarray, themes: pd.DataFrame, p
         mean = np.where(valid, past, 0.0).sum(axis=0) / np.maximum(n_hist, 1)
         sd = np.sqrt((np.where(valid, past - mean, 0.0) ** 2).sum(axis=0) / np.maximum(n_hist - 1, 1))
         sd = np.maximum(sd, np.sqrt(mean * (1 - mean) / n_t[t]))
-        ever = np.nansum(np.where(np.isnan(s[:t]), 0.0, s[:t]), axis=0) > 0
-        earlier = (n_t[:t] > 0).sum()
+        ever = counts[:t].sum(axis=0) > 0
         enough = counts[t] >= min_count
-        new = enough & ~ever & (earlier >= 1)
+        new = enough & ~ever & (n_t[:t] > 0).any()
         spike = enough & ever & (n_hist >= min_history) & (s[t] > mean + n_sd * sd)
         for j in np.flatnonzero(new | spike):
             alerts.append({"period": labels[t], "theme_id": int(ids[j]), "label": str(names[j]),

@@ -159,3 +159,25 @@ def test_rows_with_unknown_outcome_are_left_out_of_the_event_columns():
     event = pd.Series([True, False, None, None, True, None], dtype="boolean")
     drivers = theme_drivers(member, categories(2, 2, 2), THEMES.head(1), event=event)
     assert drivers.loc[0, "n_scored"] == 3 and drivers.loc[0, "detractor_rate"] == pytest.approx(2 / 3)
+
+
+def test_theme_that_only_rides_along_with_a_driver_has_adjusted_or_near_one():
+    # (delivery, app, comments, detractors): app co-occurs with delivery and adds nothing
+    cells = [(0, 0, 1000, 200), (0, 1, 200, 40), (1, 0, 200, 100), (1, 1, 400, 200)]
+    member = np.repeat([[d, a] for d, a, _, _ in cells], [n for _, _, n, _ in cells], axis=0).astype(bool)
+    category = pd.Series(np.concatenate([["detractor"] * k + ["promoter"] * (n - k) for _, _, n, k in cells]),
+                         dtype=object)
+    drivers = theme_drivers(member, category, THEMES.head(2)).set_index("theme_id")
+    app = drivers.loc[1]
+    assert app["or_ci_low"] > 1
+    assert app["adjusted_or_ci_low"] < 1 < app["adjusted_or_ci_high"]
+    assert drivers.loc[0, "adjusted_or_ci_low"] > 1
+
+
+def test_shuffling_comments_does_not_change_the_driver_table():
+    member, category = simulate(8, n=800)
+    channel = pd.Series(np.random.default_rng(8).choice(["web", "phone"], 800))
+    base = theme_drivers(member, category, THEMES, controls=channel)
+    order = np.random.default_rng(1).permutation(800)
+    shuffled = theme_drivers(member[order], category.iloc[order], THEMES, controls=channel.iloc[order])
+    pd.testing.assert_frame_equal(base, shuffled, check_exact=False, rtol=1e-9)

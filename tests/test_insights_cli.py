@@ -118,3 +118,14 @@ def test_all_scores_missing_with_segments_and_dates_still_writes_every_table(tmp
     assert summary["score"]["value"] is None and summary["decomposition"]["change"] is None
     segments = pd.read_csv(tmp_path / "o" / "segments.csv")
     assert segments["nps"].isna().all() and not segments["differs"].any()
+
+
+def test_apply_with_a_saved_model_uses_this_runs_period_and_metric(tmp_path, feedback):
+    feedback["date"] = pd.date_range("2025-01-01", periods=len(feedback), freq="D").strftime("%Y-%m-%d")
+    path = tmp_path / "in.csv"
+    feedback.to_csv(path, index=False)
+    assert cli("fit", path, "--model", tmp_path / "m", "--themes", 3, "--quiet") == 0
+    assert cli("apply", path, "--model", tmp_path / "m", "--date", "date", "--period", "quarter",
+               "--out", tmp_path / "o", "--quiet") == 0
+    trends = pd.read_csv(tmp_path / "o" / "trends.csv")
+    assert trends["period"].str.match(r"^2025-Q[1-3]$").all()
