@@ -33,7 +33,8 @@ def column_options(func):
     """The column options shared by analyze, fit and apply."""
     options = [
         click.option("--text", metavar="COL", help="Column with the comment text (auto-detected)."),
-        click.option("--score", metavar="COL", help="Column with the score: NPS 0–10, or see --metric (auto-detected)."),
+        click.option("--score", metavar="COL",
+                     help="Column with the score: NPS 0–10, or see --metric (auto-detected)."),
         click.option("--segment", metavar="COL", help="Column to compare segments by, e.g. channel."),
         click.option("--date", metavar="COL", help="Column with the date of each response."),
         click.option("--id", "id_", metavar="COL", help="Column with a response identifier."),

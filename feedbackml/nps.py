@@ -161,11 +161,13 @@ def score_summary(category: pd.Series, score: pd.Series | None = None, alpha: fl
     out.update({k: _rounded(res[k]) if n else None for k in ("ci_low", "ci_high")})
     out["value"] = _rounded(res["score"]) if n else None
     out["ci_method"] = ci_method
-    values = pd.to_numeric(score, errors="coerce").dropna().to_numpy(float) if score is not None else np.array([])
+    values = (pd.to_numeric(score, errors="coerce").dropna().to_numpy(float) if score is not None
+              else np.array([]))
     out["mean"] = _rounded(values.mean()) if len(values) else None
     if len(values) > 1:
+        mean = values.mean()
         half = stats.t.ppf(1 - alpha / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
-        out["mean_ci_low"], out["mean_ci_high"] = _rounded(values.mean() - half), _rounded(values.mean() + half)
+        out["mean_ci_low"], out["mean_ci_high"] = _rounded(mean - half), _rounded(mean + half)
     else:
         out["mean_ci_low"] = out["mean_ci_high"] = None
     out["confidence"] = 1 - alpha

@@ -131,7 +131,8 @@ def _segment_top_drivers(codes, g, member, themes, roles, metric, top) -> np.nda
     score_seg = score_from_counts(pro_seg, det_seg, n_seg, metric=metric)["score"]
     without = score_from_counts(pro_seg - pro_in, det_seg - det_in, n_seg - n_in, metric=metric)["score"]
     impact = score_seg - without
-    long = pd.DataFrame({"segment": np.repeat(np.arange(g), k), "label": np.tile(themes["label"].to_numpy(), g),
+    long = pd.DataFrame({"segment": np.repeat(np.arange(g), k),
+                         "label": np.tile(themes["label"].to_numpy(), g),
                          "impact": impact.reshape(-1), "n": n_in.reshape(-1)})
     long = long[(long["n"] >= MIN_CELL) & (long["impact"] < 0)]
     long = long.sort_values(["segment", "impact", "label"], kind="stable").groupby("segment").head(top)

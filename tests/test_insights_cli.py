@@ -16,6 +16,7 @@ SAMPLE = ROOT / "data" / "sample_feedback.csv"
 DELIVERY = "deliver|parcel|courier|late"
 BILLING = "charge|bill|invoice|refund"
 STAFF = "staff|friendly|helpful"
+APP = r"\bapp\b|crash|login"
 
 
 def cli(*args):
@@ -60,8 +61,9 @@ def test_bundled_sample_phone_channel_scores_worst_and_differs(sample_out):
 
 def test_bundled_sample_app_theme_is_rising(sample_out):
     summary = json.loads((sample_out / "summary.json").read_text())
-    rising = [t["label"] for t in summary["trends"]["themes"] if t["direction"] == "rising"]
-    assert any("app" in label.split(" / ") or "app" in label for label in rising), rising
+    rising = pd.Series([t["label"] for t in summary["trends"]["themes"] if t["direction"] == "rising"],
+                       dtype=object)
+    assert rising.str.contains(APP, case=False).any(), rising.tolist()
     trends = pd.read_csv(sample_out / "trends.csv")
     assert trends["period"].nunique() == 12 and trends["theme_id"].isna().sum() == 12
 
