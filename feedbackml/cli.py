@@ -33,10 +33,19 @@ def column_options(func):
     """The column options shared by analyze, fit and apply."""
     options = [
         click.option("--text", metavar="COL", help="Column with the comment text (auto-detected)."),
-        click.option("--score", metavar="COL", help="Column with the 0–10 score (auto-detected)."),
+        click.option("--score", metavar="COL",
+                     help="Column with the score: NPS 0–10, or see --metric (auto-detected)."),
         click.option("--segment", metavar="COL", help="Column to compare segments by, e.g. channel."),
         click.option("--date", metavar="COL", help="Column with the date of each response."),
         click.option("--id", "id_", metavar="COL", help="Column with a response identifier."),
+        click.option("--metric", type=click.Choice(["nps", "csat", "ces"]),
+                     help="How the score column is read: nps 0-10 (default), csat 1-5, ces 1-7."),
+        click.option("--outcome", metavar="COL",
+                     help="0/1 column (e.g. churned) the drivers explain instead of detractors."),
+        click.option("--period", type=click.Choice(["week", "month", "quarter"]),
+                     help="Step of the trends over --date (default month)."),
+        click.option("--ci", "ci_method", type=click.Choice(["analytic", "bootstrap"]),
+                     help="Confidence intervals of scores: analytic (default) or bootstrap."),
         click.option("--themes", "n_themes", metavar="K|auto", help="Number of themes, or auto (default)."),
         click.option("--random-state", type=int, help="Seed for every random step (default 0)."),
         click.option("--min-theme-n", type=int, help="Smallest theme that can be called significant (30)."),
@@ -54,7 +63,9 @@ def _config(config_file, **flags):
     return load_config(config_file, text=flags.get("text"), score=flags.get("score"),
                        segment=flags.get("segment"), date=flags.get("date"), id=flags.get("id_"),
                        n_themes=flags.get("n_themes"), random_state=flags.get("random_state"),
-                       min_theme_n=flags.get("min_theme_n"))
+                       min_theme_n=flags.get("min_theme_n"), metric=flags.get("metric"),
+                       outcome=flags.get("outcome"), period=flags.get("period"),
+                       ci_method=flags.get("ci_method"))
 
 
 def _finish(out: Path, results, as_json: bool) -> None:

@@ -29,6 +29,9 @@ class Config:
     min_theme_n : themes with fewer comments are reported but never called significant.
     alpha : significance level for confidence intervals and the FDR threshold.
     language : language-data folder under ``feedbackml/lang``.
+    metric : nps, csat or ces. outcome : optional 0/1 column (churned …) the drivers explain.
+    period : week, month or quarter (trends). ci_method, n_boot : analytic or bootstrap
+        intervals for scores, and the number of bootstrap draws.
     """
 
     text: str | None = None
@@ -37,6 +40,10 @@ class Config:
     segment: str | None = None
     date: str | None = None
     metric: str = "nps"
+    outcome: str | None = None
+    period: str = "month"
+    ci_method: str = "analytic"
+    n_boot: int = 2000
     n_themes: int | str = "auto"
     random_state: int = 0
     min_theme_n: int = 30
@@ -88,6 +95,12 @@ def _coerce(name: str, value: Any) -> Any:
 def _validated(cfg: Config) -> Config:
     if cfg.metric not in {"nps", "csat", "ces"}:
         raise UsageError(f"metric must be one of nps, csat, ces, not {cfg.metric!r}")
+    if cfg.period not in {"week", "month", "quarter"}:
+        raise UsageError(f"period must be one of week, month, quarter, not {cfg.period!r}")
+    if cfg.ci_method not in {"analytic", "bootstrap"}:
+        raise UsageError(f"ci_method must be analytic or bootstrap, not {cfg.ci_method!r}")
+    if not (isinstance(cfg.n_boot, int) and cfg.n_boot >= 100):
+        raise UsageError(f"n_boot must be a whole number of at least 100, not {cfg.n_boot!r}")
     if cfg.n_themes != "auto" and not (isinstance(cfg.n_themes, int) and cfg.n_themes >= 1):
         raise UsageError(f"n_themes must be 'auto' or a positive whole number, not {cfg.n_themes!r}")
     if not 0 < cfg.alpha < 1:

@@ -1,7 +1,9 @@
-"""What drives detractors: per-theme NPS, leave-out impact, detractor lift and significance.
+"""What drives detractors: per-theme score, leave-out impact, lift, odds ratios and significance.
 
 Works on a membership matrix (comments × themes, boolean) so a comment can belong to
-several themes; with one theme per comment each row has a single True.
+several themes; with one theme per comment each row has a single True. The "event" is
+being a detractor (or the metric's analogue: CSAT dissatisfied, CES difficult) unless an
+outcome such as churn is given; overlap-aware numbers come from :mod:`feedbackml.attribution`.
 """
 
 from __future__ import annotations
@@ -10,11 +12,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .nps import nps_from_counts
+from .attribution import DEFAULT_L2, adjusted_odds_ratios, shapley_impacts
+from .nps import score_from_counts, score_values
 
 DRIVER_COLUMNS = ["theme_id", "label", "n", "share", "nps", "nps_impact", "detractor_rate",
                   "detractor_lift", "lift_ci_low", "lift_ci_high", "p_value", "q_value",
-                  "significant"]
+                  "significant", "odds_ratio", "or_ci_low", "or_ci_high", "adjusted_or",
+                  "adjusted_or_ci_low", "adjusted_or_ci_high", "shapley_impact"]
+#: Columns after the contract's: counts behind the tests and the event-rate impact.
+EXTRA_COLUMNS = ["n_scored", "small_sample", "event_impact"]
 
 
 def membership_matrix(theme_id: pd.Series, theme_ids) -> np.ndarray:
@@ -32,70 +38,129 @@ def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
     return q
 
 
+def two_by_two(a, n1, c, n2, alpha: float = 0.05) -> dict[str, np.ndarray]:
+    """Risk ratio and odds ratio with log-scale Wald CIs from events a/n1 (in) and c/n2 (out).
+
+    Haldane's 0.5 is added to every cell of a table with an empty cell; NaN where a side
+    has no rows. Also Fisher's exact p-value per table.
+    """
+    a, n1, c, n2 = (np.asarray(x, dtype=float) for x in (a, n1, c, n2))
+    z = stats.norm.ppf(1 - alpha / 2)
+    ok = (n1 > 0) & (n2 > 0)
+    zero = (a == 0) | (c == 0) | (a == n1) | (c == n2)
+    a_, c_ = a + 0.5 * zero, c + 0.5 * zero
+    b_, d_ = n1 - a + 0.5 * zero, n2 - c + 0.5 * zero
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_rr = np.log(a_ / (a_ + b_)) - np.log(c_ / (c_ + d_))
+        se_rr = np.sqrt(1 / a_ - 1 / (a_ + b_) + 1 / c_ - 1 / (c_ + d_))
+        log_or = np.log(a_) + np.log(d_) - np.log(b_) - np.log(c_)
+        se_or = np.sqrt(1 / a_ + 1 / b_ + 1 / c_ + 1 / d_)
+    nan = np.full(a.shape, np.nan)
+    p_value = np.array([stats.fisher_exact([[x, m - x], [y, k - y]])[1] if good else np.nan
+                        for x, m, y, k, good in zip(a.astype(int), n1.astype(int), c.astype(int),
+                                                    n2.astype(int), ok)], dtype=float).reshape(a.shape)
+    where = lambda v: np.where(ok, v, nan)  # noqa: E731
+    return {"lift": where(np.exp(log_rr)), "lift_ci_low": where(np.exp(log_rr - z * se_rr)),
+            "lift_ci_high": where(np.exp(log_rr + z * se_rr)), "odds_ratio": where(np.exp(log_or)),
+            "or_ci_low": where(np.exp(log_or - z * se_or)), "or_ci_high": where(np.exp(log_or + z * se_or)),
+            "p_value": p_value}
+
+
 def theme_drivers(member: np.ndarray, category: pd.Series, themes: pd.DataFrame,
-                  alpha: float = 0.05, min_n: int = 30) -> pd.DataFrame:
-    """One row per theme with the columns :data:`DRIVER_COLUMNS`, most harmful first.
+                  alpha: float = 0.05, min_n: int = 30, *, metric: str = "nps",
+                  event: pd.Series | None = None, controls: pd.Series | None = None,
+                  l2: float = DEFAULT_L2, random_state: int = 0) -> pd.DataFrame:
+    """One row per theme with :data:`DRIVER_COLUMNS` + :data:`EXTRA_COLUMNS`, most harmful first.
 
     Parameters
     ----------
     member : boolean array (comments × themes) in the order of ``themes``.
-    category : promoter / passive / detractor per comment (missing = no score).
+    category : promoter / passive / detractor per comment (missing = no score); for CSAT
+        and CES the metric's analogues (see :mod:`feedbackml.nps`).
     themes : theme table with ``theme_id`` and ``label``.
-    min_n : themes with fewer scored comments are never flagged significant.
+    min_n : themes with fewer comments in the tests are never flagged significant.
+    metric : nps, csat or ces — what ``nps`` and ``nps_impact`` measure.
+    event : optional 0/1 outcome per comment (missing = unknown), e.g. churned; replaces
+        "is a detractor" in the rate, lift, odds-ratio and significance columns.
+    controls : optional categorical per comment (e.g. channel) the adjusted ORs control for.
 
     ``n`` counts the theme's comments; ``share`` is n over comments that have a theme.
-    NPS, impact, rates and tests use comments with a score. ``nps_impact`` = NPS of all
-    − NPS without the theme's comments; ``detractor_lift`` = detractor rate in the theme
-    / rate outside it, with a 95% CI on the log scale (0.5 added to empty cells);
-    ``p_value`` is Fisher's exact test on the 2×2 table; ``q_value`` is Benjamini–Hochberg.
+    ``nps`` and ``nps_impact`` (score of all − score without the theme's comments) and
+    ``shapley_impact`` use comments with a score. The event columns use comments where
+    the event is known (``n_scored`` of them in the theme): ``detractor_rate``,
+    ``detractor_lift`` (rate in / rate out) and ``odds_ratio`` with log-scale CIs,
+    ``p_value`` (Fisher's exact test), ``q_value`` (Benjamini–Hochberg), ``significant``
+    (q < alpha and n_scored ≥ min_n), ``adjusted_or`` (penalised logistic regression on
+    all themes at once), ``event_impact`` (event rate of all − rate without the theme, in
+    percentage points). Ranked by ``nps_impact`` (most negative first) when there are
+    scores and no outcome, else by ``event_impact`` (largest first).
     """
     member = np.asarray(member, dtype=bool)
+    k = member.shape[1]
+    category = pd.Series(category, dtype="object").reset_index(drop=True)
     scored = category.notna().to_numpy()
     is_pro = (category == "promoter").to_numpy() & scored
     is_det = (category == "detractor").to_numpy() & scored
+    if event is None:
+        known, happened = scored, is_det
+    else:
+        event = pd.Series(event).reset_index(drop=True).astype("boolean")
+        known = event.notna().to_numpy()
+        happened = event.fillna(False).to_numpy(bool) & known
+
     n_theme = member.sum(axis=0)
     n_with_theme = max(int(member.any(axis=1).sum()), 1)
+
+    # Score columns: comments with a score.
     m = member & scored[:, None]
     n_in = m.sum(axis=0)
-    pro_in = (m & is_pro[:, None]).sum(axis=0)
-    det_in = (m & is_det[:, None]).sum(axis=0)
+    pro_in, det_in = (m & is_pro[:, None]).sum(axis=0), (m & is_det[:, None]).sum(axis=0)
     n_all, pro_all, det_all = scored.sum(), is_pro.sum(), is_det.sum()
-    n_out, pro_out, det_out = n_all - n_in, pro_all - pro_in, det_all - det_in
+    theme_score = score_from_counts(pro_in, det_in, n_in, alpha, metric)["score"]
+    overall = score_from_counts(pro_all, det_all, n_all, alpha, metric)["score"]
+    without = score_from_counts(pro_all - pro_in, det_all - det_in, n_all - n_in, alpha, metric)["score"]
+    shapley = shapley_impacts(member[scored], score_values(category[scored], metric), random_state)
 
-    theme_nps = nps_from_counts(pro_in, det_in, n_in)["nps"]
-    overall = nps_from_counts(pro_all, det_all, n_all)["nps"]
-    without = nps_from_counts(pro_out, det_out, n_out)["nps"]
+    # Event columns: comments where the event is known.
+    e = member & known[:, None]
+    e_in = e.sum(axis=0)
+    hit_in = (e & happened[:, None]).sum(axis=0)
+    e_all, hit_all = known.sum(), happened.sum()
+    tab = two_by_two(hit_in, e_in, hit_all - hit_in, e_all - e_in, alpha)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate_in = det_in / n_in
-        rate_out = det_out / n_out
-        # Risk ratio with a log-scale Wald interval; Haldane's 0.5 where a cell is empty.
-        zero = (det_in == 0) | (det_out == 0) | (det_in == n_in) | (det_out == n_out)
-        a, c = det_in + 0.5 * zero, det_out + 0.5 * zero
-        n1, n2 = n_in + zero, n_out + zero
-        lift = np.where((n_in > 0) & (n_out > 0), (a / n1) / (c / n2), np.nan)
-        se = np.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
-    z = stats.norm.ppf(1 - alpha / 2)
-    p_value = np.array([
-        stats.fisher_exact([[d_i, n_i - d_i], [d_o, n_o - d_o]])[1] if n_i > 0 and n_o > 0 else np.nan
-        for d_i, n_i, d_o, n_o in zip(det_in, n_in, det_out, n_out)
-    ])
-    q_value = benjamini_hochberg(p_value)
+        rate_in = hit_in / e_in
+        event_impact = 100 * (hit_all / e_all - (hit_all - hit_in) / (e_all - e_in))
+    q_value = benjamini_hochberg(tab["p_value"])
+    adjusted = adjusted_odds_ratios(member[known], happened[known],
+                                    None if controls is None else
+                                    pd.Series(controls).reset_index(drop=True)[known],
+                                    alpha=alpha, l2=l2)
     out = pd.DataFrame({
         "theme_id": themes["theme_id"].to_numpy(),
         "label": themes["label"].to_numpy(),
         "n": n_theme.astype("int64"),
         "share": n_theme / n_with_theme,
-        "nps": theme_nps,
-        "nps_impact": overall - without,
+        "nps": theme_score,
+        "nps_impact": np.broadcast_to(overall - without, (k,)),
         "detractor_rate": rate_in,
-        "detractor_lift": lift,
-        "lift_ci_low": np.exp(np.log(lift) - z * se),
-        "lift_ci_high": np.exp(np.log(lift) + z * se),
-        "p_value": p_value,
+        "detractor_lift": tab["lift"],
+        "lift_ci_low": tab["lift_ci_low"],
+        "lift_ci_high": tab["lift_ci_high"],
+        "p_value": tab["p_value"],
         "q_value": q_value,
-        "significant": (q_value < alpha) & (n_in >= min_n),
+        "significant": (q_value < alpha) & (e_in >= min_n),
+        "odds_ratio": tab["odds_ratio"],
+        "or_ci_low": tab["or_ci_low"],
+        "or_ci_high": tab["or_ci_high"],
+        "adjusted_or": adjusted["adjusted_or"].to_numpy(),
+        "adjusted_or_ci_low": adjusted["adjusted_or_ci_low"].to_numpy(),
+        "adjusted_or_ci_high": adjusted["adjusted_or_ci_high"].to_numpy(),
+        "shapley_impact": shapley,
     }, columns=DRIVER_COLUMNS)
-    out["n_scored"] = n_in.astype("int64")
-    out["small_sample"] = n_in < min_n
-    return (out.sort_values(["nps_impact", "theme_id"], kind="stable", na_position="last")
-               .reset_index(drop=True))
+    out["n_scored"] = e_in.astype("int64")
+    out["small_sample"] = e_in < min_n
+    out["event_impact"] = event_impact
+    by_score = event is None and n_all > 0
+    key = out["nps_impact"] if by_score else -out["event_impact"]
+    return (out.assign(_key=key).sort_values(["_key", "theme_id"], kind="stable", na_position="last")
+               .drop(columns="_key").reset_index(drop=True))

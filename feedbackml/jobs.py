@@ -22,10 +22,15 @@ def _read(input: str | Path):
     return df
 
 
+#: Options that only shape the analysis (not what a model learned): this run's config wins.
+ANALYSIS_OPTIONS = ("metric", "period", "ci_method", "n_boot")
+
+
 def _score(analyzer: FeedbackAnalyzer, df, config: Config, input) -> Results:
+    analyzer.set_params(**{name: getattr(config, name) for name in ANALYSIS_OPTIONS})
     return analyzer.analyze(df, text=config.text, score=config.score, segment=config.segment,
                             date=config.date, id=config.id, source=str(input),
-                            input_sha256=df.attrs.get("sha256"))
+                            input_sha256=df.attrs.get("sha256"), outcome=config.outcome)
 
 
 def analyze_file(input: str | Path, out: str | Path, config: Config,

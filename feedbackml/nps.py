@@ -1,46 +1,181 @@
-"""Net Promoter Score: categories and the score with a 95% confidence interval.
+"""Customer scores — NPS, CSAT and CES — with their categories and 95% confidence intervals.
 
-promoter 9–10, passive 7–8, detractor 0–6; NPS = 100·(P − D)/n over rows with a score.
-The interval uses the analytic variance of a difference of two proportions from the
-same multinomial sample: Var(p − d) = (p + d − (p − d)²)/n.
+Every metric sorts a score into three roles: ``detractor`` (NPS 0–6, CSAT "dissatisfied"
+1–2, CES "difficult" 1–3), ``passive`` (NPS 7–8, CSAT 3, CES 4) and ``promoter`` (NPS 9–10,
+CSAT "satisfied" 4–5, CES "easy" 5–7), so the driver analysis works the same for all three.
+The headline score is 100·(P − w·D)/n with w = 1 for NPS (% promoters − % detractors) and
+w = 0 for CSAT and CES (% satisfied, % easy). Its interval uses the analytic variance of the
+multinomial sample, Var = (p + w²d − (p − w·d)²)/n (for NPS the variance of a difference of
+two proportions of one sample, for CSAT/CES p(1 − p)/n), or a percentile bootstrap.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .schema import METRIC_RANGES
+
 CATEGORIES = ["detractor", "passive", "promoter"]
+CI_METHODS = ("analytic", "bootstrap")
 
 
-def nps_category(score: pd.Series) -> pd.Series:
-    """promoter / passive / detractor for scores 0–10; missing (``<NA>``) without a score."""
+@dataclass(frozen=True)
+class Metric:
+    """How one customer score is read: range, category cut points and headline definition."""
+
+    name: str
+    low: int
+    high: int
+    detractor_max: int  # scores ≤ this are detractors (or their analogue)
+    promoter_min: int  # scores ≥ this are promoters (or their analogue)
+    detractor_weight: int  # w in 100·(P − w·D)/n
+    labels: tuple[str, str, str]  # what detractor / passive / promoter are called for this metric
+    definition: str
+
+
+METRICS: dict[str, Metric] = {
+    "nps": Metric("NPS", *METRIC_RANGES["nps"], 6, 9, 1, ("detractor", "passive", "promoter"),
+                  "% promoters (9-10) minus % detractors (0-6)"),
+    "csat": Metric("CSAT", *METRIC_RANGES["csat"], 2, 4, 0, ("dissatisfied", "neutral", "satisfied"),
+                   "% satisfied (4-5)"),
+    "ces": Metric("CES", *METRIC_RANGES["ces"], 3, 5, 0, ("difficult", "neutral", "easy"),
+                  "% easy (5-7)"),
+}
+
+
+def get_metric(metric: str) -> Metric:
+    """The :class:`Metric` called ``metric`` (nps, csat or ces)."""
+    try:
+        return METRICS[metric]
+    except KeyError:
+        raise ValueError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}") from None
+
+
+def nps_category(score: pd.Series, metric: str = "nps") -> pd.Series:
+    """promoter / passive / detractor (or the metric's analogue); missing without a score."""
+    m = get_metric(metric)
     values = pd.to_numeric(score, errors="coerce").astype("float64")
-    cat = pd.cut(values, bins=[-0.5, 6.5, 8.5, 10.5], labels=CATEGORIES)
+    bins = [m.low - 0.5, m.detractor_max + 0.5, m.promoter_min - 0.5, m.high + 0.5]
+    cat = pd.cut(values, bins=bins, labels=CATEGORIES)
     return pd.Series(cat, index=score.index, name="nps_category")
 
 
-def nps_from_counts(promoters, detractors, n, alpha: float = 0.05) -> dict[str, np.ndarray]:
-    """NPS and its confidence interval from counts (arrays broadcast; NaN where n = 0)."""
+def score_values(category: pd.Series, metric: str = "nps") -> np.ndarray:
+    """Each comment's contribution to the headline score (mean of these = the score; NaN unscored)."""
+    w = get_metric(metric).detractor_weight
+    cat = pd.Series(category, dtype="object")
+    value = 100.0 * (cat == "promoter").to_numpy(float) - 100.0 * w * (cat == "detractor").to_numpy(float)
+    return np.where(cat.notna().to_numpy(), value, np.nan)
+
+
+def score_from_counts(promoters, detractors, n, alpha: float = 0.05,
+                      metric: str = "nps") -> dict[str, np.ndarray]:
+    """Headline score, standard error and analytic CI from counts (arrays broadcast; NaN where n = 0)."""
+    w = get_metric(metric).detractor_weight
     promoters, detractors, n = (np.asarray(a, dtype=float) for a in (promoters, detractors, n))
     with np.errstate(divide="ignore", invalid="ignore"):
         p, d = promoters / n, detractors / n
-        value = p - d
-        se = np.sqrt(np.maximum(p + d - value**2, 0.0) / n)
+        value = p - w * d
+        se = np.sqrt(np.maximum(p + w * w * d - value**2, 0.0) / n)
     z = stats.norm.ppf(1 - alpha / 2)
-    return {"nps": 100 * value,
-            "ci_low": np.clip(100 * (value - z * se), -100, 100),
-            "ci_high": np.clip(100 * (value + z * se), -100, 100)}
+    low = -100.0 if w else 0.0
+    return {"score": 100 * value, "se": 100 * se,
+            "ci_low": np.clip(100 * (value - z * se), low, 100),
+            "ci_high": np.clip(100 * (value + z * se), low, 100)}
 
 
-def nps_summary(category: pd.Series, alpha: float = 0.05) -> dict:
-    """Counts, NPS and CI of a Series of categories (missing categories are not counted)."""
-    counts = category.value_counts().reindex(CATEGORIES, fill_value=0)
-    n = int(counts.sum())
-    result = nps_from_counts(counts["promoter"], counts["detractor"], n, alpha)
-    out = {"n": n, "promoters": int(counts["promoter"]), "passives": int(counts["passive"]),
-           "detractors": int(counts["detractor"])}
-    out.update({k: (None if n == 0 else round(float(v), 4)) for k, v in result.items()})
+def nps_from_counts(promoters, detractors, n, alpha: float = 0.05,
+                    metric: str = "nps") -> dict[str, np.ndarray]:
+    """NPS (or the metric's headline score) and its CI from counts, under the key ``nps``."""
+    out = score_from_counts(promoters, detractors, n, alpha, metric)
+    return {"nps": out["score"], "ci_low": out["ci_low"], "ci_high": out["ci_high"]}
+
+
+def bootstrap_ci(promoters, passives, detractors, alpha: float = 0.05, metric: str = "nps",
+                 n_boot: int = 2000, random_state: int = 0) -> dict[str, np.ndarray]:
+    """Percentile-bootstrap CI of the headline score for each group of counts (vectorised).
+
+    Resampling rows with replacement is a multinomial draw from the observed category
+    shares, so each group is drawn ``n_boot`` times at once; NaN where a group has no scores.
+    """
+    w = get_metric(metric).detractor_weight
+    counts = np.stack([np.atleast_1d(np.asarray(a, dtype=np.int64))
+                       for a in (promoters, passives, detractors)], axis=-1)
+    n = counts.sum(axis=-1)
+    safe_n = np.maximum(n, 1)
+    pvals = np.where(n[:, None] > 0, counts / safe_n[:, None], [1.0, 0.0, 0.0])
+    rng = np.random.default_rng(random_state)
+    low, high = np.full(len(n), np.nan), np.full(len(n), np.nan)
+    block = max(1, 2_000_000 // max(n_boot, 1))  # bounded memory for many groups
+    for start in range(0, len(n), block):
+        sl = slice(start, start + block)
+        draws = rng.multinomial(n[sl], pvals[sl], size=(n_boot, len(n[sl])))
+        scores = 100.0 * (draws[..., 0] - w * draws[..., 2]) / safe_n[sl]
+        low[sl], high[sl] = np.quantile(scores, [alpha / 2, 1 - alpha / 2], axis=0)
+    empty = n == 0
+    low[empty], high[empty] = np.nan, np.nan
+    return {"ci_low": low, "ci_high": high}
+
+
+def category_counts(category: pd.Series) -> dict[str, int]:
+    """Counts of promoters, passives and detractors (missing categories are not counted)."""
+    counts = pd.Series(category, dtype="object").value_counts().reindex(CATEGORIES, fill_value=0)
+    return {"n": int(counts.sum()), "promoters": int(counts["promoter"]),
+            "passives": int(counts["passive"]), "detractors": int(counts["detractor"])}
+
+
+def nps_summary(category: pd.Series, alpha: float = 0.05, metric: str = "nps") -> dict:
+    """Counts, score and analytic CI of a Series of categories, with the score under ``nps``."""
+    out = category_counts(category)
+    result = nps_from_counts(out["promoters"], out["detractors"], out["n"], alpha, metric)
+    out.update({k: (None if out["n"] == 0 else round(float(v), 4)) for k, v in result.items()})
     out["confidence"] = 1 - alpha
     return out
+
+
+def score_summary(category: pd.Series, score: pd.Series | None = None, alpha: float = 0.05,
+                  metric: str = "nps", ci_method: str = "analytic", n_boot: int = 2000,
+                  random_state: int = 0) -> dict:
+    """The metric's headline score with its CI, category counts and the mean score with its CI.
+
+    What ``summary["score"]`` holds: ``metric``, ``name``, ``definition``, ``categories``
+    (what detractor / passive / promoter mean for this metric), counts, ``value``,
+    ``ci_low``, ``ci_high``, ``ci_method``, ``mean`` with a t interval, ``confidence``.
+    """
+    m = get_metric(metric)
+    counts = category_counts(category)
+    n = counts["n"]
+    res = score_from_counts(counts["promoters"], counts["detractors"], n, alpha, metric)
+    if ci_method == "bootstrap" and n:
+        res.update(bootstrap_ci(counts["promoters"], counts["passives"], counts["detractors"],
+                                alpha, metric, n_boot, random_state))
+    out = {"metric": metric, "name": m.name, "definition": m.definition,
+           "categories": {"detractor": f"{m.labels[0]} ({m.low}-{m.detractor_max})",
+                          "passive": f"{m.labels[1]} ({m.detractor_max + 1}-{m.promoter_min - 1})",
+                          "promoter": f"{m.labels[2]} ({m.promoter_min}-{m.high})"},
+           **counts}
+    out.update({k: _rounded(res[k]) if n else None for k in ("ci_low", "ci_high")})
+    out["value"] = _rounded(res["score"]) if n else None
+    out["ci_method"] = ci_method
+    values = (pd.to_numeric(score, errors="coerce").dropna().to_numpy(float) if score is not None
+              else np.array([]))
+    out["mean"] = _rounded(values.mean()) if len(values) else None
+    if len(values) > 1:
+        mean = values.mean()
+        half = stats.t.ppf(1 - alpha / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+        out["mean_ci_low"], out["mean_ci_high"] = _rounded(mean - half), _rounded(mean + half)
+    else:
+        out["mean_ci_low"] = out["mean_ci_high"] = None
+    out["confidence"] = 1 - alpha
+    return {k: out[k] for k in ("metric", "name", "definition", "categories", "n", "promoters",
+                                "passives", "detractors", "value", "ci_low", "ci_high", "ci_method",
+                                "mean", "mean_ci_low", "mean_ci_high", "confidence")}
+
+
+def _rounded(value) -> float | None:
+    value = float(np.asarray(value).reshape(-1)[0])
+    return None if np.isnan(value) else round(value, 4)

@@ -20,8 +20,10 @@ from .cleaning import TextCleaner, redact_pii
 from .config import Config
 from .drivers import membership_matrix, theme_drivers
 from .errors import DataError, UsageError
-from .nps import nps_category, nps_summary
-from .schema import detect_column, validate
+from .nps import nps_category, nps_summary, score_summary
+from .schema import detect_column, parse_dates, validate
+from .segments import (score_decomposition, segment_table, spike_alerts, theme_trend_tests,
+                       to_periods, trend_table)
 from .sentiment import LexiconSentiment
 from .themes import NO_THEME, ThemeModel
 
@@ -129,10 +131,15 @@ class FeedbackAnalyzer(BaseEstimator):
     alpha : 1 − confidence level of intervals and the FDR threshold.
     redact_pii : replace e-mails, URLs and phone numbers before anything else.
     max_features, batch_size : TF-IDF vocabulary cap and spaCy batch size.
+    metric : nps, csat or ces — how scores are read (see :mod:`feedbackml.nps`).
+    period : week, month or quarter — the step of the trends when a date column is given.
+    ci_method, n_boot : "analytic" or "bootstrap" intervals for scores of the whole
+        export, segments and periods, and the number of bootstrap draws.
     """
 
     def __init__(self, n_themes="auto", random_state=0, language="en", min_theme_n=30,
-                 alpha=0.05, redact_pii=True, max_features=20000, batch_size=2000, metric="nps"):
+                 alpha=0.05, redact_pii=True, max_features=20000, batch_size=2000, metric="nps",
+                 period="month", ci_method="analytic", n_boot=2000):
         self.n_themes = n_themes
         self.random_state = random_state
         self.language = language
@@ -142,6 +149,9 @@ class FeedbackAnalyzer(BaseEstimator):
         self.max_features = max_features
         self.batch_size = batch_size
         self.metric = metric
+        self.period = period
+        self.ci_method = ci_method
+        self.n_boot = n_boot
 
     @classmethod
     def from_config(cls, config: Config) -> "FeedbackAnalyzer":
@@ -176,26 +186,43 @@ class FeedbackAnalyzer(BaseEstimator):
 
     def analyze(self, df: pd.DataFrame, text: str | None = None, score: str | None = None,
                 segment: str | None = None, date: str | None = None, id: str | None = None,
-                source: str | None = None, input_sha256: str | None = None) -> Results:
-        """Score ``df`` with the fitted model: comments, themes, drivers, summary and rejects."""
+                source: str | None = None, input_sha256: str | None = None,
+                outcome: str | None = None) -> Results:
+        """Score ``df`` with the fitted model: comments, themes, drivers, summary and rejects.
+
+        With ``segment`` and/or ``date``, ``Results.extra`` holds ``segments``, ``trends``
+        and ``decomposition`` tables (see :mod:`feedbackml.segments`); with ``outcome`` (a
+        0/1 column) the driver statistics are about that outcome instead of detractors.
+        """
         check_is_fitted(self, "theme_model_")
         if text is None and self.text_column_ in df.columns:
             text = self.text_column_
         text = detect_column(df, "text", text, required=True)
         score = detect_column(df, "score", score, required=False)
-        for kind, col in (("segment", segment), ("date", date), ("id", id)):
+        for kind, col in (("segment", segment), ("date", date), ("id", id), ("outcome", outcome)):
             if col is not None:
                 detect_column(df, kind, col, required=True)
         if not isinstance(df.index, pd.RangeIndex) and df.index.name != "row":
             df = df.reset_index(drop=True)
         if df.index.name != "row":
             df = df.set_axis(pd.RangeIndex(1, len(df) + 1, name="row"))
-        accepted, rejects = validate(df, score, self.metric)
+        accepted, rejects = validate(df, score, self.metric, outcome)
         comments = self._score_comments(accepted, text)
-        theme_table, drivers = self._theme_tables(comments, text)
+        event = accepted["_outcome"].reset_index(drop=True) if outcome is not None else None
+        controls = accepted[segment].reset_index(drop=True) if segment is not None else None
+        theme_table, drivers = self._theme_tables(comments, text, event, controls)
         summary = self._summary(df, comments, rejects, theme_table, text, score, source, input_sha256)
+        summary["score"] = score_summary(comments["nps_category"].astype("object"), accepted["_score"],
+                                         self.alpha, self.metric, self.ci_method, self.n_boot,
+                                         self.random_state)
+        extra, more = self._comparisons(accepted, comments, event, segment, date)
+        summary.update(more)
+        if outcome is not None:
+            summary["outcome"] = {"column": outcome, "n": int(event.notna().sum()),
+                                  "events": int(event.fillna(False).sum()),
+                                  "rate": round(float(event.mean()), 4) if event.notna().any() else None}
         return Results(comments=comments, themes=theme_table, drivers=drivers,
-                       summary=summary, rejects=rejects)
+                       summary=summary, rejects=rejects, extra=extra)
 
     def _score_comments(self, accepted: pd.DataFrame, text: str) -> pd.DataFrame:
         cleaned = self._cleaner().transform(accepted[text])
@@ -203,23 +230,30 @@ class FeedbackAnalyzer(BaseEstimator):
         usable = cleaned["clean_text"].where(~cleaned["is_nonanswer"], "")
         themes = self.theme_model_.transform(usable)
         labels = self.themes_.set_index("theme_id")["label"]
-        out = accepted.drop(columns="_score")
+        out = accepted.drop(columns=["_score", "_outcome"], errors="ignore")
         # Input columns that clash with output names are kept under an ``input_`` prefix.
         out = out.rename(columns={c: f"input_{c}" for c in COMMENT_COLUMNS if c in out.columns})
         out.insert(0, "row", accepted.index.to_numpy(dtype="int64"))
         out = out.join(cleaned).join(sentiment).join(themes)
         out["theme_label"] = out["theme_id"].map(labels).fillna("")
         out["themes"] = [[t] if t != NO_THEME else [] for t in out["theme_id"].tolist()]
-        out["nps_category"] = nps_category(accepted["_score"]).astype(object).where(
+        out["nps_category"] = nps_category(accepted["_score"], self.metric).astype(object).where(
             accepted["_score"].notna(), None)
         ordered = [c for c in out.columns if c not in COMMENT_COLUMNS] + COMMENT_COLUMNS
         return out[ordered].reset_index(drop=True)
 
-    def _theme_tables(self, comments: pd.DataFrame, text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def _membership(self, comments: pd.DataFrame) -> np.ndarray:
+        """Boolean comments × themes matrix (in the order of ``themes_``) every table uses."""
+        return membership_matrix(comments["theme_id"], self.themes_["theme_id"])
+
+    def _theme_tables(self, comments: pd.DataFrame, text: str, event: pd.Series | None = None,
+                      controls: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         themes = self.themes_
-        member = membership_matrix(comments["theme_id"], themes["theme_id"])
+        member = self._membership(comments)
         category = comments["nps_category"].astype("object")
-        drivers = theme_drivers(member, category, themes, alpha=self.alpha, min_n=self.min_theme_n)
+        drivers = theme_drivers(member, category, themes, alpha=self.alpha, min_n=self.min_theme_n,
+                                metric=self.metric, event=event, controls=controls,
+                                random_state=self.random_state)
         per = drivers.set_index("theme_id")
         table = themes.copy()
         n = member.sum(axis=0)
@@ -245,14 +279,61 @@ class FeedbackAnalyzer(BaseEstimator):
                      "nonanswers": int(comments["is_nonanswer"].sum()),
                      "duplicates": int(comments["is_duplicate"].sum()),
                      "without_theme": int((comments["theme_id"] == NO_THEME).sum())},
-            "nps": nps_summary(comments["nps_category"].astype("object"), self.alpha),
+            "nps": nps_summary(comments["nps_category"].astype("object"), self.alpha, self.metric),
             "sentiment": {k: int(labels.get(k, 0)) for k in ("negative", "neutral", "positive")},
             "themes": {"n": int(len(themes)),
                        "no_theme_share": round(float((comments["theme_id"] == NO_THEME).mean()), 4)
                        if len(comments) else None},
             "config": self.get_params(),
             "versions": package_versions(),
+            "alerts": [],
+            "decomposition": None,
         }
+
+    def _comparisons(self, accepted: pd.DataFrame, comments: pd.DataFrame, event: pd.Series | None,
+                     segment: str | None, date: str | None) -> tuple[dict, dict]:
+        """Segment and period tables for ``Results.extra`` and their summary entries."""
+        themes, member = self.themes_, self._membership(comments)
+        category = comments["nps_category"].astype("object")
+        common = {"metric": self.metric, "alpha": self.alpha, "ci_method": self.ci_method,
+                  "n_boot": self.n_boot, "random_state": self.random_state, "event": event}
+        extra: dict[str, pd.DataFrame] = {}
+        summary: dict[str, Any] = {}
+        if segment is not None:
+            table = segment_table(accepted[segment].reset_index(drop=True), category, member, themes,
+                                  **common)
+            extra["segments"] = table
+            summary["segments"] = {"column": segment, "n": int(len(table)),
+                                   "differ": table.loc[table["differs"], "segment"].tolist()}
+        if date is not None:
+            dates = parse_dates(accepted[date], column=date).reset_index(drop=True)
+            periods = to_periods(dates, self.period)
+            trends = trend_table(periods, category, member, themes, period=self.period, **common)
+            tests = theme_trend_tests(periods, member, themes, self.alpha)
+            table, meta = score_decomposition(periods, category, member, themes, period=self.period,
+                                              metric=self.metric)
+            extra["trends"] = trends
+            extra["decomposition"] = table
+            summary["trends"] = {"column": date, "period": self.period,
+                                 "periods": int(trends["period"].nunique()) if len(trends) else 0,
+                                 "rows_without_date": int(dates.isna().sum()),
+                                 "themes": _records(tests)}
+            summary["alerts"] = spike_alerts(periods, member, themes, self.period)
+            summary["decomposition"] = {**{k: _rounded(v) for k, v in meta.items()},
+                                        "components": _records(table)}
+        return extra, summary
+
+
+def _rounded(value):
+    if isinstance(value, (float, np.floating)):
+        return None if np.isnan(value) else round(float(value), 4)
+    return value
+
+
+def _records(table: pd.DataFrame) -> list[dict]:
+    """Rows of a table as JSON-ready dicts (NaN → None, floats rounded to 4 decimals)."""
+    return [{k: _rounded(v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
+            for row in table.astype(object).where(table.notna(), None).to_dict(orient="records")]
 
 
 def representative_quotes(comments: pd.DataFrame, text_column: str, n: int = N_QUOTES) -> pd.Series:
@@ -277,4 +358,4 @@ def analyze(data: pd.DataFrame, text: str | None = None, score: str | None = Non
     cfg = (config or Config()).replace(text=text, score=score, **options)
     analyzer = FeedbackAnalyzer.from_config(cfg).fit(data, text=cfg.text)
     return analyzer.analyze(data, text=cfg.text, score=cfg.score, segment=cfg.segment,
-                            date=cfg.date, id=cfg.id)
+                            date=cfg.date, id=cfg.id, outcome=cfg.outcome)

@@ -84,6 +84,28 @@ def parse_scores(values: pd.Series, metric: str = "nps") -> tuple[pd.Series, pd.
     return score, pd.Series(reason, index=values.index, dtype=object)
 
 
+#: Values an outcome column may hold (compared after strip + lower case).
+OUTCOME_TRUE = ("1", "1.0", "true", "yes", "y", "t")
+OUTCOME_FALSE = ("0", "0.0", "false", "no", "n", "f")
+
+
+def parse_outcome(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse a 0/1 outcome (churned, renewed …) into a nullable boolean, vectorised.
+
+    Returns ``(outcome, reason)`` like :func:`parse_scores`: ``1/0``, ``true/false``,
+    ``yes/no``, ``y/n``, ``t/f`` in any case; empty is missing; anything else is invalid.
+    """
+    text = values.astype("string").str.strip().str.lower()
+    empty = text.isna() | (text == "") | text.isin(["nan", "none", "null", "na", "n/a"])
+    yes, no = text.isin(OUTCOME_TRUE).fillna(False), text.isin(OUTCOME_FALSE).fillna(False)
+    bad = ~empty & ~yes & ~no
+    outcome = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    outcome[yes.to_numpy(bool)] = True
+    outcome[no.to_numpy(bool)] = False
+    reason = np.where(bad.to_numpy(bool), "not a 0/1 outcome (expected 1/0, true/false or yes/no)", "")
+    return outcome, pd.Series(reason, index=values.index, dtype=object)
+
+
 def make_rejects(rows: pd.Index | np.ndarray, column: str | None, values, reasons) -> pd.DataFrame:
     """A rejects table: one line per rejected input row."""
     return pd.DataFrame({
@@ -94,10 +116,13 @@ def make_rejects(rows: pd.Index | np.ndarray, column: str | None, values, reason
     }, columns=REJECT_COLUMNS)
 
 
-def validate(df: pd.DataFrame, score: str | None, metric: str = "nps") -> tuple[pd.DataFrame, pd.DataFrame]:
+def validate(df: pd.DataFrame, score: str | None, metric: str = "nps",
+             outcome: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split ``df`` into accepted rows (with a parsed ``_score`` column) and rejects.
 
     Rows the reader could not parse (``df.attrs["bad_rows"]``) are added to the rejects.
+    With ``outcome``, its parsed value is in ``_outcome`` and a row with a valid score but
+    an invalid outcome is rejected too (each row at most once).
     """
     bad = df.attrs.get("bad_rows") or []
     rejects = [make_rejects([r for r, _ in bad], None, [v for _, v in bad],
@@ -112,5 +137,59 @@ def validate(df: pd.DataFrame, score: str | None, metric: str = "nps") -> tuple[
         accepted["_score"] = parsed[~bad_score]
     else:
         accepted["_score"] = pd.array([pd.NA] * len(accepted), dtype="Int64")
+    if outcome is not None:
+        parsed, reason = parse_outcome(accepted[outcome])
+        bad_outcome = reason != ""
+        rejects.append(make_rejects(accepted.index[bad_outcome], outcome,
+                                    accepted.loc[bad_outcome, outcome], reason[bad_outcome]))
+        accepted = accepted.loc[~bad_outcome].copy()
+        accepted["_outcome"] = parsed[~bad_outcome]
     rejected = pd.concat(rejects, ignore_index=True).sort_values("row", kind="stable")
     return accepted, rejected.reset_index(drop=True)
+
+
+def _to_datetime(values: pd.Series, **kwargs) -> pd.Series:
+    """pd.to_datetime with errors coerced; mixed time zones are converted to UTC wall time."""
+    try:
+        parsed = pd.to_datetime(values, errors="coerce", **kwargs)
+    except (ValueError, TypeError):
+        parsed = pd.to_datetime(values, errors="coerce", utc=True, **kwargs)
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        parsed = parsed.dt.tz_localize(None)
+    return parsed
+
+
+def parse_dates(values: pd.Series, column: str | None = None) -> pd.Series:
+    """Dates from a column, parsed once per distinct value: ISO 8601 first, then other forms.
+
+    Empty or unparseable values become ``NaT`` (such rows are kept, but left out of the
+    trends; a warning gives their count and the first row). A column in which no value is
+    a date is a :class:`~feedbackml.errors.DataError` naming the first row. Ambiguous
+    numeric dates such as ``03/01/2025`` are read month first; time zones are dropped
+    (local wall time kept; mixed offsets become UTC).
+    """
+    from .errors import DataError
+
+    if pd.api.types.is_datetime64_any_dtype(values):
+        out = values
+        if isinstance(out.dtype, pd.DatetimeTZDtype):
+            out = out.dt.tz_localize(None)
+        return out
+    text = values.astype("string").str.strip()
+    empty = text.isna() | (text == "")
+    uniques = pd.Series(text[~empty].unique(), dtype=object)
+    parsed = _to_datetime(uniques, format="ISO8601")
+    retry = parsed.isna()
+    if retry.any():
+        parsed[retry] = _to_datetime(uniques[retry], format="mixed")
+    lookup = pd.Series(parsed.to_numpy(), index=uniques.to_numpy())
+    out = pd.Series(lookup.reindex(text.where(~empty)).to_numpy(), index=values.index, name=values.name)
+    bad = ~empty & out.isna()
+    if bad.any():
+        first = bad.idxmax()
+        if out.notna().sum() == 0:
+            raise DataError(f"no value is a date (first: {values[first]!r})", row=first, column=column,
+                            hint="pass --date with the column that holds response dates")
+        log.warning("%d value(s) in column %r are not dates (first at row %s: %r); those rows are "
+                    "left out of the trends", int(bad.sum()), column, first, values[first])
+    return out

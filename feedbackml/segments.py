@@ -1,0 +1,363 @@
+"""Comparisons across segments and periods: segment scores, trends, shift-share, spike alerts.
+
+Every table is built from a handful of ``np.bincount`` calls over group codes and the
+(comment, theme) pairs of the membership matrix, so the cost is linear in the number of
+comments and does not loop over rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .drivers import benjamini_hochberg
+from .nps import bootstrap_ci, get_metric, score_from_counts
+
+MISSING_SEGMENT = "(missing)"
+ALL_COMMENTS = "(all comments)"
+NO_THEME_LABEL = "(no theme)"
+PERIODS = {"week": "W", "month": "M", "quarter": "Q"}
+SEGMENT_COLUMNS = ["segment", "n", "n_scored", "nps", "nps_ci_low", "nps_ci_high", "nps_rest",
+                   "difference", "p_value", "q_value", "differs", "detractor_rate", "top_drivers"]
+TREND_COLUMNS = ["period", "theme_id", "label", "n", "n_scored", "share", "nps", "nps_ci_low",
+                 "nps_ci_high", "detractor_rate"]
+THEME_TREND_COLUMNS = ["theme_id", "label", "share_first", "share_last", "slope", "z", "p_value",
+                       "q_value", "direction"]
+DECOMPOSITION_COLUMNS = ["theme_id", "label", "weight_from", "weight_to", "score_from", "score_to",
+                         "volume_effect", "score_effect", "total"]
+#: A theme needs this many scored comments in a segment to be listed among its top drivers.
+MIN_CELL = 5
+#: Spike alerts: look-back window, least history for a mean + SD, least comments in the period.
+ALERT_WINDOW, ALERT_MIN_HISTORY, ALERT_MIN_COUNT, ALERT_SD = 6, 3, 5, 2.0
+
+
+def _roles(category: pd.Series, event: pd.Series | None) -> dict[str, np.ndarray]:
+    """Boolean arrays per comment: scored, promoter, passive, detractor, event known, event."""
+    cat = pd.Series(category, dtype="object").reset_index(drop=True)
+    scored = cat.notna().to_numpy()
+    out = {"scored": scored, "pro": (cat == "promoter").to_numpy() & scored,
+           "pas": (cat == "passive").to_numpy() & scored,
+           "det": (cat == "detractor").to_numpy() & scored}
+    if event is None:
+        out["known"], out["hit"] = scored, out["det"]
+    else:
+        ev = pd.Series(event).reset_index(drop=True).astype("boolean")
+        out["known"] = ev.notna().to_numpy()
+        out["hit"] = ev.fillna(False).to_numpy(bool)
+    return out
+
+
+def _counts(index: np.ndarray, size: int, roles: dict[str, np.ndarray],
+            rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Counts per group index (length ``size``); ``rows`` maps each index entry to its comment."""
+    rows = np.arange(len(index)) if rows is None else rows
+    out = {"n": np.bincount(index, minlength=size)}
+    for name, flag in roles.items():
+        out[name] = np.bincount(index, weights=flag[rows], minlength=size).astype(np.int64)
+    return out
+
+
+def _score_ci(c: dict[str, np.ndarray], metric: str, alpha: float, ci_method: str, n_boot: int,
+              random_state: int) -> dict[str, np.ndarray]:
+    res = score_from_counts(c["pro"], c["det"], c["scored"], alpha, metric)
+    if ci_method == "bootstrap" and len(c["scored"]):
+        res.update(bootstrap_ci(c["pro"], c["pas"], c["det"], alpha, metric, n_boot, random_state))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res["event_rate"] = c["hit"] / c["known"]
+    return res
+
+
+def segment_codes(segment: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer code per comment and the sorted segment names; missing values are ``(missing)``."""
+    values = pd.Series(segment).reset_index(drop=True).astype("string").str.strip()
+    values = values.mask(values.isna() | (values == ""), MISSING_SEGMENT)
+    codes, names = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), pd.Index(names.astype(str))
+
+
+def segment_table(segment: pd.Series, category: pd.Series, member: np.ndarray, themes: pd.DataFrame,
+                  *, metric: str = "nps", alpha: float = 0.05, ci_method: str = "analytic",
+                  n_boot: int = 2000, random_state: int = 0, event: pd.Series | None = None,
+                  top: int = 3) -> pd.DataFrame:
+    """One row per segment (:data:`SEGMENT_COLUMNS`), lowest score first.
+
+    ``nps`` is the metric's score (NPS, % satisfied, % easy) with its CI; ``nps_rest`` the
+    score of all other segments and ``difference`` = nps − nps_rest. ``p_value`` comes from a
+    two-sample z test with the pooled multinomial variance under "no difference" (for CSAT
+    and CES the classic pooled two-proportion test), ``q_value`` from Benjamini–Hochberg
+    across segments, ``differs`` = q < alpha. ``top_drivers`` lists up to ``top`` themes that
+    pull the segment's score down most (leave-out impact within the segment, at least
+    :data:`MIN_CELL` scored comments), as ``label (impact)`` joined by ``; ``.
+    """
+    member = np.asarray(member, dtype=bool)
+    codes, names = segment_codes(segment)
+    g, k = len(names), member.shape[1]
+    roles = _roles(category, event)
+    seg = _counts(codes, g, roles)
+    res = _score_ci(seg, metric, alpha, ci_method, n_boot, random_state)
+    total = {name: arr.sum() for name, arr in seg.items()}
+    rest = {name: total[name] - arr for name, arr in seg.items()}
+    w = get_metric(metric).detractor_weight
+    rest_score = score_from_counts(rest["pro"], rest["det"], rest["scored"], alpha, metric)["score"]
+    n1, n2 = seg["scored"].astype(float), rest["scored"].astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p, d = total["pro"] / total["scored"], total["det"] / total["scored"]
+        pooled_var = max(float(p + w * w * d - (p - w * d) ** 2), 0.0) if total["scored"] else np.nan
+        diff = res["score"] - rest_score
+        se = 100 * np.sqrt(pooled_var * (1 / n1 + 1 / n2))
+        z = np.where(se > 0, diff / se, 0.0)
+    p_value = np.where((n1 > 0) & (n2 > 0), 2 * stats.norm.sf(np.abs(z)), np.nan)
+    q_value = benjamini_hochberg(p_value)
+    out = pd.DataFrame({
+        "segment": names, "n": seg["n"], "n_scored": seg["scored"], "nps": res["score"],
+        "nps_ci_low": res["ci_low"], "nps_ci_high": res["ci_high"], "nps_rest": rest_score,
+        "difference": diff, "p_value": p_value, "q_value": q_value, "differs": q_value < alpha,
+        "detractor_rate": res["event_rate"],
+        "top_drivers": _segment_top_drivers(codes, g, member, themes, roles, metric, top),
+    }, columns=SEGMENT_COLUMNS)
+    return out.sort_values(["nps", "segment"], kind="stable", na_position="last").reset_index(drop=True)
+
+
+def _segment_top_drivers(codes, g, member, themes, roles, metric, top) -> np.ndarray:
+    """Per segment, the themes with the most negative leave-out impact on its score."""
+    k = member.shape[1]
+    rows, ks = np.nonzero(member)
+    cell = _counts(codes[rows] * k + ks, g * k, roles, rows)
+    seg = _counts(codes, g, roles)
+    shape = (g, k)
+    n_in, pro_in, det_in = (cell[x].reshape(shape) for x in ("scored", "pro", "det"))
+    n_seg, pro_seg, det_seg = (seg[x][:, None] for x in ("scored", "pro", "det"))
+    score_seg = score_from_counts(pro_seg, det_seg, n_seg, metric=metric)["score"]
+    without = score_from_counts(pro_seg - pro_in, det_seg - det_in, n_seg - n_in, metric=metric)["score"]
+    impact = score_seg - without
+    long = pd.DataFrame({"segment": np.repeat(np.arange(g), k),
+                         "label": np.tile(themes["label"].to_numpy(), g),
+                         "impact": impact.reshape(-1), "n": n_in.reshape(-1)})
+    long = long[(long["n"] >= MIN_CELL) & (long["impact"] < 0)]
+    long = long.sort_values(["segment", "impact", "label"], kind="stable").groupby("segment").head(top)
+    if long.empty:
+        return np.full(g, "", dtype=object)
+    text = (long["label"].astype(str) + " (" + long["impact"].map("{:+.1f}".format) + ")")
+    joined = text.groupby(long["segment"]).agg("; ".join)
+    return joined.reindex(range(g)).fillna("").to_numpy(dtype=object)
+
+
+def to_periods(dates: pd.Series, period: str = "month") -> pd.Series:
+    """Each date's week (Monday start), month or quarter as a pandas Period (NaT stays NaT)."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+    values = pd.Series(dates).reset_index(drop=True)
+    if not isinstance(values.dtype, pd.DatetimeTZDtype) and not pd.api.types.is_datetime64_any_dtype(values):
+        values = pd.to_datetime(values, errors="coerce")
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_localize(None)
+    return values.dt.to_period(PERIODS[period])
+
+
+def period_label(periods: pd.PeriodIndex, period: str) -> list[str]:
+    """Readable, sortable labels: ``2025-W02`` (ISO week), ``2025-01``, ``2025-Q1``."""
+    if period == "week":
+        return list(periods.start_time.strftime("%G-W%V"))
+    if period == "quarter":
+        return [f"{p.year}-Q{p.quarter}" for p in periods]
+    return [str(p) for p in periods]
+
+
+def _period_codes(periods: pd.Series) -> tuple[np.ndarray, pd.PeriodIndex]:
+    """Code per comment (−1 without a date) and every period from the first to the last."""
+    valid = periods.notna().to_numpy()
+    if not valid.any():
+        return np.full(len(periods), -1, dtype=np.int64), pd.PeriodIndex([], freq=periods.dt.freq)
+    ordinal = np.asarray(periods.array.asi8, dtype=np.int64)
+    first, last = ordinal[valid].min(), ordinal[valid].max()
+    codes = np.where(valid, ordinal - first, -1)
+    full = pd.period_range(pd.Period(ordinal=first, freq=periods.dt.freq),
+                           pd.Period(ordinal=last, freq=periods.dt.freq))
+    return codes.astype(np.int64), full
+
+
+def trend_table(periods: pd.Series, category: pd.Series, member: np.ndarray, themes: pd.DataFrame,
+                *, period: str = "month", metric: str = "nps", alpha: float = 0.05,
+                ci_method: str = "analytic", n_boot: int = 2000, random_state: int = 0,
+                event: pd.Series | None = None) -> pd.DataFrame:
+    """Long table (:data:`TREND_COLUMNS`): per period a row for all comments, then one per theme.
+
+    ``periods`` comes from :func:`to_periods`; every period from the first to the last
+    appears, empty ones with n = 0. The all-comments row has an empty ``theme_id`` and
+    ``share``; a theme row's ``share`` is its comments over the period's comments with a
+    theme. ``nps`` is the metric's score with its CI (empty without scores in the period).
+    """
+    member = np.asarray(member, dtype=bool)
+    codes, full = _period_codes(periods)
+    t, k = len(full), member.shape[1]
+    if t == 0:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    roles = _roles(category, event)
+    dated = codes >= 0
+    whole = _counts(codes[dated], t, {x: v[dated] for x, v in roles.items()})
+    rows, ks = np.nonzero(member & dated[:, None])
+    cell = _counts(codes[rows] * k + ks, t * k, roles, rows)
+    _, with_theme = _theme_period_counts(codes, member, t)
+    # One block of t "all" rows followed by t·k theme rows, scored together.
+    both = {x: np.concatenate([whole[x], cell[x]]) for x in whole}
+    res = _score_ci(both, metric, alpha, ci_method, n_boot, random_state)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.concatenate([np.full(t, np.nan), cell["n"] / np.repeat(with_theme, k)])
+    labels = period_label(full, period)
+    out = pd.DataFrame({
+        "period": np.concatenate([labels, np.repeat(labels, k)]),
+        "theme_id": pd.array(np.concatenate([np.full(t, -1), np.tile(themes["theme_id"].to_numpy(), t)]),
+                             dtype="Int64"),
+        "label": np.concatenate([np.full(t, ALL_COMMENTS, dtype=object),
+                                 np.tile(themes["label"].to_numpy(dtype=object), t)]),
+        "n": both["n"], "n_scored": both["scored"], "share": share, "nps": res["score"],
+        "nps_ci_low": res["ci_low"], "nps_ci_high": res["ci_high"], "detractor_rate": res["event_rate"],
+        "_order": np.concatenate([np.arange(t) * (k + 1), np.repeat(np.arange(t) * (k + 1), k)
+                                  + np.tile(np.arange(1, k + 1), t)]),
+    })
+    out.loc[out.index < t, "theme_id"] = pd.NA
+    return out.sort_values("_order").drop(columns="_order").reset_index(drop=True)[TREND_COLUMNS]
+
+
+def _theme_period_counts(codes: np.ndarray, member: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """Comments per period × theme, and comments with any theme per period."""
+    k = member.shape[1]
+    dated = codes >= 0
+    rows, ks = np.nonzero(member & dated[:, None])
+    counts = np.bincount(codes[rows] * k + ks, minlength=t * k).reshape(t, k)
+    with_theme = np.bincount(codes[dated & member.any(axis=1)], minlength=t)
+    return counts, with_theme
+
+
+def theme_trend_tests(periods: pd.Series, member: np.ndarray, themes: pd.DataFrame,
+                      alpha: float = 0.05) -> pd.DataFrame:
+    """Is each theme's share rising or falling? Cochran–Armitage trend test across periods.
+
+    Per theme (:data:`THEME_TREND_COLUMNS`): share in the first and last period with
+    themed comments, ``slope`` (least-squares change of share per period, weighted by
+    comments), ``z`` and ``p_value`` of the test, Benjamini–Hochberg ``q_value``, and
+    ``direction`` (rising / falling when q < alpha, else empty).
+    """
+    member = np.asarray(member, dtype=bool)
+    codes, full = _period_codes(periods)
+    counts, n_t = _theme_period_counts(codes, member, len(full))
+    has = n_t > 0
+    if has.sum() < 2:
+        return pd.DataFrame(columns=THEME_TREND_COLUMNS)
+    x = np.arange(len(n_t), dtype=float)
+    big_n = n_t.sum()
+    x_bar = (n_t * x).sum() / big_n
+    sxx = (n_t * (x - x_bar) ** 2).sum()
+    p = counts.sum(axis=0) / big_n
+    stat = ((x - x_bar)[:, None] * counts).sum(axis=0)
+    var = p * (1 - p) * sxx
+    z = stat / np.sqrt(np.where(var > 0, var, 1.0))
+    p_value = 2 * stats.norm.sf(np.abs(z))
+    q_value = benjamini_hochberg(p_value)
+    first, last = np.flatnonzero(has)[[0, -1]]
+    direction = np.where(q_value < alpha, np.where(stat > 0, "rising", "falling"), "")
+    return pd.DataFrame({"theme_id": themes["theme_id"].to_numpy(), "label": themes["label"].to_numpy(),
+                         "share_first": counts[first] / n_t[first], "share_last": counts[last] / n_t[last],
+                         "slope": stat / sxx, "z": z, "p_value": p_value, "q_value": q_value,
+                         "direction": direction}, columns=THEME_TREND_COLUMNS)
+
+
+def spike_alerts(periods: pd.Series, member: np.ndarray, themes: pd.DataFrame, period: str = "month",
+                 window: int = ALERT_WINDOW, min_history: int = ALERT_MIN_HISTORY,
+                 min_count: int = ALERT_MIN_COUNT, n_sd: float = ALERT_SD) -> list[dict]:
+    """Themes whose share of a period jumps above mean + 2 SD of the previous six, or that are new.
+
+    ``share`` is as in the trends (theme comments over the period's comments with a
+    theme). A ``spike``: at least ``min_history`` earlier periods with themed comments in
+    the window and share > mean + ``n_sd`` × SD, where SD is the larger of the window's
+    sample SD and the binomial sampling SD of a share of that mean in this period (so a
+    window that happened to be flat does not turn noise into alerts). ``new``: comments now
+    and none in any earlier period (at least one). Either needs ``min_count`` comments of
+    the theme in the period. One dict per alert (period, theme_id, label, kind, n, share,
+    baseline_mean, baseline_sd, threshold), latest period first.
+    """
+    member = np.asarray(member, dtype=bool)
+    codes, full = _period_codes(periods)
+    counts, n_t = _theme_period_counts(codes, member, len(full))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.where(n_t[:, None] > 0, counts / n_t[:, None], np.nan)
+    labels = period_label(full, period)
+    ids, names = themes["theme_id"].to_numpy(), themes["label"].to_numpy(dtype=object)
+    alerts = []
+    for t in range(1, len(full)):
+        if n_t[t] == 0:
+            continue
+        past = s[max(0, t - window):t]
+        valid = ~np.isnan(past)
+        n_hist = valid.sum(axis=0)
+        mean = np.where(valid, past, 0.0).sum(axis=0) / np.maximum(n_hist, 1)
+        sd = np.sqrt((np.where(valid, past - mean, 0.0) ** 2).sum(axis=0) / np.maximum(n_hist - 1, 1))
+        sd = np.maximum(sd, np.sqrt(mean * (1 - mean) / n_t[t]))
+        ever = counts[:t].sum(axis=0) > 0
+        enough = counts[t] >= min_count
+        new = enough & ~ever & (n_t[:t] > 0).any()
+        spike = enough & ever & (n_hist >= min_history) & (s[t] > mean + n_sd * sd)
+        for j in np.flatnonzero(new | spike):
+            alerts.append({"period": labels[t], "theme_id": int(ids[j]), "label": str(names[j]),
+                           "kind": "new" if new[j] else "spike", "n": int(counts[t, j]),
+                           "share": round(float(s[t, j]), 4),
+                           "baseline_mean": round(float(mean[j]), 4) if n_hist[j] else None,
+                           "baseline_sd": round(float(sd[j]), 4) if n_hist[j] > 1 else None,
+                           "threshold": round(float(mean[j] + n_sd * sd[j]), 4) if n_hist[j] > 1 else None})
+    return sorted(alerts, key=lambda a: a["period"], reverse=True)
+
+
+def score_decomposition(periods: pd.Series, category: pd.Series, member: np.ndarray,
+                        themes: pd.DataFrame, *, period: str = "month",
+                        metric: str = "nps") -> tuple[pd.DataFrame, dict]:
+    """Shift-share split of the score change between the last two periods with scores.
+
+    Each scored comment with m themes counts 1/m in each (themeless comments form a
+    "(no theme)" group), so the score is exactly Σ weight·score over groups. The change
+    is split per group into a volume effect (Δweight × mean score) and a score effect
+    (Δscore × mean weight); the parts add up exactly to the change. Returns the table
+    (:data:`DECOMPOSITION_COLUMNS`) and a dict with ``from``, ``to``, ``score_from``,
+    ``score_to``, ``change`` (empty table and None values with fewer than two periods).
+    """
+    member = np.asarray(member, dtype=bool)
+    codes, full = _period_codes(periods)
+    roles = _roles(category, None)
+    use = (codes >= 0) & roles["scored"]
+    meta = {"metric": metric, "from": None, "to": None, "score_from": None, "score_to": None, "change": None}
+    with_scores = np.unique(codes[use])
+    if len(with_scores) < 2:
+        return pd.DataFrame(columns=DECOMPOSITION_COLUMNS), meta
+    a, b = with_scores[-2:]
+    w = get_metric(metric).detractor_weight
+    value = 100.0 * roles["pro"] - 100.0 * w * roles["det"]
+    n_themes = member.sum(axis=1)
+    frac = np.where(n_themes[:, None] > 0, member / np.maximum(n_themes, 1)[:, None], 0.0)
+    frac = np.hstack([frac, (n_themes == 0)[:, None].astype(float)])  # last column: no theme
+    parts = []
+    for code in (a, b):
+        rows = use & (codes == code)
+        f = frac[rows]
+        mass = f.sum(axis=0)
+        weight = mass / rows.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = (f * value[rows][:, None]).sum(axis=0) / mass
+        parts.append((weight, score, float(value[rows].mean())))
+    (w0, s0, total0), (w1, s1, total1) = parts
+    s0 = np.where(np.isnan(s0), s1, s0)  # a group absent in one period: its score effect is 0
+    s1 = np.where(np.isnan(s1), s0, s1)
+    s0, s1 = np.nan_to_num(s0), np.nan_to_num(s1)
+    volume = (w1 - w0) * (s0 + s1) / 2
+    score_effect = (s1 - s0) * (w0 + w1) / 2
+    labels = period_label(full[[a, b]], period)
+    table = pd.DataFrame({
+        "theme_id": np.append(themes["theme_id"].to_numpy(), -1).astype("int64"),
+        "label": np.append(themes["label"].to_numpy(dtype=object), NO_THEME_LABEL),
+        "weight_from": w0, "weight_to": w1,
+        "score_from": np.where(w0 > 0, s0, np.nan), "score_to": np.where(w1 > 0, s1, np.nan),
+        "volume_effect": volume, "score_effect": score_effect, "total": volume + score_effect,
+    }, columns=DECOMPOSITION_COLUMNS)
+    table = table.sort_values(["total", "theme_id"], kind="stable").reset_index(drop=True)
+    meta.update({"from": labels[0], "to": labels[1], "score_from": total0, "score_to": total1,
+                 "change": total1 - total0})
+    return table, meta
