@@ -88,4 +88,8 @@ def load(path: str | Path, allow_version_mismatch: bool = False) -> FeedbackAnal
     model = joblib.load(folder / MODEL_FILE)
     if not isinstance(model, FeedbackAnalyzer):
         raise ModelError(f"{folder / MODEL_FILE} does not hold a FeedbackAnalyzer")
+    # Parameters added after the model was saved take their defaults.
+    for name, default in FeedbackAnalyzer().get_params(deep=False).items():
+        if name not in vars(model):
+            setattr(model, name, default)
     return model
