@@ -447,7 +447,7 @@ def segment_chart(segments: pd.DataFrame, overall_nps: float | None = None) -> M
             out.append(_rect(0, cy - row_h / 2, WIDTH, row_h, "#f7f9fb", rx=0))
         ref = overall_nps if overall_nps is not None else 0.0
         colour = (HARM if nps[i] < ref else HELP) if differs[i] and np.isfinite(nps[i]) else MUTED
-        n = f"  (n = {int(r['n']):,})" if "n" in s and not _missing(r["n"]) else ""
+        n = f" (n = {int(r['n']):,})" if "n" in s and not _missing(r["n"]) else ""
         out.append(_text(310, cy + 4, _short(r["segment"], 28) + n, "end", 13, INK, "600" if differs[i] else None))
         if not np.isfinite(nps[i]):
             out.append(_text(c0, cy + 4, "no scored comments", size=11.5, fill=SOFT))
