@@ -269,3 +269,12 @@ def test_workbook_bytes_are_the_same_on_every_write(results, tmp_path):
     a = write_xlsx(results, tmp_path / "a.xlsx").read_bytes()
     b = write_xlsx(results, tmp_path / "b.xlsx").read_bytes()
     assert a == b
+
+
+def test_report_without_scores_explains_instead_of_drawing_empty_charts():
+    from tests.conftest import make_feedback
+
+    res = fml.analyze(make_feedback(n_per_topic=20).drop(columns="nps"), text="comment", n_themes=3)
+    html = render_report(res)
+    assert "No scored rows" in html and "drivers need scored comments" in html
+    assert "Drivers: NPS impact" not in html and "Score mix and NPS by theme" not in html

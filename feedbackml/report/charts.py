@@ -150,6 +150,8 @@ def driver_chart(drivers: pd.DataFrame) -> Markup:
     lift_hi = pd.to_numeric(d.get("lift_ci_high"), errors="coerce").to_numpy(dtype=float) \
         if "lift_ci_high" in d else lift
 
+    if not (np.isfinite(impact).any() or np.isfinite(lift).any()):
+        return Markup("")  # no scores: nothing to draw
     row_h, top = 38, 58
     height = top + row_h * len(d) + 28
     a0, a1 = 330.0, 630.0          # impact panel
@@ -174,9 +176,10 @@ def driver_chart(drivers: pd.DataFrame) -> Markup:
            _text(b0, 20, "Detractor lift (95% CI, log scale)", weight="600"),
            _text(b0, 38, "detractor rate in the theme ÷ rate outside it", size=11.5, fill=SOFT)]
     bottom = top + row_h * len(d)
+    digits = 0 if step >= 1 else 1
     for t in _ticks(-reach, reach, 6):
         out.append(_line(xi(t), top - 6, xi(t), bottom, GRID))
-        out.append(_text(xi(t), bottom + 18, _signed(t, 0) if t else "0", "middle", 11, SOFT))
+        out.append(_text(xi(t), bottom + 18, _signed(t, digits) if t else "0", "middle", 11, SOFT))
     out.append(_line(xi(0), top - 6, xi(0), bottom, "#9aa5b1"))
     for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20):
         if lmin / 1.15 <= t <= lmax * 1.15:
@@ -241,6 +244,8 @@ def score_chart(themes: pd.DataFrame, overall: dict | None = None) -> Markup:
                      overall["detractors"], True))
     t = themes.assign(_n=themes[["promoters", "passives", "detractors"]].sum(axis=1))
     t = t.assign(_nps=np.where(t["_n"] > 0, 100 * (t["promoters"] - t["detractors"]) / t["_n"].where(t["_n"] > 0, 1), np.nan))
+    if not (t["_n"] > 0).any():
+        return Markup("")  # no scores: nothing to draw
     t = t.sort_values(["_nps", "theme_id"], kind="stable", na_position="last")
     for _, r in t.iterrows():
         rows.append((f"{r['theme_id']} · {r['label']}", r["promoters"], r["passives"], r["detractors"], False))

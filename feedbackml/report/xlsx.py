@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_ROWS = 1_048_576
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _FORMULA = re.compile(r"^[=+\-@\t\r]")
