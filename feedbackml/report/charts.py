@@ -165,8 +165,8 @@ def driver_chart(drivers: pd.DataFrame) -> Markup:
     xi = lambda v: a0 + pad + (v + reach) / (2 * reach) * (a1 - a0 - 2 * pad)  # noqa: E731
     lifts = np.concatenate([lift, lift_lo, lift_hi])
     lifts = lifts[np.isfinite(lifts) & (lifts > 0)]
-    lmin = max(min(float(lifts.min()) if lifts.size else 0.5, 0.8), 0.05)
-    lmax = min(max(float(lifts.max()) if lifts.size else 2.0, 1.25), 20.0)
+    lmin = max(min(float(lifts.min()) if lifts.size else 0.5, 0.8), 0.01)
+    lmax = min(max(float(lifts.max()) if lifts.size else 2.0, 1.25), 100.0)
     llo, lhi = math.log(lmin / 1.15), math.log(lmax * 1.15)
     xl = lambda v: b0 + (math.log(min(max(v, lmin / 1.15), lmax * 1.15)) - llo) / (lhi - llo) * (b1 - b0)  # noqa: E731
 
@@ -181,7 +181,9 @@ def driver_chart(drivers: pd.DataFrame) -> Markup:
         out.append(_line(xi(t), top - 6, xi(t), bottom, GRID))
         out.append(_text(xi(t), bottom + 18, _signed(t, digits) if t else "0", "middle", 11, SOFT))
     out.append(_line(xi(0), top - 6, xi(0), bottom, "#9aa5b1"))
-    for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20):
+    span = math.log10(lmax / lmin)
+    marks = (0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100) if span > 2 else (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+    for t in marks:
         if lmin / 1.15 <= t <= lmax * 1.15:
             out.append(_line(xl(t), top - 6, xl(t), bottom, GRID))
             out.append(_text(xl(t), bottom + 18, f"{t:g}×", "middle", 11, SOFT))
