@@ -278,3 +278,50 @@ def test_report_without_scores_explains_instead_of_drawing_empty_charts():
     html = render_report(res)
     assert "No scored rows" in html and "drivers need scored comments" in html
     assert "Drivers: NPS impact" not in html and "Score mix and NPS by theme" not in html
+
+
+def test_impact_interval_agrees_with_a_bootstrap_of_the_rows(results):
+    from feedbackml.report import impact_interval
+
+    ci = impact_interval(results.drivers, results.themes, results.summary["nps"])
+    cat = results.comments["nps_category"].astype(object).to_numpy()
+    scored = np.flatnonzero(pd.notna(cat))
+    value = np.where(cat == "promoter", 100.0, np.where(cat == "detractor", -100.0, 0.0))
+    rng = np.random.default_rng(0)
+    draws = rng.integers(0, len(scored), size=(1000, len(scored)))
+    for k, tid in enumerate(results.drivers["theme_id"]):
+        member = np.array([tid in list(ids) for ids in results.comments["themes"]])[scored]
+        v, m = value[scored][draws], member[draws]
+        boot = v.mean(axis=1) - (v * ~m).sum(axis=1) / (~m).sum(axis=1)
+        low, high = np.percentile(boot, [2.5, 97.5])
+        width = ci["nps_impact_ci_high"].iloc[k] - ci["nps_impact_ci_low"].iloc[k]
+        assert 0.8 < width / (high - low) < 1.25
+        assert ci["nps_impact_ci_low"].iloc[k] < results.drivers["nps_impact"].iloc[k] < ci["nps_impact_ci_high"].iloc[k]
+
+
+def test_impact_interval_is_not_drawn_when_counts_and_impacts_disagree(results):
+    from feedbackml.report import impact_interval
+
+    drivers = results.drivers.assign(nps_impact=results.drivers["nps_impact"] + 1)
+    assert impact_interval(drivers, results.themes, results.summary["nps"]) is None
+    res = hostile(results)
+    res.drivers = drivers
+    html = render_report(res)
+    assert "without the theme · 95% CI" not in html and "Impact intervals are computed" not in html
+    assert "without the theme · 95% CI" in render_report(results)
+
+
+def test_decomposition_and_trend_directions_are_shown_when_present(results):
+    res = hostile(results)
+    ids = res.themes["theme_id"].tolist()
+    res.extra["decomposition"] = pd.DataFrame({
+        "theme_id": ids, "label": res.themes["label"], "weight_from": 0.3, "weight_to": 0.3,
+        "score_from": 10.0, "score_to": 5.0, "volume_effect": 0.5, "score_effect": -1.5, "total": -1.0})
+    res.summary["decomposition"] = {"from": "2025-02", "to": "2025-03", "score_from": 12.0, "score_to": 9.0,
+                                    "change": -3.0}
+    res.summary["trends"] = {"period": "month", "themes": [
+        {"theme_id": ids[0], "label": "rising theme", "share_first": 0.1, "share_last": 0.3, "q_value": 0.001,
+         "direction": "rising"}]}
+    html = render_report(res)
+    assert "What changed from 2025-02 to 2025-03" in html and "−3.0 points" in html
+    assert "rising theme</b> rising" in html

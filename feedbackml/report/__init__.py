@@ -20,13 +20,14 @@ import jinja2
 import numpy as np
 import pandas as pd
 from markupsafe import Markup
+from scipy import stats
 
 from . import charts
 
 if TYPE_CHECKING:
     from ..pipeline import Results
 
-__all__ = ["render_report", "content_security_policy", "charts"]
+__all__ = ["render_report", "content_security_policy", "impact_interval", "charts"]
 
 MAX_REJECTS = 200
 N_QUOTES = 3
@@ -109,14 +110,67 @@ def _scalar(value) -> str:
     return str(value)
 
 
-def _drivers(results: "Results") -> dict[str, Any]:
+def _weight(summary: dict) -> float:
+    """Detractor weight of the headline score: 1 for NPS, 0 for CSAT and CES (% satisfied, % easy)."""
+    metric = (summary.get("score") or {}).get("metric") or (summary.get("config") or {}).get("metric") or "nps"
+    return 1.0 if metric == "nps" else 0.0
+
+
+def impact_interval(drivers: pd.DataFrame, themes: pd.DataFrame, overall: dict,
+                    alpha: float = 0.05, weight: float = 1.0) -> pd.DataFrame | None:
+    """CI of each theme's ``nps_impact`` from the category counts, or None if they disagree.
+
+    impact = score of all − score without the theme = f·(score_in − score_out) with f = n_in/n.
+    By the delta method, Var ≈ f²·(Var_in/n_in + Var_out/n_out) + (score_in − score_out)²·f(1 − f)/n,
+    where Var = p + w²d − (p − w·d)² per comment: the sampling error of the two scores plus that
+    of the theme's size. Used only when the recomputed impact matches ``nps_impact``.
+    """
+    need = {"theme_id", "promoters", "passives", "detractors"}
+    if drivers.empty or "nps_impact" not in drivers or not need <= set(themes) or not overall.get("n"):
+        return None
+    counts = themes.set_index("theme_id").reindex(drivers["theme_id"])
+    p_in, d_in = counts["promoters"].to_numpy(float), counts["detractors"].to_numpy(float)
+    n_in = p_in + d_in + counts["passives"].to_numpy(float)
+    n = float(overall["n"])
+    p_out, d_out = float(overall["promoters"]) - p_in, float(overall["detractors"]) - d_in
+    n_out = n - n_in
+    with np.errstate(divide="ignore", invalid="ignore"):
+        def score_var(p, d, m):
+            pr, dr = p / m, d / m
+            return pr - weight * dr, np.maximum(pr + weight ** 2 * dr - (pr - weight * dr) ** 2, 0) / m
+        s_in, v_in = score_var(p_in, d_in, n_in)
+        s_out, v_out = score_var(p_out, d_out, n_out)
+        w = n_in / n
+        impact = 100 * w * (s_in - s_out)
+        se = 100 * np.sqrt(w ** 2 * (v_in + v_out) + (s_in - s_out) ** 2 * w * (1 - w) / n)
+    reported = pd.to_numeric(drivers["nps_impact"], errors="coerce").to_numpy(float)
+    ok = np.isfinite(impact) & np.isfinite(reported)
+    if not ok.any() or not np.allclose(impact[ok], reported[ok], rtol=1e-6, atol=1e-6):
+        return None
+    z = float(stats.norm.ppf(1 - alpha / 2))
+    low, high = np.where(ok, reported - z * se, np.nan), np.where(ok, reported + z * se, np.nan)
+    return pd.DataFrame({"nps_impact_ci_low": low, "nps_impact_ci_high": high}, index=drivers.index)
+
+
+def _with_impact_ci(results: "Results") -> tuple[pd.DataFrame, bool]:
+    """The driver table with impact CIs: its own columns if it has them, else computed here."""
     d = results.drivers
+    if d.empty or charts._impact_ci(d):
+        return d, False
+    alpha = (results.summary.get("config") or {}).get("alpha") or 0.05
+    ci = impact_interval(d, results.themes, results.summary.get("nps") or {}, alpha, _weight(results.summary))
+    return (d, False) if ci is None else (d.join(ci), True)
+
+
+def _drivers(results: "Results") -> dict[str, Any]:
+    d, computed = _with_impact_ci(results)
     cols = set(d.columns)
     ci = charts._impact_ci(d) if not d.empty else None
     return {
         "rows": _records(d),
         "chart": charts.driver_chart(d),
         "impact_ci": ci,
+        "impact_ci_computed": computed,
         "has": {c: c in cols for c in ("shapley_impact", "odds_ratio", "adjusted_or", "small_sample",
                                       "n_scored")},
     }
@@ -179,17 +233,42 @@ def _trends(results: "Results", labels: dict) -> dict[str, Any] | None:
     alerts = results.summary.get("alerts") or []
     if (trends is None or trends.empty) and not alerts:
         return None
+    info = results.summary.get("trends") if isinstance(results.summary.get("trends"), dict) else {}
+    moving = [t for t in (info.get("themes") or []) if isinstance(t, dict) and t.get("direction")]
+    decomposition = results.extra.get("decomposition")
+    meta = results.summary.get("decomposition") if isinstance(results.summary.get("decomposition"), dict) else {}
     return {"nps_chart": charts.trend_chart(trends),
             "share_chart": charts.theme_share_chart(trends, labels, alerts),
-            "alerts": [_alert(a, labels) for a in alerts if isinstance(a, dict)]}
+            "alerts": [_alert(a, labels) for a in alerts if isinstance(a, dict)],
+            "moving": moving, "period": info.get("period"),
+            "decomposition_chart": charts.decomposition_chart(decomposition),
+            "decomposition": meta}
+
+
+ALERT_KEYS = {"theme_id", "label", "period", "kind", "n", "share", "baseline_mean", "baseline_sd", "threshold"}
 
 
 def _alert(alert: dict, labels: dict) -> dict:
+    """One readable line per spike alert; keys this report does not know are listed as they are."""
     tid = alert.get("theme_id")
     label = alert.get("label") or (labels.get(int(float(tid))) if charts._int_like(tid) else None)
     title = f"{int(float(tid))} · {label}" if charts._int_like(tid) and label else (label or "Theme")
-    details = [(k, _scalar(v)) for k, v in alert.items() if k not in {"theme_id", "label"} and not _missing(v)]
-    return {"title": title, "details": details}
+    get = lambda k: None if _missing(alert.get(k)) else alert.get(k)  # noqa: E731
+    parts = []
+    if get("period") is not None:
+        share = f"{100 * float(get('share')):.1f}% of comments" if isinstance(get("share"), (int, float)) else ""
+        count = f" ({_num(get('n'))})" if isinstance(get("n"), (int, float)) else ""
+        parts.append(f"in {get('period')}: {share}{count}".rstrip(": "))
+    if isinstance(get("baseline_mean"), (int, float)):
+        usual = f"usually {100 * float(get('baseline_mean')):.1f}%"
+        if isinstance(get("baseline_sd"), (int, float)):
+            usual += f" ± {100 * float(get('baseline_sd')):.1f}%"
+        parts.append(usual)
+    if isinstance(get("threshold"), (int, float)):
+        parts.append(f"alert above {100 * float(get('threshold')):.1f}%")
+    parts += [f"{k} {_scalar(v)}" for k, v in alert.items() if k not in ALERT_KEYS and not _missing(v)]
+    kind = str(get("kind") or "spike")
+    return {"title": title, "kind": kind[:1].upper() + kind[1:], "details": parts}
 
 
 def _segments(results: "Results") -> dict[str, Any] | None:
@@ -199,7 +278,8 @@ def _segments(results: "Results") -> dict[str, Any] | None:
     overall = (results.summary.get("nps") or {}).get("nps")
     return {"chart": charts.segment_chart(seg, overall), "rows": _records(seg),
             "columns": [c for c in seg.columns],
-            "column": (results.summary.get("input") or {}).get("segment_column")
+            "column": (results.summary.get("segments") or {}).get("column")
+            or (results.summary.get("input") or {}).get("segment_column")
             or (results.summary.get("config") or {}).get("segment")}
 
 
@@ -212,31 +292,55 @@ def _sentiment(results: "Results") -> dict[str, Any]:
     return {"counts": s, "total": total, "mixed": mixed}
 
 
+def _headline(summary: dict) -> dict[str, Any]:
+    """The headline score: ``summary["score"]`` (any metric) when present, else ``summary["nps"]``."""
+    nps = summary.get("nps") or {}
+    score = summary.get("score") if isinstance(summary.get("score"), dict) else {}
+    out = {k: nps.get(k) for k in ("n", "promoters", "passives", "detractors", "ci_low", "ci_high", "confidence")}
+    out.update({"value": nps.get("nps"), "name": "NPS", "definition": None, "ci_method": None,
+                "names": ("detractors (0–6)", "passives (7–8)", "promoters (9–10)"),
+                "plural": ("detractors", "passives", "promoters")})
+    if score:
+        out.update({k: score[k] for k in ("n", "promoters", "passives", "detractors", "value", "ci_low",
+                                          "ci_high", "confidence", "definition", "ci_method") if k in score})
+        out["name"] = str(score.get("name") or out["name"])
+        cats = score.get("categories") or {}
+        if all(k in cats for k in ("detractor", "passive", "promoter")):
+            out["names"] = tuple(str(cats[k]).replace("-", "–") for k in ("detractor", "passive", "promoter"))
+            out["plural"] = tuple(str(cats[k]).split(" (")[0] for k in ("detractor", "passive", "promoter"))
+    if str(out["name"]).upper() == "NPS":
+        out["plural"] = ("detractors", "passives", "promoters")
+    return out
+
+
 def render_report(results: "Results") -> str:
     """The report of ``results`` as one self-contained HTML string (deterministic)."""
     summary = results.summary
     css, js = _asset("report.css"), _asset("report.js")
+    headline = _headline(summary)
     labels = {}
     if not results.themes.empty:
         labels = {int(k): str(v) for k, v in zip(results.themes["theme_id"], results.themes["label"])}
-    nps, sent = summary.get("nps") or {}, summary.get("sentiment") or {}
+    sent = summary.get("sentiment") or {}
     themes_info = {k: v for k, v in (summary.get("themes") or {}).items() if k not in {"n", "no_theme_share"}}
     return _environment().get_template("report.html.j2").render(
         summary=summary,
-        metric=str((summary.get("config") or {}).get("metric") or "nps").upper(),
+        metric=headline["name"],
+        headline=headline,
         csp=content_security_policy(css, js),
         css=Markup(css),  # our own static files: hashed above, never user text
         js=Markup(js),
         findings=_findings(results),
         drivers=_drivers(results),
         themes=_themes(results),
-        score_chart=charts.score_chart(results.themes, summary.get("nps")),
+        score_chart=charts.score_chart(results.themes, summary.get("nps"), headline["names"],
+                                       headline["name"], _weight(summary)),
         trends=_trends(results, labels),
         segments=_segments(results),
         sentiment=_sentiment(results),
-        nps_mix=charts.mix_bar([(nps.get("detractors") or 0, charts.HARM, "detractors"),
-                                (nps.get("passives") or 0, charts.PASSIVE, "passives"),
-                                (nps.get("promoters") or 0, charts.HELP, "promoters")]),
+        nps_mix=charts.mix_bar([(headline.get("detractors") or 0, charts.HARM, headline["plural"][0]),
+                                (headline.get("passives") or 0, charts.PASSIVE, headline["plural"][1]),
+                                (headline.get("promoters") or 0, charts.HELP, headline["plural"][2])]),
         sentiment_mix=charts.mix_bar([(sent.get("negative") or 0, charts.HARM, "negative"),
                                       (sent.get("neutral") or 0, charts.PASSIVE, "neutral"),
                                       (sent.get("positive") or 0, charts.HELP, "positive")]),

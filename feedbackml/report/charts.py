@@ -235,9 +235,12 @@ def _qtext(q) -> str:
     return "< 0.001" if q < 0.001 else f"= {q:.3f}"
 
 
-def score_chart(themes: pd.DataFrame, overall: dict | None = None) -> Markup:
+def score_chart(themes: pd.DataFrame, overall: dict | None = None,
+                names: tuple[str, str, str] = ("detractors (0–6)", "passives (7–8)", "promoters (9–10)"),
+                metric: str = "NPS", weight: float = 1.0) -> Markup:
     """Score mix per theme as diverging bars: detractors left of zero, promoters right,
-    passives centred; worst NPS first, with the overall mix on top for reference."""
+    passives centred; worst score first, with the overall mix on top for reference.
+    ``weight`` is the detractor weight of the score (1 for NPS, 0 for CSAT and CES)."""
     if themes is None or themes.empty or not {"promoters", "passives", "detractors"} <= set(themes):
         return Markup("")
     rows = []
@@ -245,7 +248,8 @@ def score_chart(themes: pd.DataFrame, overall: dict | None = None) -> Markup:
         rows.append(("All scored comments", overall["promoters"], overall["passives"],
                      overall["detractors"], True))
     t = themes.assign(_n=themes[["promoters", "passives", "detractors"]].sum(axis=1))
-    t = t.assign(_nps=np.where(t["_n"] > 0, 100 * (t["promoters"] - t["detractors"]) / t["_n"].where(t["_n"] > 0, 1), np.nan))
+    t = t.assign(_nps=np.where(t["_n"] > 0, 100 * (t["promoters"] - weight * t["detractors"])
+                               / t["_n"].where(t["_n"] > 0, 1), np.nan))
     if not (t["_n"] > 0).any():
         return Markup("")  # no scores: nothing to draw
     t = t.sort_values(["_nps", "theme_id"], kind="stable", na_position="last")
@@ -256,10 +260,9 @@ def score_chart(themes: pd.DataFrame, overall: dict | None = None) -> Markup:
     c0, c1 = 330.0, 880.0
     mid = (c0 + c1) / 2
     half = (c1 - c0) / 2
-    out = [_rect(c0, 8, 10, 10, HARM), _text(c0 + 15, 17, "detractors (0–6)", size=11.5, fill=SOFT),
-           _rect(c0 + 130, 8, 10, 10, PASSIVE), _text(c0 + 145, 17, "passives (7–8)", size=11.5, fill=SOFT),
-           _rect(c0 + 250, 8, 10, 10, HELP), _text(c0 + 265, 17, "promoters (9–10)", size=11.5, fill=SOFT),
-           _text(990, 17, "NPS", "end", 11.5, SOFT, "600")]
+    out = [_text(990, 17, metric, "end", 11.5, SOFT, "600")]
+    for k, (colour, name) in enumerate(zip((HARM, PASSIVE, HELP), names)):
+        out += [_rect(c0 + 160 * k, 8, 10, 10, colour), _text(c0 + 160 * k + 15, 17, name, size=11.5, fill=SOFT)]
     bottom = top + row_h * len(rows)
     for pct in (-100, -50, 0, 50, 100):
         x = mid + pct / 100 * half
@@ -276,16 +279,16 @@ def score_chart(themes: pd.DataFrame, overall: dict | None = None) -> Markup:
             out.append(_text(mid, cy + 4, "no scored comments", "middle", 11.5, SOFT))
             continue
         sp, spa, sd = p / n, pa / n, dt / n
-        segs = [(mid - (sd + spa / 2) * half, sd, HARM, "detractors", dt),
-                (mid - spa / 2 * half, spa, PASSIVE, "passives", pa),
-                (mid + spa / 2 * half, sp, HELP, "promoters", p)]
+        segs = [(mid - (sd + spa / 2) * half, sd, HARM, names[0], dt),
+                (mid - spa / 2 * half, spa, PASSIVE, names[1], pa),
+                (mid + spa / 2 * half, sp, HELP, names[2], p)]
         for x, share, fill, name, count in segs:
             w = share * half
             out.append(_rect(x, cy - 10, w, 20, fill, f"{label}: {int(count):,} {name} ({100 * share:.0f}%)", rx=0))
             if share >= 0.08:
                 colour = INK if fill == PASSIVE else "#ffffff"
                 out.append(_text(x + w / 2, cy + 4, f"{100 * share:.0f}%", "middle", 11, colour))
-        nps = 100 * (sp - sd)
+        nps = 100 * (sp - weight * sd)
         out.append(_text(990, cy + 4, _signed(nps), "end", 13, HARM if nps < 0 else HELP, "600"))
         out.append(_text(935, cy + 4, f"n {n:,}", "end", 11, SOFT))
     return _svg(height, out, "Score mix and NPS by theme")
@@ -481,3 +484,46 @@ def mix_bar(parts: list[tuple[float, str, str]]) -> Markup:
         x += w
     return Markup('<svg class="mix" viewBox="0 0 100 8" preserveAspectRatio="none" '
                   'xmlns="http://www.w3.org/2000/svg" aria-hidden="true">' + "".join(body) + "</svg>")
+
+
+def decomposition_chart(components: pd.DataFrame) -> Markup:
+    """Where a change in the score between two periods came from, per theme: the part due
+    to the theme's own score changing and the part due to its share of comments changing."""
+    need = {"label", "score_effect", "volume_effect", "total"}
+    if components is None or components.empty or not need <= set(components):
+        return Markup("")
+    c = components.assign(total=pd.to_numeric(components["total"], errors="coerce"))
+    c = c[c["total"].notna()].sort_values(["total"], kind="stable").reset_index(drop=True)
+    if c.empty:
+        return Markup("")
+    score = pd.to_numeric(c["score_effect"], errors="coerce").fillna(0).to_numpy(float)
+    volume = pd.to_numeric(c["volume_effect"], errors="coerce").fillna(0).to_numpy(float)
+    total = c["total"].to_numpy(float)
+    reach = float(max(np.abs(np.concatenate([score, volume, total])).max(), 0.5))
+    step = nice_step(2 * reach, 6)
+    reach = math.ceil(reach / step) * step
+    c0, c1, pad = 330.0, 900.0, 40.0
+    xs = lambda v: c0 + pad + (v + reach) / (2 * reach) * (c1 - c0 - 2 * pad)  # noqa: E731
+    row_h, top = 34, 40
+    bottom = top + row_h * len(c)
+    out = [_rect(c0, 8, 10, 10, "#3d5a80"), _text(c0 + 15, 17, "score change within the theme", size=11.5, fill=SOFT),
+           _rect(c0 + 215, 8, 10, 10, "#98c1d9"), _text(c0 + 230, 17, "change in the theme's share", size=11.5, fill=SOFT),
+           _text(990, 17, "total", "end", 11.5, SOFT, "600")]
+    digits = 0 if step >= 1 else 1
+    for t in _ticks(-reach, reach, 6):
+        out.append(_line(xs(t), top - 6, xs(t), bottom, "#9aa5b1" if t == 0 else GRID))
+        out.append(_text(xs(t), bottom + 16, _signed(t, digits) if t else "0", "middle", 11, SOFT))
+    for i, r in c.iterrows():
+        y = top + i * row_h
+        if i % 2 == 0:
+            out.append(_rect(0, y, WIDTH, row_h, "#f7f9fb", rx=0))
+        tid = r.get("theme_id")
+        label = f"{int(tid)} · {r['label']}" if _int_like(tid) and int(float(tid)) >= 0 else str(r["label"])
+        out.append(_text(310, y + row_h / 2 + 4, _short(label), "end", 13, INK))
+        for k, (value, colour, name) in enumerate([(score[i], "#3d5a80", "score change"),
+                                                    (volume[i], "#98c1d9", "share change")]):
+            x0, x1 = sorted((xs(0), xs(value)))
+            out.append(_rect(x0, y + 7 + k * 11, max(x1 - x0, 1), 9, colour,
+                             f"{label}: {name} {_signed(value, 2)} points", rx=1))
+        out.append(_text(990, y + row_h / 2 + 4, _signed(total[i]), "end", 13, HARM if total[i] < 0 else HELP, "600"))
+    return _svg(bottom + 28, out, "Change in score between the last two periods, per theme")
