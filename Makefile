@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/sample
 
-.PHONY: demo test bench models sample lint clean
+.PHONY: demo test test-e2e bench models sample lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,18 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Browser test of the report: Debian's chromium (installed when missing), driven by Playwright.
+E2E_STAMP := $(VENV)/.installed-e2e
+CHROMIUM  ?= /usr/bin/chromium
+
+$(E2E_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,e2e]'
+	touch $(E2E_STAMP)
+
+test-e2e: $(E2E_STAMP)
+	test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/e2e
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_analyze.py

@@ -13,16 +13,17 @@ from pathlib import Path
 
 import click
 
-from . import jobs
+from . import jobs, progress
 from ._version import __version__
 from .config import load_config
 from .errors import FeedbackMLError
+from .io import _json_default
 
 log = logging.getLogger("feedbackml")
 
 
 def _setup_logging(quiet: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = progress.ProgressAwareHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("feedbackml: %(message)s"))
     log.handlers[:] = [handler]
     log.setLevel(logging.WARNING if quiet else logging.INFO)
@@ -51,7 +52,7 @@ def column_options(func):
         click.option("--min-theme-n", type=int, help="Smallest theme that can be called significant (30)."),
         click.option("--config", "config_file", type=click.Path(dir_okay=False),
                      help="TOML file with options (default ./feedbackml.toml if present)."),
-        click.option("--quiet", is_flag=True, help="Only warnings and errors on stderr."),
+        click.option("--quiet", is_flag=True, help="Only warnings and errors on stderr, no progress bar."),
         click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout."),
     ]
     for option in reversed(options):
@@ -68,12 +69,38 @@ def _config(config_file, **flags):
                        ci_method=flags.get("ci_method"))
 
 
-def _finish(out: Path, results, as_json: bool) -> None:
+def _progress(quiet: bool, label: str):
+    """A progress bar on stderr for the command's steps (drawn only on a terminal)."""
+    return progress.bar(sys.stderr, label=label, enabled=not quiet)
+
+
+def _echo_json(obj) -> None:
+    """Print ``obj`` as strict JSON on stdout (NaN and infinities become null)."""
+    click.echo(json.dumps(_finite(obj), default=_json_default, allow_nan=False, ensure_ascii=False))
+
+
+def _finite(obj):
+    if isinstance(obj, float) and (obj != obj or obj in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(obj, dict):
+        return {str(k): _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    if hasattr(obj, "item") and getattr(obj, "ndim", None) == 0:  # numpy scalars
+        return _finite(obj.item())
+    return obj
+
+
+def _finish(out: Path, results, as_json: bool, xlsx: bool = False) -> None:
+    files = {"report": str(out / "report.html")}
+    if xlsx:
+        files["xlsx"] = str(out / jobs.XLSX_NAME)
     if as_json:
-        click.echo(json.dumps({"out": str(out), **results.summary}, default=str))
+        _echo_json({"out": str(out), **files, **results.summary})
     else:
         click.echo(str(out))
-    log.info("report: %s", out / "report.html")
+    for name, path in files.items():
+        log.info("%s: %s", name, path)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,17 +119,20 @@ def cli(ctx, debug):
 @click.option("--out", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Output folder.")
 @click.option("--allow-version-mismatch", is_flag=True, help="Load a model saved with other versions.")
-def analyze(input, model, out, allow_version_mismatch, config_file, quiet, as_json, **flags):
+@click.option("--xlsx", is_flag=True, help="Also write results.xlsx (comments, themes, drivers) for Excel.")
+def analyze(input, model, out, allow_version_mismatch, xlsx, config_file, quiet, as_json, **flags):
     """Analyse INPUT (csv, tsv, xlsx, parquet, jsonl, or - for CSV on stdin).
 
     \b
-    Example:
+    Examples:
       feedbackml analyze survey.csv --segment channel --date submitted_at --out out/q3
+      feedbackml analyze survey.csv --out out/q3 --xlsx --json --quiet > summary.json
     """
     _setup_logging(quiet)
-    results = jobs.analyze_file(input, out, _config(config_file, **flags), model=model,
-                                allow_version_mismatch=allow_version_mismatch)
-    _finish(Path(out), results, as_json)
+    with _progress(quiet, "analyze"):
+        results = jobs.analyze_file(input, out, _config(config_file, **flags), model=model,
+                                    allow_version_mismatch=allow_version_mismatch, xlsx=xlsx)
+    _finish(Path(out), results, as_json, xlsx)
 
 
 @cli.command()
@@ -117,9 +147,10 @@ def fit(input, model, config_file, quiet, as_json, **flags):
       feedbackml fit survey_2025.csv --model models/acme
     """
     _setup_logging(quiet)
-    analyzer = jobs.fit_file(input, model, _config(config_file, **flags))
+    with _progress(quiet, "fit"):
+        analyzer = jobs.fit_file(input, model, _config(config_file, **flags))
     if as_json:
-        click.echo(json.dumps({"model": str(model), "themes": analyzer.themes_.to_dict(orient="records")}))
+        _echo_json({"model": str(model), "themes": analyzer.themes_.to_dict(orient="records")})
     else:
         click.echo(str(model))
 
@@ -131,7 +162,8 @@ def fit(input, model, config_file, quiet, as_json, **flags):
 @click.option("--out", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Output folder.")
 @click.option("--allow-version-mismatch", is_flag=True, help="Load a model saved with other versions.")
-def apply(input, model, out, allow_version_mismatch, config_file, quiet, as_json, **flags):
+@click.option("--xlsx", is_flag=True, help="Also write results.xlsx (comments, themes, drivers) for Excel.")
+def apply(input, model, out, allow_version_mismatch, xlsx, config_file, quiet, as_json, **flags):
     """Score a new export INPUT with a saved model (same theme IDs as when it was fitted).
 
     \b
@@ -139,23 +171,34 @@ def apply(input, model, out, allow_version_mismatch, config_file, quiet, as_json
       feedbackml apply survey_dec.csv --model models/acme --out out/dec
     """
     _setup_logging(quiet)
-    results = jobs.apply_file(input, model, out, _config(config_file, **flags),
-                              allow_version_mismatch=allow_version_mismatch)
-    _finish(Path(out), results, as_json)
+    with _progress(quiet, "apply"):
+        results = jobs.apply_file(input, model, out, _config(config_file, **flags),
+                                  allow_version_mismatch=allow_version_mismatch, xlsx=xlsx)
+    _finish(Path(out), results, as_json, xlsx)
 
 
 @cli.command()
 @click.argument("folder", type=click.Path(file_okay=False))
-@click.option("--quiet", is_flag=True, help="Only warnings and errors on stderr.")
-def report(folder, quiet):
-    """Rebuild FOLDER/report.html from an analysis folder.
+@click.option("--xlsx", is_flag=True, help="Also write results.xlsx (comments, themes, drivers) for Excel.")
+@click.option("--quiet", is_flag=True, help="Only warnings and errors on stderr, no progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the written files as JSON on stdout.")
+def report(folder, xlsx, quiet, as_json):
+    """Rebuild FOLDER/report.html (and with --xlsx the workbook) from an analysis folder.
 
     \b
     Example:
-      feedbackml report out/q3
+      feedbackml report out/q3 --xlsx
     """
     _setup_logging(quiet)
-    click.echo(str(jobs.rebuild_report(folder)))
+    with _progress(quiet, "report"):
+        path = jobs.rebuild_report(folder, xlsx=xlsx)
+    if as_json:
+        files = {"report": str(path)}
+        if xlsx:
+            files["xlsx"] = str(Path(folder) / jobs.XLSX_NAME)
+        _echo_json(files)
+    else:
+        click.echo(str(path))
 
 
 def run(argv: list[str] | None = None) -> int:

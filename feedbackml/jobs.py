@@ -10,10 +10,12 @@ from pathlib import Path
 
 from . import models
 from .config import Config
+from .progress import step
 from .io import read_table
 from .pipeline import FeedbackAnalyzer, Results
 
 log = logging.getLogger(__name__)
+XLSX_NAME = "results.xlsx"
 
 
 def _read(input: str | Path):
@@ -34,36 +36,69 @@ def _score(analyzer: FeedbackAnalyzer, df, config: Config, input) -> Results:
 
 
 def analyze_file(input: str | Path, out: str | Path, config: Config,
-                 model: str | Path | None = None, allow_version_mismatch: bool = False) -> Results:
+                 model: str | Path | None = None, allow_version_mismatch: bool = False,
+                 xlsx: bool = False) -> Results:
     """``feedbackml analyze``: fit themes on ``input`` (or use ``model``) and write ``out``."""
+    total = 4 + xlsx
+    step("reading input", 1, total)
     df = _read(input)
     if model is not None:
+        step("loading the model", 2, total)
         analyzer = models.load(model, allow_version_mismatch)
     else:
+        step("fitting themes", 2, total)
         analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text)
+    step("scoring comments", 3, total)
     results = _score(analyzer, df, config, input)
+    step("writing outputs and report", 4, total)
     results.to_folder(out)
+    if xlsx:
+        _write_xlsx(results, out, 5, total)
     return results
+
+
+def _write_xlsx(results: Results, out: str | Path, index: int, total: int) -> Path:
+    from .report.xlsx import write_xlsx
+
+    step("writing the Excel workbook", index, total)
+    return write_xlsx(results, Path(out) / XLSX_NAME)
 
 
 def fit_file(input: str | Path, model: str | Path, config: Config) -> FeedbackAnalyzer:
     """``feedbackml fit``: learn from ``input`` and save the model directory ``model``."""
+    step("reading input", 1, 3)
     df = _read(input)
+    step("fitting themes", 2, 3)
     analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text)
+    step("saving the model", 3, 3)
     models.save(analyzer, model)
     return analyzer
 
 
 def apply_file(input: str | Path, model: str | Path, out: str | Path, config: Config,
-               allow_version_mismatch: bool = False) -> Results:
+               allow_version_mismatch: bool = False, xlsx: bool = False) -> Results:
     """``feedbackml apply``: score ``input`` with a saved model and write ``out``."""
+    total = 4 + xlsx
+    step("loading the model", 1, total)
     analyzer = models.load(model, allow_version_mismatch)
+    step("reading input", 2, total)
     df = _read(input)
+    step("scoring comments", 3, total)
     results = _score(analyzer, df, config, input)
+    step("writing outputs and report", 4, total)
     results.to_folder(out)
+    if xlsx:
+        _write_xlsx(results, out, 5, total)
     return results
 
 
-def rebuild_report(folder: str | Path) -> Path:
-    """``feedbackml report``: re-render ``folder/report.html`` from the folder's tables."""
-    return Results.from_folder(folder).to_html(Path(folder) / "report.html")
+def rebuild_report(folder: str | Path, xlsx: bool = False) -> Path:
+    """``feedbackml report``: re-render ``folder/report.html`` (and the workbook) from the folder's tables."""
+    total = 2 + xlsx
+    step("reading the analysis folder", 1, total)
+    results = Results.from_folder(folder)
+    step("rendering the report", 2, total)
+    path = results.to_html(Path(folder) / "report.html")
+    if xlsx:
+        _write_xlsx(results, folder, 3, total)
+    return path

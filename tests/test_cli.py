@@ -153,3 +153,70 @@ def test_bundled_sample_ranks_planted_drivers(tmp_path):
     assert len(staff) and staff["nps_impact"].max() > 0
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert summary["rows"]["in"] == summary["rows"]["analysed"] + summary["rows"]["rejected"]
+
+
+def test_xlsx_flag_writes_a_workbook_whose_cells_cannot_run_formulas(tmp_path, feedback):
+    from openpyxl import load_workbook
+
+    feedback.loc[0, "comment"] = '=HYPERLINK("http://evil.example","click") delivery late'
+    feedback.loc[1, "comment"] = "@SUM(1+1) charged twice"
+    path = tmp_path / "in.csv"
+    feedback.to_csv(path, index=False)
+    assert cli("analyze", path, "--out", tmp_path / "o", "--themes", 3, "--xlsx", "--quiet") == 0
+    wb = load_workbook(tmp_path / "o" / "results.xlsx")
+    assert {"comments", "themes", "drivers"} <= set(wb.sheetnames)
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert not [t for t in texts if t[:1] in "=+-@"]
+    assert "'=HYPERLINK(\"http://evil.example\",\"click\") delivery late" in texts
+
+
+def test_json_is_strict_and_names_the_written_files(tmp_path, feedback_csv, capsys):
+    assert cli("analyze", feedback_csv, "--out", tmp_path / "o", "--themes", 3, "--xlsx", "--json") == 0
+    out = capsys.readouterr().out
+
+    def no_nan(name):
+        raise AssertionError(f"{name} is not JSON")
+
+    summary = json.loads(out, parse_constant=no_nan)
+    assert summary["report"] == str(tmp_path / "o" / "report.html")
+    assert summary["xlsx"] == str(tmp_path / "o" / "results.xlsx")
+
+
+def test_report_command_can_rebuild_the_workbook_and_print_json(tmp_path, feedback_csv, capsys):
+    cli("analyze", feedback_csv, "--out", tmp_path / "o", "--themes", 3, "--quiet")
+    capsys.readouterr()
+    assert cli("report", tmp_path / "o", "--xlsx", "--json", "--quiet") == 0
+    files = json.loads(capsys.readouterr().out)
+    assert files == {"report": str(tmp_path / "o" / "report.html"), "xlsx": str(tmp_path / "o" / "results.xlsx")}
+    assert (tmp_path / "o" / "results.xlsx").is_file()
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path, feedback_csv, capsys):
+    assert cli("analyze", feedback_csv, "--out", tmp_path / "o", "--themes", 3) == 0
+    err = capsys.readouterr().err
+    assert "█" not in err and "░" not in err and "\x1b[K" not in err
+
+
+@pytest.mark.parametrize("command", ["analyze", "fit", "apply", "report"])
+def test_every_command_help_has_an_example(command, capsys):
+    assert cli(command, "--help") == 0
+    out = capsys.readouterr().out
+    assert "Example" in out and f"feedbackml {command} " in out
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_progress_bar_is_drawn_on_a_terminal_unless_quiet(tmp_path, feedback_csv, monkeypatch, quiet):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    err = Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    args = ["analyze", feedback_csv, "--out", tmp_path / "o", "--themes", 3] + (["--quiet"] if quiet else [])
+    assert cli(*args) == 0
+    drawn = "fitting themes" in err.getvalue() and "█" in err.getvalue()
+    assert drawn is not quiet
