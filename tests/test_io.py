@@ -103,3 +103,14 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
     assert not target.exists() and list(tmp_path.iterdir()) == []
     write_csv(target, pd.DataFrame({"a": [1]}))
     assert target.read_text() == "a\n1\n"
+
+
+def test_outputs_get_the_usual_permissions_not_private_temp_ones(tmp_path):
+    import os
+    import stat
+
+    mask = os.umask(0)
+    os.umask(mask)
+    target = tmp_path / "shared.csv"
+    write_csv(target, pd.DataFrame({"a": [1]}))
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
