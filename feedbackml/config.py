@@ -29,6 +29,9 @@ class Config:
     min_theme_n : themes with fewer comments are reported but never called significant.
     alpha : significance level for confidence intervals and the FDR threshold.
     language : language-data folder under ``feedbackml/lang``.
+    sentiment : sentiment scorer: "lexicon" (no training), "trained" (from
+        ``sentiment_label``) or "weak" (learnt from the scores).
+    sentiment_label : column of negative/neutral/positive labels to train sentiment on.
     """
 
     text: str | None = None
@@ -45,6 +48,8 @@ class Config:
     redact_pii: bool = True
     max_features: int = 20000
     batch_size: int = 2000
+    sentiment: str = "lexicon"
+    sentiment_label: str | None = None
 
     def replace(self, **changes: Any) -> "Config":
         """A copy with ``changes`` applied; ``None`` values leave a field unchanged."""
@@ -90,6 +95,8 @@ def _validated(cfg: Config) -> Config:
         raise UsageError(f"metric must be one of nps, csat, ces, not {cfg.metric!r}")
     if cfg.n_themes != "auto" and not (isinstance(cfg.n_themes, int) and cfg.n_themes >= 1):
         raise UsageError(f"n_themes must be 'auto' or a positive whole number, not {cfg.n_themes!r}")
+    if cfg.sentiment not in {"lexicon", "trained", "weak"}:
+        raise UsageError(f"sentiment must be one of lexicon, trained, weak, not {cfg.sentiment!r}")
     if not 0 < cfg.alpha < 1:
         raise UsageError(f"alpha must be between 0 and 1, not {cfg.alpha!r}")
     return cfg

@@ -35,7 +35,8 @@ def analyze_file(input: str | Path, out: str | Path, config: Config,
     if model is not None:
         analyzer = models.load(model, allow_version_mismatch)
     else:
-        analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text)
+        analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text, score=config.score,
+                                                            sentiment_label=config.sentiment_label)
     results = _score(analyzer, df, config, input)
     results.to_folder(out)
     return results
@@ -44,7 +45,8 @@ def analyze_file(input: str | Path, out: str | Path, config: Config,
 def fit_file(input: str | Path, model: str | Path, config: Config) -> FeedbackAnalyzer:
     """``feedbackml fit``: learn from ``input`` and save the model directory ``model``."""
     df = _read(input)
-    analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text)
+    analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text, score=config.score,
+                                                        sentiment_label=config.sentiment_label)
     models.save(analyzer, model)
     return analyzer
 
