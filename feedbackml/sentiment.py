@@ -36,6 +36,8 @@ FEATURE_COLUMNS = ["sentiment", "positive", "negative", "clause_max", "clause_mi
 _STRIP = string.punctuation.replace("_", "") + "“”‘’«»…"
 _APOSTROPHES = "[’‘`´]"
 _SEGMENT_END = r"[,;:.!?)\]…]['\"”’)\]]*$"
+#: Texts handled per batch by the vectorised steps, so memory stays flat on big exports.
+BATCH = 20_000
 
 
 @lru_cache(maxsize=1)
@@ -183,9 +185,13 @@ def score_clause_texts(texts, language: str = "en") -> pd.DataFrame:
     Returns ``valence`` (VADER-scale sum after negation, intensifiers, caps, patterns and
     punctuation), ``positive`` and ``negative`` (sums of positive and negative word
     valences) and ``sentiment`` (``valence / sqrt(valence² + alpha)``, −1…1), one row per
-    text, index kept. Every step is an Arrow or NumPy operation over all tokens at once.
+    text, index kept. Every step is an Arrow or NumPy operation over all the tokens of a
+    batch of :data:`BATCH` texts at once.
     """
     series = _as_series(texts)
+    if len(series) > BATCH:
+        return pd.concat([score_clause_texts(series.iloc[i:i + BATCH], language)
+                          for i in range(0, len(series), BATCH)])
     lex = load_lexicon(language)
     r = lex.rules
     m = len(series)
@@ -455,13 +461,13 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BASE = np.uint64(1000003)
 
 
-def _char_windows(texts: pd.Series, ngram_range: tuple[int, int], positions: bool = False):
+def _char_windows(texts: pd.Series, ngram_range: tuple[int, int]):
     """Hashed character n-grams inside word boundaries (as ``analyzer="char_wb"``).
 
     Each text is lower-cased and each word padded with spaces; every n-gram within a
     padded word becomes a 64-bit key (polynomial hash of its code points). Returns
-    ``keys``, ``docs`` (row of each key), and with ``positions`` the code-point array and
-    start positions (to spell keys back).
+    ``keys``, ``docs`` (row of each key), the code-point array and each key's
+    ``(start, length)`` in it (to spell keys back).
     """
     low = pc.utf8_trim_whitespace(pc.replace_substring_regex(
         pc.utf8_lower(pa.array(texts.to_numpy(object), type=pa.string())), pattern=r"\s+", replacement="  "))
@@ -516,29 +522,42 @@ class CharNgramVectorizer(TransformerMixin, BaseEstimator):
         self.ngram_range = ngram_range
         self.min_df = min_df
 
+    def _batches(self, texts: pd.Series):
+        for start in range(0, len(texts), BATCH):
+            yield _char_windows(texts.iloc[start:start + BATCH], tuple(self.ngram_range))
+
     def fit(self, X, y=None):
         texts = _as_series(X)
-        keys, docs, code, starts = _char_windows(texts, tuple(self.ngram_range), positions=True)
-        pairs = pd.DataFrame({"key": keys, "doc": docs}).drop_duplicates()
-        df = pairs["key"].value_counts()
+        df = pd.Series(dtype=float)
+        for keys, docs, _, _ in self._batches(texts):
+            found = pd.DataFrame({"key": keys, "doc": docs}).drop_duplicates()["key"].value_counts()
+            df = df.add(found.astype(float), fill_value=0.0)
         df = df[df >= self.min_df].sort_index()
         self.vocabulary_ = df.index.to_numpy(np.uint64)
-        n = len(texts)
-        self.idf_ = np.log((1 + n) / (1 + df.to_numpy(float))) + 1.0
-        first = pd.Series(np.arange(len(keys))).groupby(keys).first().reindex(self.vocabulary_).to_numpy()
-        self.feature_names_ = np.array([code[s:s + k].tobytes().decode("utf-32-le")
-                                        for s, k in starts[first]], dtype=object)
+        self.idf_ = np.log((1 + len(texts)) / (1 + df.to_numpy(float))) + 1.0
+        names = pd.Series(None, index=pd.Index(self.vocabulary_), dtype=object)
+        for keys, _, code, starts in self._batches(texts):  # spell each kept n-gram once
+            wanted = pd.Index(keys).isin(names.index[names.isna()])
+            if wanted.any():
+                first = pd.Series(np.flatnonzero(wanted)).groupby(keys[wanted]).first()
+                names[first.index] = [code[s:s + k].tobytes().decode("utf-32-le") for s, k in starts[first.to_numpy()]]
+            if names.notna().all():
+                break
+        self.feature_names_ = names.to_numpy(object)
         self.n_features_in_ = 1
         return self
 
     def transform(self, X):
         check_is_fitted(self, "vocabulary_")
         texts = _as_series(X)
-        keys, docs, _, _ = _char_windows(texts, tuple(self.ngram_range))
-        col = pd.Index(self.vocabulary_).get_indexer(keys)
-        found = col >= 0
-        counts = sparse.csr_matrix((np.ones(int(found.sum())), (docs[found], col[found])),
-                                   shape=(len(texts), len(self.vocabulary_)))
+        vocab = pd.Index(self.vocabulary_)
+        blocks = []
+        for (keys, docs, _, _), start in zip(self._batches(texts), range(0, len(texts), BATCH)):
+            col = vocab.get_indexer(keys)
+            found = col >= 0
+            blocks.append(sparse.csr_matrix((np.ones(int(found.sum())), (docs[found], col[found])),
+                                            shape=(min(BATCH, len(texts) - start), len(vocab))))
+        counts = sparse.vstack(blocks).tocsr() if blocks else sparse.csr_matrix((0, len(vocab)))
         counts.sum_duplicates()
         counts.data = (1.0 + np.log(counts.data)) * self.idf_[counts.indices]
         norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
@@ -599,32 +618,42 @@ class TrainedSentiment(ClassifierMixin, TransformerMixin, BaseEstimator):
         return LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state, max_iter=5000)
 
     def fit(self, X, y):
-        """Learn from texts ``X`` and labels ``y`` (any spelling :func:`sentiment_labels` reads)."""
+        """Learn from texts ``X`` and labels ``y`` (any spelling :func:`sentiment_labels` reads).
+
+        Rows without a label are ignored. The model learns from the distinct (text, label)
+        pairs, each weighted by how often it occurs, so repeated answers cost nothing, no
+        copy of a comment is ever scored out of fold by a model that saw it, and the row
+        order does not matter.
+        """
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-        texts = _as_series(X).reset_index(drop=True)
         labels = sentiment_labels(pd.Series(list(y), dtype=object), self.language)
-        keep = labels.notna().to_numpy()
-        texts, labels = texts[keep].reset_index(drop=True), labels[keep].to_numpy(str)
-        counts = pd.Series(labels).value_counts()
-        if len(counts) < 2:
-            raise ValueError(f"sentiment needs at least two classes to learn from, got {dict(counts)}")
-        if counts.min() < self.cv:
-            raise ValueError(f"each sentiment class needs at least {self.cv} examples, got {dict(counts)}")
-        self.classes_ = np.array([c for c in LABELS if c in counts.index], dtype=object)
-        self.prior_ = (counts.reindex(self.classes_) / counts.sum()).to_numpy(float)
+        pairs = pd.DataFrame({"text": _as_series(X).to_numpy(object), "label": labels.to_numpy(object)})
+        pairs = pairs[pairs["label"].notna()].groupby(["text", "label"], sort=True).size().reset_index()
+        texts, labels = pairs["text"].astype(object), pairs["label"].to_numpy(str)
+        weight = pairs[0].to_numpy(float)
+        distinct = pd.Series(labels).value_counts()
+        if len(distinct) < 2:
+            raise ValueError(f"sentiment needs at least two classes to learn from, got {dict(distinct)}")
+        if distinct.min() < self.cv:
+            raise ValueError(f"each sentiment class needs at least {self.cv} distinct examples, "
+                             f"got {dict(distinct)}")
+        self.classes_ = np.array([c for c in LABELS if c in distinct.index], dtype=object)
+        rows = pd.Series(weight).groupby(labels).sum().reindex(self.classes_)
+        self.prior_ = (rows / rows.sum()).to_numpy(float)
         self.lexicon_ = LexiconSentiment(mixed_threshold=self.mixed_threshold, language=self.language).fit()
         self.word_ = TfidfVectorizer(ngram_range=tuple(self.word_ngrams), min_df=self.min_df,
                                      sublinear_tf=True, dtype=np.float64)
         self.char_ = CharNgramVectorizer(ngram_range=tuple(self.char_ngrams), min_df=self.min_df)
         matrix = sparse.hstack([self.word_.fit_transform(texts), self.char_.fit_transform(texts)]).tocsr()
         folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
-        out_of_fold = cross_val_predict(self._svm(), matrix, labels, cv=folds, method="decision_function")
-        self.svm_ = self._svm().fit(matrix, labels)
+        out_of_fold = cross_val_predict(self._svm(), matrix, labels, cv=folds, method="decision_function",
+                                        params={"sample_weight": weight})
+        self.svm_ = self._svm().fit(matrix, labels, sample_weight=weight)
         stacked = np.column_stack([out_of_fold, self.lexicon_.features(texts).to_numpy()])
-        self.stack_ = LogisticRegression(C=1.0, max_iter=2000).fit(stacked, labels)
+        self.stack_ = LogisticRegression(C=1.0, max_iter=2000).fit(stacked, labels, sample_weight=weight)
         self.n_features_in_ = 1
         return self
 
@@ -748,14 +777,13 @@ def train_sentiment(texts, labels, *, weak: bool = False, language: str = "en", 
                     holdout: float = 0.2, max_held_out: int = 20000, **params) -> tuple[TrainedSentiment, dict]:
     """Fit a :class:`TrainedSentiment` on every labelled comment, after checking it on a held-out part.
 
-    A seeded, stratified ``holdout`` share (at most ``max_held_out`` comments) is set
-    aside, a model trained on the rest is compared with the lexicon scorer and VADER on
+    A seeded ``holdout`` share of the distinct texts (at most ``max_held_out`` comments)
+    is set aside, a model trained on the rest is compared with the lexicon scorer and VADER on
     it (:func:`held_out_figures`; with ``weak`` labels the AUC of promoters against
     detractors is the figure that matters), then the returned model is refitted on all
     rows. Returns the model and a dict: ``rows``, ``classes``, ``weak``, ``held_out``.
     """
     from sklearn.base import clone
-    from sklearn.model_selection import train_test_split
 
     texts = _as_series(texts).reset_index(drop=True)
     y = sentiment_labels(pd.Series(list(labels), dtype=object), language)
@@ -765,10 +793,19 @@ def train_sentiment(texts, labels, *, weak: bool = False, language: str = "en", 
     counts = y.value_counts()
     info = {"rows": int(len(y)), "classes": {c: int(counts.get(c, 0)) for c in LABELS if c in counts.index},
             "weak": bool(weak), "held_out": None}
-    n_held = min(int(round(holdout * len(y))), max_held_out)
-    if n_held >= 20 and len(counts) >= 2 and counts.min() >= 2 * model.cv:
-        train, test = train_test_split(np.arange(len(y)), test_size=n_held, random_state=random_state,
-                                       stratify=y.to_numpy(str))
-        check = clone(model).fit(texts[train], y[train])
-        info["held_out"] = held_out_figures(check, texts[np.sort(test)], y[np.sort(test)], language)
+    # held out by distinct text, so no copy of a held-out comment is trained on
+    codes, uniques = pd.factorize(texts, sort=True, use_na_sentinel=False)
+    order = np.random.default_rng(random_state).permutation(len(uniques))
+    held_texts = np.zeros(len(uniques), dtype=bool)
+    held_texts[order[: int(round(holdout * len(uniques)))]] = True
+    test = np.flatnonzero(held_texts[codes])
+    train = np.flatnonzero(~held_texts[codes])
+    test = test[np.sort(np.random.default_rng(random_state).permutation(len(test))[:max_held_out])]
+    if len(test) >= 20 and y[test].nunique() >= 2 and y[train].nunique() == len(counts):
+        try:
+            check = clone(model).fit(texts[train], y[train])
+        except ValueError:  # too few distinct examples left to train on: no held-out figures
+            check = None
+        if check is not None:
+            info["held_out"] = held_out_figures(check, texts[test], y[test], language)
     return model.fit(texts, y), info
