@@ -7,11 +7,11 @@ from .errors import DataError, FeedbackMLError, ModelError, UsageError
 from .io import read_table
 from .models import load, save
 from .pipeline import FeedbackAnalyzer, Results, analyze
-from .sentiment import LexiconSentiment
+from .sentiment import LexiconSentiment, TrainedSentiment
 from .themes import ThemeModel
 
 __all__ = [
     "__version__", "analyze", "FeedbackAnalyzer", "Results", "save", "load", "read_table",
-    "Config", "load_config", "TextCleaner", "LexiconSentiment", "ThemeModel",
+    "Config", "load_config", "TextCleaner", "LexiconSentiment", "TrainedSentiment", "ThemeModel",
     "FeedbackMLError", "DataError", "UsageError", "ModelError",
 ]

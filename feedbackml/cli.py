@@ -66,7 +66,18 @@ def _config(config_file, **flags):
                        n_themes=flags.get("n_themes"), random_state=flags.get("random_state"),
                        min_theme_n=flags.get("min_theme_n"), metric=flags.get("metric"),
                        outcome=flags.get("outcome"), period=flags.get("period"),
-                       ci_method=flags.get("ci_method"))
+                       ci_method=flags.get("ci_method"), sentiment=flags.get("sentiment"),
+                       sentiment_label=flags.get("sentiment_label"))
+
+
+def sentiment_options(func):
+    """How fit and analyze learn sentiment: from a label column, or weakly from the scores."""
+    func = click.option("--sentiment-label", metavar="COL",
+                        help="Train sentiment on this column of negative/neutral/positive labels.")(func)
+    return click.option("--sentiment", type=click.Choice(["lexicon", "trained", "weak"]),
+                        help="Sentiment scorer: lexicon (default, no training), trained (needs "
+                             "--sentiment-label) or weak (learn from the scores: promoters "
+                             "positive, detractors negative).")(func)
 
 
 def _progress(quiet: bool, label: str):
@@ -115,6 +126,7 @@ def cli(ctx, debug):
 @cli.command()
 @click.argument("input", metavar="INPUT")
 @column_options
+@sentiment_options
 @click.option("--model", type=click.Path(file_okay=False), help="Use a saved model instead of fitting.")
 @click.option("--out", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Output folder.")
@@ -138,19 +150,23 @@ def analyze(input, model, out, allow_version_mismatch, xlsx, config_file, quiet,
 @cli.command()
 @click.argument("input", metavar="INPUT")
 @column_options
+@sentiment_options
 @click.option("--model", required=True, type=click.Path(file_okay=False), help="Model directory to write.")
 def fit(input, model, config_file, quiet, as_json, **flags):
-    """Learn themes from INPUT and save them as a model directory.
+    """Learn themes (and sentiment, with labels or --sentiment weak) from INPUT and save a model directory.
 
     \b
-    Example:
+    Examples:
       feedbackml fit survey_2025.csv --model models/acme
+      feedbackml fit coded.csv --model models/acme --sentiment-label tone
+      feedbackml fit survey_2025.csv --model models/acme --sentiment weak
     """
     _setup_logging(quiet)
     with _progress(quiet, "fit"):
         analyzer = jobs.fit_file(input, model, _config(config_file, **flags))
     if as_json:
-        _echo_json({"model": str(model), "themes": analyzer.themes_.to_dict(orient="records")})
+        _echo_json({"model": str(model), "themes": analyzer.themes_.to_dict(orient="records"),
+                    "sentiment": analyzer.sentiment_info_})
     else:
         click.echo(str(model))
 

@@ -32,6 +32,9 @@ class Config:
     metric : nps, csat or ces. outcome : optional 0/1 column (churned …) the drivers explain.
     period : week, month or quarter (trends). ci_method, n_boot : analytic or bootstrap
         intervals for scores, and the number of bootstrap draws.
+    sentiment : sentiment scorer: "lexicon" (no training), "trained" (from
+        ``sentiment_label``) or "weak" (learnt from the scores).
+    sentiment_label : column of negative/neutral/positive labels to train sentiment on.
     """
 
     text: str | None = None
@@ -52,6 +55,8 @@ class Config:
     redact_pii: bool = True
     max_features: int = 20000
     batch_size: int = 2000
+    sentiment: str = "lexicon"
+    sentiment_label: str | None = None
 
     def replace(self, **changes: Any) -> "Config":
         """A copy with ``changes`` applied; ``None`` values leave a field unchanged."""
@@ -103,6 +108,8 @@ def _validated(cfg: Config) -> Config:
         raise UsageError(f"n_boot must be a whole number of at least 100, not {cfg.n_boot!r}")
     if cfg.n_themes != "auto" and not (isinstance(cfg.n_themes, int) and cfg.n_themes >= 1):
         raise UsageError(f"n_themes must be 'auto' or a positive whole number, not {cfg.n_themes!r}")
+    if cfg.sentiment not in {"lexicon", "trained", "weak"}:
+        raise UsageError(f"sentiment must be one of lexicon, trained, weak, not {cfg.sentiment!r}")
     if not 0 < cfg.alpha < 1:
         raise UsageError(f"alpha must be between 0 and 1, not {cfg.alpha!r}")
     return cfg

@@ -47,7 +47,8 @@ def analyze_file(input: str | Path, out: str | Path, config: Config,
         analyzer = models.load(model, allow_version_mismatch)
     else:
         step("fitting themes", 2, total)
-        analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text)
+        analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text, score=config.score,
+                                                            sentiment_label=config.sentiment_label)
     step("scoring comments", 3, total)
     results = _score(analyzer, df, config, input)
     step("writing outputs and report", 4, total)
@@ -69,7 +70,8 @@ def fit_file(input: str | Path, model: str | Path, config: Config) -> FeedbackAn
     step("reading input", 1, 3)
     df = _read(input)
     step("fitting themes", 2, 3)
-    analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text)
+    analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text, score=config.score,
+                                                        sentiment_label=config.sentiment_label)
     step("saving the model", 3, 3)
     models.save(analyzer, model)
     return analyzer

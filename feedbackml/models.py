@@ -39,6 +39,7 @@ def save(analyzer: FeedbackAnalyzer, path: str | Path, extra_meta: dict | None =
         "text_column": analyzer.text_column_,
         "training": {"rows": analyzer.training_rows_, "fingerprint": analyzer.training_fingerprint_},
         "themes": analyzer.themes_.to_dict(orient="records"),
+        "sentiment": getattr(analyzer, "sentiment_info_", {"model": "lexicon"}),
         "sha256": fio.file_sha256(folder / MODEL_FILE),
         "created_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
     }

@@ -21,19 +21,21 @@ from .config import Config
 from .drivers import membership_matrix, theme_drivers
 from .errors import DataError, UsageError
 from .nps import nps_category, nps_summary, score_summary
-from .schema import detect_column, parse_dates, validate
+from .schema import detect_column, parse_dates, parse_scores, validate
 from .segments import (score_decomposition, segment_table, spike_alerts, theme_trend_tests,
                        to_periods, trend_table)
-from .sentiment import LexiconSentiment
+from .sentiment import LexiconSentiment, sentiment_labels, train_sentiment, weak_labels
 from .themes import NO_THEME, ThemeModel
 
 log = logging.getLogger(__name__)
 
 COMMENT_COLUMNS = ["row", "clean_text", "is_nonanswer", "is_duplicate", "sentiment",
-                   "sentiment_label", "theme_id", "theme_label", "theme_score", "themes",
+                   "sentiment_label", "mixed", "theme_id", "theme_label", "theme_score", "themes",
                    "nps_category"]
 THEME_TABLE_COLUMNS = ["theme_id", "label", "keywords", "n", "share", "nps", "mean_sentiment",
-                       "promoters", "passives", "detractors", "quotes"]
+                       "negative_share", "promoters", "passives", "detractors", "quotes"]
+#: Sentiment scorers :class:`FeedbackAnalyzer` can use (its ``sentiment`` parameter).
+SENTIMENT_MODES = ("lexicon", "trained", "weak")
 N_QUOTES = 3
 
 
@@ -135,11 +137,15 @@ class FeedbackAnalyzer(BaseEstimator):
     period : week, month or quarter — the step of the trends when a date column is given.
     ci_method, n_boot : "analytic" or "bootstrap" intervals for scores of the whole
         export, segments and periods, and the number of bootstrap draws.
+    sentiment : "lexicon" (default: clause-level lexicon scorer, no training), "trained"
+        (learn from the ``sentiment_label`` column given to :meth:`fit`; giving that column
+        is enough) or "weak" (learn from the scores: promoters positive, detractors
+        negative, passives left out).
     """
 
     def __init__(self, n_themes="auto", random_state=0, language="en", min_theme_n=30,
                  alpha=0.05, redact_pii=True, max_features=20000, batch_size=2000, metric="nps",
-                 period="month", ci_method="analytic", n_boot=2000):
+                 period="month", ci_method="analytic", n_boot=2000, sentiment="lexicon"):
         self.n_themes = n_themes
         self.random_state = random_state
         self.language = language
@@ -152,6 +158,7 @@ class FeedbackAnalyzer(BaseEstimator):
         self.period = period
         self.ci_method = ci_method
         self.n_boot = n_boot
+        self.sentiment = sentiment
 
     @classmethod
     def from_config(cls, config: Config) -> "FeedbackAnalyzer":
@@ -161,8 +168,14 @@ class FeedbackAnalyzer(BaseEstimator):
     def _cleaner(self) -> TextCleaner:
         return TextCleaner(language=self.language, redact_pii=self.redact_pii)
 
-    def fit(self, df: pd.DataFrame, text: str | None = None, score: str | None = None, **_ignored):
-        """Learn themes from the comments in ``df`` (column ``text``, auto-detected if None)."""
+    def fit(self, df: pd.DataFrame, text: str | None = None, score: str | None = None,
+            sentiment_label: str | None = None, **_ignored):
+        """Learn themes from the comments in ``df`` (column ``text``, auto-detected if None).
+
+        With ``sentiment_label`` (a column of negative/neutral/positive) or
+        ``sentiment="weak"`` (uses ``score``) it also trains the sentiment model; see
+        :meth:`_fit_sentiment`.
+        """
         text = detect_column(df, "text", text, required=True)
         cleaned = self._cleaner().transform(df[text])
         usable = cleaned["clean_text"].where(~cleaned["is_nonanswer"], "")
@@ -173,11 +186,54 @@ class FeedbackAnalyzer(BaseEstimator):
             self.theme_model_.fit(usable)
         except ValueError as exc:
             raise DataError(f"cannot find themes: {exc}", column=text) from None
-        self.sentiment_model_ = LexiconSentiment()
+        self._fit_sentiment(df, cleaned, score, sentiment_label)
         self.text_column_ = text
         self.training_rows_ = int(len(df))
         self.training_fingerprint_ = fingerprint(df[[text]])
         return self
+
+    def _fit_sentiment(self, df: pd.DataFrame, cleaned: pd.DataFrame, score: str | None,
+                       label: str | None) -> None:
+        """Choose and fit the sentiment scorer; record held-out figures in ``sentiment_info_``.
+
+        "lexicon" needs nothing. "trained" (or any ``label`` column) learns from the labels;
+        "weak" learns from the scores (promoters positive, detractors negative, passives
+        and invalid scores left out). Non-answers never train the model.
+        """
+        mode = self.sentiment
+        if mode not in SENTIMENT_MODES:
+            raise UsageError(f"sentiment must be one of {', '.join(SENTIMENT_MODES)}, not {mode!r}")
+        if label is not None and mode == "weak":
+            raise UsageError("choose one: a sentiment label column, or weak supervision from scores")
+        if label is not None:
+            mode = "trained"
+        if mode == "lexicon":
+            self.sentiment_model_ = LexiconSentiment(language=self.language)
+            self.sentiment_info_ = {"model": "lexicon"}
+            return
+        if mode == "trained":
+            if label is None:
+                raise UsageError("sentiment='trained' needs a column of labels",
+                                 hint="pass --sentiment-label COLUMN (negative/neutral/positive)")
+            label = detect_column(df, "sentiment label", label, required=True)
+            try:
+                target = sentiment_labels(df[label], self.language)
+            except ValueError as exc:
+                raise DataError(str(exc), column=label) from None
+        else:
+            score = detect_column(df, "score", score, required=True)
+            target = weak_labels(parse_scores(df[score], self.metric)[0], self.metric)
+        usable = target.notna().to_numpy() & ~cleaned["is_nonanswer"].to_numpy(bool)
+        try:
+            model, info = train_sentiment(cleaned["clean_text"].to_numpy(object)[usable],
+                                          target.to_numpy(object)[usable],
+                                          weak=mode == "weak", language=self.language,
+                                          random_state=self.random_state)
+        except ValueError as exc:
+            raise DataError(f"cannot train sentiment: {exc}", column=label or score) from None
+        self.sentiment_model_ = model
+        self.sentiment_info_ = {"model": mode, "column": label or score, **info}
+        log.info("sentiment model (%s) trained on %d comments", mode, info["rows"])
 
     @property
     def themes_(self) -> pd.DataFrame:
@@ -226,8 +282,8 @@ class FeedbackAnalyzer(BaseEstimator):
 
     def _score_comments(self, accepted: pd.DataFrame, text: str) -> pd.DataFrame:
         cleaned = self._cleaner().transform(accepted[text])
-        sentiment = self.sentiment_model_.transform(cleaned["clean_text"])
         usable = cleaned["clean_text"].where(~cleaned["is_nonanswer"], "")
+        sentiment = self.sentiment_model_.transform(usable)  # non-answers are neutral
         themes = self.theme_model_.transform(usable)
         labels = self.themes_.set_index("theme_id")["label"]
         out = accepted.drop(columns=["_score", "_outcome"], errors="ignore")
@@ -261,8 +317,10 @@ class FeedbackAnalyzer(BaseEstimator):
         table["share"] = per.loc[table["theme_id"], "share"].to_numpy()
         table["nps"] = per.loc[table["theme_id"], "nps"].to_numpy()
         sent = comments["sentiment"].to_numpy()
+        negative = (comments["sentiment_label"] == "negative").to_numpy()
         with np.errstate(invalid="ignore", divide="ignore"):
             table["mean_sentiment"] = (member * sent[:, None]).sum(axis=0) / n
+            table["negative_share"] = (member & negative[:, None]).sum(axis=0) / n
         for cat, col in (("promoter", "promoters"), ("passive", "passives"), ("detractor", "detractors")):
             table[col] = (member & (category == cat).to_numpy()[:, None]).sum(axis=0).astype("int64")
         quotes = representative_quotes(comments, text, N_QUOTES)
@@ -281,6 +339,8 @@ class FeedbackAnalyzer(BaseEstimator):
                      "without_theme": int((comments["theme_id"] == NO_THEME).sum())},
             "nps": nps_summary(comments["nps_category"].astype("object"), self.alpha, self.metric),
             "sentiment": {k: int(labels.get(k, 0)) for k in ("negative", "neutral", "positive")},
+            "sentiment_model": {**getattr(self, "sentiment_info_", {"model": "lexicon"}),
+                                "mixed": int(comments["mixed"].sum())},
             "themes": {"n": int(len(themes)),
                        "no_theme_share": round(float((comments["theme_id"] == NO_THEME).mean()), 4)
                        if len(comments) else None},
@@ -356,6 +416,7 @@ def analyze(data: pd.DataFrame, text: str | None = None, score: str | None = Non
             config: Config | None = None, **options) -> Results:
     """Fit themes on ``data`` and analyse it in one call (the ``feedbackml analyze`` command)."""
     cfg = (config or Config()).replace(text=text, score=score, **options)
-    analyzer = FeedbackAnalyzer.from_config(cfg).fit(data, text=cfg.text)
+    analyzer = FeedbackAnalyzer.from_config(cfg).fit(data, text=cfg.text, score=cfg.score,
+                                                     sentiment_label=cfg.sentiment_label)
     return analyzer.analyze(data, text=cfg.text, score=cfg.score, segment=cfg.segment,
                             date=cfg.date, id=cfg.id, outcome=cfg.outcome)
