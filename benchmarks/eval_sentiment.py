@@ -222,15 +222,17 @@ def main(argv: list[str] | None = None) -> int:
     in_train = split_groups(tweets["tweet_id"], args.seed)
     train, test = tweets[in_train].reset_index(drop=True), tweets[~in_train].reset_index(drop=True)
     y_train, y_test = train["airline_sentiment"].to_numpy(object), test["airline_sentiment"].to_numpy(object)
-    (x_test), clean_s = timed(clean, test["text"])
+    x_test, clean_s = timed(clean, test["text"])
     x_train = clean(train["text"])
     print(f"Airline tweets: {len(train)} train / {len(test)} test rows (seeded 70/30 split over distinct "
           f"tweet ids, seed {args.seed}); test labels {pd.Series(y_test).value_counts().to_dict()}")
-    print(f"TextCleaner: {len(test) / clean_s:,.0f} docs/s (applied before feedbackml's scorers, not counted below)\n")
+    print(f"TextCleaner: {len(test) / clean_s:,.0f} docs/s "
+          "(applied before feedbackml's scorers, not counted below)\n")
 
     rows = []
     scores, s = timed(plain_vader, test["text"])
-    rows.append(three_class_row("(a) plain VADER (vaderSentiment, raw text)", y_test, label_scores(scores), scores, s))
+    rows.append(three_class_row("(a) plain VADER (vaderSentiment, raw text)", y_test, label_scores(scores),
+                                scores, s))
     scores, s = timed(vader_scores, x_test)
     rows.append(three_class_row("    VADER via NLTK (feedbackml before this issue)", y_test, label_scores(scores),
                                 scores, s))
@@ -273,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
 
     spread = split_spread(tweets, range(args.seed, args.seed + args.splits)) if args.splits > 1 else None
     if spread is not None:
-        print(f"\nMacro-F1 on the 30% part over {args.splits} split seeds ({args.seed}..{args.seed + args.splits - 1}):")
+        last = args.seed + args.splits - 1
+        print(f"\nMacro-F1 on the 30% part over {args.splits} split seeds ({args.seed}..{last}):")
         for column in spread.columns:
             values = spread[column]
             print(f"  {column:44s} " + " ".join(f"{v:.3f}" for v in values)

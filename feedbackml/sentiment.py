@@ -12,7 +12,6 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -540,7 +539,8 @@ class CharNgramVectorizer(TransformerMixin, BaseEstimator):
             wanted = pd.Index(keys).isin(names.index[names.isna()])
             if wanted.any():
                 first = pd.Series(np.flatnonzero(wanted)).groupby(keys[wanted]).first()
-                names[first.index] = [code[s:s + k].tobytes().decode("utf-32-le") for s, k in starts[first.to_numpy()]]
+                spans = starts[first.to_numpy()]
+                names[first.index] = [code[s:s + k].tobytes().decode("utf-32-le") for s, k in spans]
             if names.notna().all():
                 break
         self.feature_names_ = names.to_numpy(object)
@@ -615,15 +615,18 @@ class TrainedSentiment(ClassifierMixin, TransformerMixin, BaseEstimator):
     def _svm(self):
         from sklearn.svm import LinearSVC
 
-        return LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state, max_iter=5000)
+        return LinearSVC(C=self.C, class_weight="balanced", dual=True, random_state=self.random_state,
+                         max_iter=5000)
 
     def fit(self, X, y):
         """Learn from texts ``X`` and labels ``y`` (any spelling :func:`sentiment_labels` reads).
 
         Rows without a label are ignored. The model learns from the distinct (text, label)
-        pairs, each weighted by how often it occurs, so repeated answers cost nothing, no
-        copy of a comment is ever scored out of fold by a model that saw it, and the row
-        order does not matter.
+        pairs, so repeated answers cost nothing, no copy of a comment is ever scored out of
+        fold by a model that saw it, and the row order does not matter. A pair seen ``k``
+        times weighs ``1 + log k`` in the SVM (repeats count, without the thousandth "great
+        service" drowning everything else) and ``k`` in the calibrating regression (so
+        probabilities follow the rows).
         """
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -649,9 +652,10 @@ class TrainedSentiment(ClassifierMixin, TransformerMixin, BaseEstimator):
         self.char_ = CharNgramVectorizer(ngram_range=tuple(self.char_ngrams), min_df=self.min_df)
         matrix = sparse.hstack([self.word_.fit_transform(texts), self.char_.fit_transform(texts)]).tocsr()
         folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
+        damped = 1.0 + np.log(weight)
         out_of_fold = cross_val_predict(self._svm(), matrix, labels, cv=folds, method="decision_function",
-                                        params={"sample_weight": weight})
-        self.svm_ = self._svm().fit(matrix, labels, sample_weight=weight)
+                                        params={"sample_weight": damped})
+        self.svm_ = self._svm().fit(matrix, labels, sample_weight=damped)
         stacked = np.column_stack([out_of_fold, self.lexicon_.features(texts).to_numpy()])
         self.stack_ = LogisticRegression(C=1.0, max_iter=2000).fit(stacked, labels, sample_weight=weight)
         self.n_features_in_ = 1
