@@ -32,7 +32,7 @@ COMMENT_COLUMNS = ["row", "clean_text", "is_nonanswer", "is_duplicate", "sentime
                    "nps_category"]
 THEME_TABLE_COLUMNS = ["theme_id", "label", "keywords", "n", "share", "nps", "mean_sentiment",
                        "promoters", "passives", "detractors", "quotes"]
-N_QUOTES = 3
+N_QUOTES = 4
 
 
 def package_versions() -> dict[str, str]:
@@ -129,10 +129,13 @@ class FeedbackAnalyzer(BaseEstimator):
     alpha : 1 − confidence level of intervals and the FDR threshold.
     redact_pii : replace e-mails, URLs and phone numbers before anything else.
     max_features, batch_size : TF-IDF vocabulary cap and spaCy batch size.
+    codeframe : None or a ``themes.toml`` path / :class:`~feedbackml.codeframe.Codeframe`
+        (theme names, seed keywords, merges, excluded words).
     """
 
     def __init__(self, n_themes="auto", random_state=0, language="en", min_theme_n=30,
-                 alpha=0.05, redact_pii=True, max_features=20000, batch_size=2000, metric="nps"):
+                 alpha=0.05, redact_pii=True, max_features=20000, batch_size=2000, metric="nps",
+                 codeframe=None):
         self.n_themes = n_themes
         self.random_state = random_state
         self.language = language
@@ -142,6 +145,7 @@ class FeedbackAnalyzer(BaseEstimator):
         self.max_features = max_features
         self.batch_size = batch_size
         self.metric = metric
+        self.codeframe = codeframe
 
     @classmethod
     def from_config(cls, config: Config) -> "FeedbackAnalyzer":
@@ -151,16 +155,21 @@ class FeedbackAnalyzer(BaseEstimator):
     def _cleaner(self) -> TextCleaner:
         return TextCleaner(language=self.language, redact_pii=self.redact_pii)
 
-    def fit(self, df: pd.DataFrame, text: str | None = None, score: str | None = None, **_ignored):
-        """Learn themes from the comments in ``df`` (column ``text``, auto-detected if None)."""
+    def fit(self, df: pd.DataFrame, text: str | None = None, score: str | None = None,
+            previous: "FeedbackAnalyzer | None" = None, **_ignored):
+        """Learn themes from the comments in ``df`` (column ``text``, auto-detected if None).
+
+        With ``previous`` (a fitted analyzer) matching themes keep their IDs and labels.
+        """
         text = detect_column(df, "text", text, required=True)
         cleaned = self._cleaner().transform(df[text])
         usable = cleaned["clean_text"].where(~cleaned["is_nonanswer"], "")
         self.theme_model_ = ThemeModel(
             n_themes=self.n_themes, random_state=self.random_state, max_features=self.max_features,
-            language=self.language, batch_size=self.batch_size)
+            language=self.language, batch_size=self.batch_size, codeframe=self.codeframe)
+        old = getattr(previous, "theme_model_", previous)
         try:
-            self.theme_model_.fit(usable)
+            self.theme_model_.fit(usable, previous=old)
         except ValueError as exc:
             raise DataError(f"cannot find themes: {exc}", column=text) from None
         self.sentiment_model_ = LexiconSentiment()
@@ -209,7 +218,6 @@ class FeedbackAnalyzer(BaseEstimator):
         out.insert(0, "row", accepted.index.to_numpy(dtype="int64"))
         out = out.join(cleaned).join(sentiment).join(themes)
         out["theme_label"] = out["theme_id"].map(labels).fillna("")
-        out["themes"] = [[t] if t != NO_THEME else [] for t in out["theme_id"].tolist()]
         out["nps_category"] = nps_category(accepted["_score"]).astype(object).where(
             accepted["_score"].notna(), None)
         ordered = [c for c in out.columns if c not in COMMENT_COLUMNS] + COMMENT_COLUMNS
@@ -217,7 +225,7 @@ class FeedbackAnalyzer(BaseEstimator):
 
     def _theme_tables(self, comments: pd.DataFrame, text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         themes = self.themes_
-        member = membership_matrix(comments["theme_id"], themes["theme_id"])
+        member = membership_matrix(comments["themes"], themes["theme_id"])  # counts by membership
         category = comments["nps_category"].astype("object")
         drivers = theme_drivers(member, category, themes, alpha=self.alpha, min_n=self.min_theme_n)
         per = drivers.set_index("theme_id")
@@ -249,24 +257,28 @@ class FeedbackAnalyzer(BaseEstimator):
             "sentiment": {k: int(labels.get(k, 0)) for k in ("negative", "neutral", "positive")},
             "themes": {"n": int(len(themes)),
                        "no_theme_share": round(float((comments["theme_id"] == NO_THEME).mean()), 4)
-                       if len(comments) else None},
+                       if len(comments) else None,
+                       "multi_theme_share": round(float((comments["themes"].str.len() > 1).mean()), 4)
+                       if len(comments) else None,
+                       "counts": "membership: a comment counts in every theme it mentions",
+                       "auto_k": self.theme_model_.auto_k_},
             "config": self.get_params(),
             "versions": package_versions(),
         }
 
 
 def representative_quotes(comments: pd.DataFrame, text_column: str, n: int = N_QUOTES) -> pd.Series:
-    """Up to ``n`` distinct comments closest to each theme's centre, joined by " | ".
+    """Up to ``n`` short, diverse comments closest to each theme's centre, joined by " | ".
 
-    Quotes are the original text with only PII redacted, 4 to 40 words long, indexed by
-    ``theme_id``.
+    Quotes are the original text with only PII redacted, 4 to 30 words long, indexed by
+    ``theme_id``; see :func:`feedbackml.themes.select_quotes` for how near-duplicates are skipped.
     """
+    from .themes import select_quotes
+
     words = comments["clean_text"].str.count(" ") + 1
-    pool = comments.loc[(comments["theme_id"] != NO_THEME) & words.between(4, 40)
+    pool = comments.loc[(comments["theme_id"] != NO_THEME) & words.between(4, 30)
                         & ~comments["is_duplicate"], ["theme_id", "theme_score", "clean_text", text_column]]
-    pool = pool.sort_values(["theme_id", "theme_score", "clean_text"], ascending=[True, False, True],
-                            kind="stable").drop_duplicates("clean_text")
-    top = pool.groupby("theme_id", sort=True).head(n)
+    top = select_quotes(pool, n)
     quotes = redact_pii(top[text_column].astype(str).str.replace(r"\s+", " ", regex=True))
     return quotes.groupby(top["theme_id"]).agg(" | ".join)
 
