@@ -54,7 +54,12 @@ def _config(config_file, **flags):
     return load_config(config_file, text=flags.get("text"), score=flags.get("score"),
                        segment=flags.get("segment"), date=flags.get("date"), id=flags.get("id_"),
                        n_themes=flags.get("n_themes"), random_state=flags.get("random_state"),
-                       min_theme_n=flags.get("min_theme_n"))
+                       min_theme_n=flags.get("min_theme_n"), codeframe=flags.get("codeframe"))
+
+
+codeframe_option = click.option(
+    "--codeframe", metavar="FILE", type=click.Path(dir_okay=False),
+    help="themes.toml with theme names, seed keywords, merges and excluded words.")
 
 
 def _finish(out: Path, results, as_json: bool) -> None:
@@ -77,6 +82,7 @@ def cli(ctx, debug):
 @cli.command()
 @click.argument("input", metavar="INPUT")
 @column_options
+@codeframe_option
 @click.option("--model", type=click.Path(file_okay=False), help="Use a saved model instead of fitting.")
 @click.option("--out", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Output folder.")
@@ -97,16 +103,23 @@ def analyze(input, model, out, allow_version_mismatch, config_file, quiet, as_js
 @cli.command()
 @click.argument("input", metavar="INPUT")
 @column_options
+@codeframe_option
 @click.option("--model", required=True, type=click.Path(file_okay=False), help="Model directory to write.")
-def fit(input, model, config_file, quiet, as_json, **flags):
+@click.option("--previous", metavar="DIR", type=click.Path(file_okay=False),
+              help="Earlier model: matching themes keep its IDs and labels (writes theme_changes.csv).")
+def fit(input, model, previous, config_file, quiet, as_json, **flags):
     """Learn themes from INPUT and save them as a model directory.
 
+    The directory also gets themes.toml, the codeframe the fit ended with: edit it and
+    fit again with --codeframe to rename, seed or merge themes.
+
     \b
-    Example:
+    Examples:
       feedbackml fit survey_2025.csv --model models/acme
+      feedbackml fit survey_2026.csv --model models/acme-2026 --previous models/acme
     """
     _setup_logging(quiet)
-    analyzer = jobs.fit_file(input, model, _config(config_file, **flags))
+    analyzer = jobs.fit_file(input, model, _config(config_file, **flags), previous=previous)
     if as_json:
         click.echo(json.dumps({"model": str(model), "themes": analyzer.themes_.to_dict(orient="records")}))
     else:

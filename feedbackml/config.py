@@ -29,6 +29,7 @@ class Config:
     min_theme_n : themes with fewer comments are reported but never called significant.
     alpha : significance level for confidence intervals and the FDR threshold.
     language : language-data folder under ``feedbackml/lang``.
+    codeframe : path of a ``themes.toml`` codeframe (theme names, seeds, merges, exclusions).
     """
 
     text: str | None = None
@@ -45,6 +46,7 @@ class Config:
     redact_pii: bool = True
     max_features: int = 20000
     batch_size: int = 2000
+    codeframe: str | None = None
 
     def replace(self, **changes: Any) -> "Config":
         """A copy with ``changes`` applied; ``None`` values leave a field unchanged."""
@@ -55,7 +57,8 @@ class Config:
         return _validated(dataclasses.replace(self, **changes))
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        # shallow: a Codeframe object given from Python stays an object
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def _coerce(name: str, value: Any) -> Any:

@@ -41,10 +41,17 @@ def analyze_file(input: str | Path, out: str | Path, config: Config,
     return results
 
 
-def fit_file(input: str | Path, model: str | Path, config: Config) -> FeedbackAnalyzer:
-    """``feedbackml fit``: learn from ``input`` and save the model directory ``model``."""
+def fit_file(input: str | Path, model: str | Path, config: Config,
+             previous: str | Path | None = None) -> FeedbackAnalyzer:
+    """``feedbackml fit``: learn from ``input`` and save the model directory ``model``.
+
+    With ``previous`` (a model directory) themes that match the old model's keep their IDs
+    and labels, and ``theme_changes.csv`` in ``model`` says what was kept, new, split,
+    merged or gone.
+    """
+    old = models.load(previous) if previous is not None else None
     df = _read(input)
-    analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text)
+    analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text, previous=old)
     models.save(analyzer, model)
     return analyzer
 

@@ -178,6 +178,15 @@ class FeedbackAnalyzer(BaseEstimator):
         self.training_fingerprint_ = fingerprint(df[[text]])
         return self
 
+    def params_record(self) -> dict[str, Any]:
+        """``get_params()`` as JSON-ready values (a codeframe object becomes its file name)."""
+        params = self.get_params()
+        if params.get("codeframe") is not None and not isinstance(params["codeframe"], (str, Path)):
+            params["codeframe"] = getattr(params["codeframe"], "source", "") or "(codeframe object)"
+        elif params.get("codeframe") is not None:
+            params["codeframe"] = str(params["codeframe"])
+        return params
+
     @property
     def themes_(self) -> pd.DataFrame:
         check_is_fitted(self, "theme_model_")
@@ -262,7 +271,7 @@ class FeedbackAnalyzer(BaseEstimator):
                        if len(comments) else None,
                        "counts": "membership: a comment counts in every theme it mentions",
                        "auto_k": self.theme_model_.auto_k_},
-            "config": self.get_params(),
+            "config": self.params_record(),
             "versions": package_versions(),
         }
 

@@ -255,7 +255,9 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         taken = set(fixed)
         old_names = getattr(previous, "names_", {})
         for i, row in enumerate(changes.iloc[:len(themes)].itertuples(index=False)):
-            if provisional[i] in fixed:
+            if provisional[i] in fixed:  # the codeframe's ID stands; keep the label if it is the same theme
+                if row.status == "kept" and row.previous_id == provisional[i]:
+                    themes.loc[i, "label"] = self.names_.get(int(provisional[i]), row.previous_label)
                 continue
             if row.status == "kept" and row.previous_id not in taken:
                 final[i] = row.previous_id
