@@ -103,13 +103,14 @@ def parse_codeframe(data: dict, source: str = "codeframe") -> Codeframe:
         if bad:
             fail(f"theme #{i}: unknown key(s) {', '.join(sorted(bad))} (expected id, name, seeds, merge)")
         seeds = entry.get("seeds")
-        if not isinstance(seeds, list) or not seeds or not all(isinstance(s, str) and s.strip() for s in seeds):
+        if (not isinstance(seeds, list) or not seeds
+                or not all(isinstance(s, str) and s.strip() for s in seeds)):
             fail(f"theme #{i}: seeds must be a non-empty list of words or phrases")
         name = entry.get("name")
         if name is not None and (not isinstance(name, str) or not name.strip()):
             fail(f"theme #{i}: name must be a non-empty string")
         merge = entry.get("merge", [])
-        if not isinstance(merge, list) or not all(isinstance(m, int) and not isinstance(m, bool) for m in merge):
+        if not isinstance(merge, list) or not all(type(m) is int for m in merge):
             fail(f"theme #{i}: merge must be a list of theme ids")
         if "id" in entry:
             theme_id = entry["id"]
@@ -164,7 +165,8 @@ def write_codeframe(path: str | Path, codeframe: Codeframe) -> Path:
 
 def with_notes(codeframe: Codeframe, notes: dict[int, str]) -> Codeframe:
     """A copy whose entries carry ``notes[id]`` (written as comments above each entry)."""
-    return replace(codeframe, themes=tuple(replace(t, note=notes.get(t.id, t.note)) for t in codeframe.themes))
+    themes = tuple(replace(t, note=notes.get(t.id, t.note)) for t in codeframe.themes)
+    return replace(codeframe, themes=themes)
 
 
 def _value(value) -> str:

@@ -16,6 +16,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w']+\b"
 
@@ -101,7 +102,8 @@ class CommentVectors(TransformerMixin, BaseEstimator):
         ppmi = sp.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=cooc.shape)
         dim = int(min(self.n_components, n_words - 1))
         svd = TruncatedSVD(dim, algorithm="randomized", n_iter=4, random_state=self.random_state)
-        u_s = svd.fit_transform(ppmi)
+        with threadpool_limits(1):  # thin products: threads cost more than they bring
+            u_s = svd.fit_transform(ppmi)
         values = np.where(svd.singular_values_ > 0, svd.singular_values_, 1.0)
         # A word that never shares a comment with another word keeps a zero vector: its
         # comments ("it was alright") are too short to tell a theme.

@@ -20,11 +20,12 @@ STATUSES = ("kept", "new", "split", "merged", "gone")
 
 def profile_similarity(new_profiles, new_terms, old_profiles, old_terms) -> np.ndarray:
     """Cosine similarity (new themes × old themes) of term profiles on the union vocabulary."""
-    union = np.union1d(np.asarray(new_terms, dtype=object).astype(str), np.asarray(old_terms, dtype=object).astype(str))
+    union = np.union1d(np.asarray(new_terms, dtype=str), np.asarray(old_terms, dtype=str))
 
     def aligned(profiles, terms) -> sp.csr_matrix:
-        cols = np.searchsorted(union, np.asarray(terms, dtype=object).astype(str))
-        mapper = sp.csr_matrix((np.ones(len(cols)), (np.arange(len(cols)), cols)), shape=(len(cols), len(union)))
+        cols = np.searchsorted(union, np.asarray(terms, dtype=str))
+        mapper = sp.csr_matrix((np.ones(len(cols)), (np.arange(len(cols)), cols)),
+                               shape=(len(cols), len(union)))
         return normalize(sp.csr_matrix(profiles) @ mapper)
 
     return np.asarray((aligned(new_profiles, new_terms) @ aligned(old_profiles, old_terms).T).todense())

@@ -117,25 +117,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
             stop_words=stop, max_docs=self.max_docs, random_state=self.random_state,
         ).fit(docs, sample_weight=counts)
         term_counts = self.vectors_.count(docs)
-        fit_rows, fit_w = _weighted_sample(np.arange(len(docs)), counts, self.large_n, rng)
-        fit_counts = term_counts[fit_rows]
-        vecs = self.vectors_.from_counts(fit_counts)
-        usable = np.abs(vecs).sum(axis=1) > 0
-        fit_counts, fit_w, vecs = fit_counts[usable], fit_w[usable], vecs[usable]
-        if len(fit_w) < 2:
-            raise ValueError("the comments contain no words left after stop words")
-        seeds = self._seed_vectors(codeframe)
-        k = self._choose_k(vecs, fit_w, len(seeds), codeframe)
-
-        # Corpus-specific stop terms: words spread evenly over a first clustering.
-        pilot = spherical_kmeans(vecs, fit_w, k, seeds, n_init=2, random_state=self.random_state)
-        presence = fit_counts.copy()
-        presence.data[:] = 1.0
-        self.vectors_.set_term_weights(spread_weights(presence, pilot.labels, fit_w, k), fit_counts, fit_w)
-        vecs = self.vectors_.from_counts(fit_counts)
-        seeds = self._seed_vectors(codeframe)
-        km = spherical_kmeans(vecs, fit_w, k, seeds, n_init=4, random_state=self.random_state)
-        self.cluster_centers_ = km.centers.astype(np.float32)
+        k = self._fit_centres(term_counts, counts, codeframe, rng)
         self.n_features_in_ = 1
 
         # Assign every distinct comment exactly as transform will; IDs from sizes / codeframe.
@@ -144,19 +126,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         sizes = np.bincount(clusters[has], weights=counts[has], minlength=k)
         self.cluster_theme_ = _theme_ids(sizes, codeframe)
         self.segment_threshold_ = _low_quantile(scores, clusters, counts, k, 0.10)
-
-        label_rows, label_w = _weighted_sample(np.arange(len(docs)), counts, self.max_docs, rng)
-        self.vectorizer_ = TfidfVectorizer(
-            ngram_range=tuple(self.ngram_range), min_df=self.min_df if len(label_rows) >= 10 * self.min_df else 1,
-            max_features=self.max_features, stop_words=stop, token_pattern=TOKEN_PATTERN,
-            sublinear_tf=True, dtype=np.float32)
-        tfidf = self.vectorizer_.fit_transform(docs[label_rows])
-        label_cluster = clusters[label_rows]
-        label_theme = np.where(label_cluster >= 0, self.cluster_theme_[np.maximum(label_cluster, 0)], NO_THEME)
-        ids = np.unique(self.cluster_theme_)
-        self.profiles_ = _profiles(tfidf, label_theme, label_w, ids)
-        self.names_ = {t.id: t.name for t in codeframe.themes if t.name and t.id in set(ids.tolist())}
-        themes = self._describe(tfidf, label_theme, label_w, ids, self.names_)
+        themes = self._fit_labels(docs, counts, clusters, codeframe, stop, rng)
         self.changes_ = None
         if previous is not None:
             themes = self._follow(previous, themes, codeframe)
@@ -171,6 +141,42 @@ class ThemeModel(TransformerMixin, BaseEstimator):
                              .reindex(self.themes_["theme_id"].to_numpy(), fill_value=0))
         self.codeframe_ = self._final_codeframe(codeframe, k)
         return self
+
+    def _fit_centres(self, term_counts, counts, codeframe: Codeframe, rng) -> int:
+        """Choose k, learn the corpus stop terms from a first clustering, then the centres."""
+        fit_rows, fit_w = _weighted_sample(np.arange(term_counts.shape[0]), counts, self.large_n, rng)
+        fit_counts = term_counts[fit_rows]
+        vecs = self.vectors_.from_counts(fit_counts)
+        usable = np.abs(vecs).sum(axis=1) > 0
+        fit_counts, fit_w, vecs = fit_counts[usable], fit_w[usable], vecs[usable]
+        if len(fit_w) < 2:
+            raise ValueError("the comments contain no words left after stop words")
+        seeds = self._seed_vectors(codeframe)
+        k = self._choose_k(vecs, fit_w, len(seeds), codeframe)
+        # Corpus-specific stop terms: words spread evenly over a first clustering lose weight.
+        pilot = spherical_kmeans(vecs, fit_w, k, seeds, n_init=2, random_state=self.random_state)
+        presence = fit_counts.copy()
+        presence.data[:] = 1.0
+        self.vectors_.set_term_weights(spread_weights(presence, pilot.labels, fit_w, k), fit_counts, fit_w)
+        km = spherical_kmeans(self.vectors_.from_counts(fit_counts), fit_w, k, self._seed_vectors(codeframe),
+                              n_init=4, random_state=self.random_state)
+        self.cluster_centers_ = km.centers.astype(np.float32)
+        return k
+
+    def _fit_labels(self, docs, counts, clusters, codeframe: Codeframe, stop, rng) -> pd.DataFrame:
+        """Label vectoriser, term profiles (``profiles_``) and the theme table before ID matching."""
+        label_rows, label_w = _weighted_sample(np.arange(len(docs)), counts, self.max_docs, rng)
+        min_df = self.min_df if len(label_rows) >= 10 * self.min_df else 1
+        self.vectorizer_ = TfidfVectorizer(
+            ngram_range=tuple(self.ngram_range), min_df=min_df, max_features=self.max_features,
+            stop_words=stop, token_pattern=TOKEN_PATTERN, sublinear_tf=True, dtype=np.float32)
+        tfidf = self.vectorizer_.fit_transform(docs[label_rows])
+        label_cluster = clusters[label_rows]
+        theme = np.where(label_cluster >= 0, self.cluster_theme_[np.maximum(label_cluster, 0)], NO_THEME)
+        ids = np.unique(self.cluster_theme_)
+        self.profiles_ = _profiles(tfidf, theme, label_w, ids)
+        self.names_ = {t.id: t.name for t in codeframe.themes if t.name and t.id in set(ids.tolist())}
+        return self._describe(tfidf, theme, label_w, ids, self.names_)
 
     def _codeframe(self) -> Codeframe:
         if self.codeframe is None:

@@ -5,7 +5,8 @@ from sklearn.preprocessing import normalize
 from feedbackml.clustering import chosen_k, choose_k, k_range, spherical_kmeans
 
 
-def blobs(k: int, n: int = 80, dim: int = 20, spread: float = 0.15, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def blobs(k: int, n: int = 80, dim: int = 20, spread: float = 0.15, seed: int = 0):
+    """``k`` groups of ``n`` unit vectors around random centres, and the true group of each."""
     rng = np.random.default_rng(seed)
     centres = normalize(rng.standard_normal((k, dim)))
     truth = np.repeat(np.arange(k), n)
@@ -60,3 +61,28 @@ def test_weights_count_like_repeated_rows():
     X, _ = blobs(3, n=30)
     weighted = spherical_kmeans(X[::2], np.full(45, 2.0), 3, random_state=0)
     assert np.isclose(np.linalg.norm(weighted.centers, axis=1), 1).all()
+
+
+def test_cosine_silhouette_agrees_with_scikit_learn():
+    from sklearn.metrics import silhouette_score
+
+    from feedbackml.clustering import cosine_silhouette
+
+    X, truth = blobs(3, n=30, spread=0.6)
+    labels = truth.copy()
+    labels[:5] = 1  # a few misplaced rows
+    distance = np.clip(1 - X @ X.T, 0, 2)
+    np.fill_diagonal(distance, 0)
+    assert np.isclose(cosine_silhouette(distance, labels), silhouette_score(distance, labels, metric="precomputed"))
+
+
+def test_rand_index_agrees_with_scikit_learn():
+    from sklearn.metrics import adjusted_rand_score
+
+    from feedbackml.clustering import rand_index
+
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, 4, 300), rng.integers(0, 5, 300)
+    b[:150] = a[:150]
+    assert np.isclose(rand_index(a, b), adjusted_rand_score(a, b))
+    assert rand_index(a, a) == 1.0 and rand_index(np.zeros(5), np.zeros(5)) == 1.0

@@ -40,7 +40,8 @@ def test_a_codeframe_file_is_read_with_names_seeds_merges_and_exclusions(tmp_pat
 
 
 def test_writing_then_reading_gives_the_same_codeframe(tmp_path):
-    cf = Codeframe(themes=(CodeframeTheme(0, ("délai", 'say "hi"'), "Delivery\\late", note="label: x\nkeywords: y"),
+    cf = Codeframe(themes=(CodeframeTheme(0, ("délai", 'say "hi"'), "Delivery\\late",
+                                          note="label: x\nkeywords: y"),
                            CodeframeTheme(4, ("app",), merge=(9,)), CodeframeTheme(9, ("crash",))),
                    exclude=("thanks",), n_themes="auto")
     path = write_codeframe(tmp_path / "themes.toml", cf)

@@ -353,7 +353,8 @@ def test_fit_with_previous_writes_theme_changes(tmp_path, feedback_csv, feedback
     assert cli("fit", later, "--model", tmp_path / "new", "--themes", 3, "--previous", tmp_path / "old",
                "--random-state", 4, "--quiet") == 0
     changes = pd.read_csv(tmp_path / "new" / "theme_changes.csv")
-    assert list(changes.columns) == ["theme_id", "label", "status", "previous_id", "previous_label", "similarity"]
+    assert list(changes.columns) == ["theme_id", "label", "status", "previous_id", "previous_label",
+                                     "similarity"]
     assert (changes["status"] == "kept").all() and (changes["theme_id"] == changes["previous_id"]).all()
     old = pd.read_csv(tmp_path / "old" / "themes.csv")
     new = pd.read_csv(tmp_path / "new" / "themes.csv")
