@@ -67,7 +67,13 @@ def _config(config_file, **flags):
                        min_theme_n=flags.get("min_theme_n"), metric=flags.get("metric"),
                        outcome=flags.get("outcome"), period=flags.get("period"),
                        ci_method=flags.get("ci_method"), sentiment=flags.get("sentiment"),
-                       sentiment_label=flags.get("sentiment_label"))
+                       sentiment_label=flags.get("sentiment_label"),
+                       codeframe=flags.get("codeframe"))
+
+
+codeframe_option = click.option(
+    "--codeframe", metavar="FILE", type=click.Path(dir_okay=False),
+    help="themes.toml with theme names, seed keywords, merges and excluded words.")
 
 
 def sentiment_options(func):
@@ -127,6 +133,7 @@ def cli(ctx, debug):
 @click.argument("input", metavar="INPUT")
 @column_options
 @sentiment_options
+@codeframe_option
 @click.option("--model", type=click.Path(file_okay=False), help="Use a saved model instead of fitting.")
 @click.option("--out", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Output folder.")
@@ -151,19 +158,26 @@ def analyze(input, model, out, allow_version_mismatch, xlsx, config_file, quiet,
 @click.argument("input", metavar="INPUT")
 @column_options
 @sentiment_options
+@codeframe_option
 @click.option("--model", required=True, type=click.Path(file_okay=False), help="Model directory to write.")
-def fit(input, model, config_file, quiet, as_json, **flags):
+@click.option("--previous", metavar="DIR", type=click.Path(file_okay=False),
+              help="Earlier model: matching themes keep its IDs and labels (writes theme_changes.csv).")
+def fit(input, model, previous, config_file, quiet, as_json, **flags):
     """Learn themes (and sentiment, with labels or --sentiment weak) from INPUT and save a model directory.
+
+    The directory also gets themes.toml, the codeframe the fit ended with: edit it and
+    fit again with --codeframe to rename, seed or merge themes.
 
     \b
     Examples:
       feedbackml fit survey_2025.csv --model models/acme
       feedbackml fit coded.csv --model models/acme --sentiment-label tone
       feedbackml fit survey_2025.csv --model models/acme --sentiment weak
+      feedbackml fit survey_2026.csv --model models/acme-2026 --previous models/acme
     """
     _setup_logging(quiet)
     with _progress(quiet, "fit"):
-        analyzer = jobs.fit_file(input, model, _config(config_file, **flags))
+        analyzer = jobs.fit_file(input, model, _config(config_file, **flags), previous=previous)
     if as_json:
         _echo_json({"model": str(model), "themes": analyzer.themes_.to_dict(orient="records"),
                     "sentiment": analyzer.sentiment_info_})

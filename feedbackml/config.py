@@ -35,6 +35,7 @@ class Config:
     sentiment : sentiment scorer: "lexicon" (no training), "trained" (from
         ``sentiment_label``) or "weak" (learnt from the scores).
     sentiment_label : column of negative/neutral/positive labels to train sentiment on.
+    codeframe : path of a ``themes.toml`` codeframe (theme names, seeds, merges, exclusions).
     """
 
     text: str | None = None
@@ -57,6 +58,7 @@ class Config:
     batch_size: int = 2000
     sentiment: str = "lexicon"
     sentiment_label: str | None = None
+    codeframe: str | None = None
 
     def replace(self, **changes: Any) -> "Config":
         """A copy with ``changes`` applied; ``None`` values leave a field unchanged."""
@@ -67,7 +69,8 @@ class Config:
         return _validated(dataclasses.replace(self, **changes))
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        # shallow: a Codeframe object given from Python stays an object
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def _coerce(name: str, value: Any) -> Any:

@@ -23,9 +23,20 @@ DRIVER_COLUMNS = ["theme_id", "label", "n", "share", "nps", "nps_impact", "detra
 EXTRA_COLUMNS = ["n_scored", "small_sample", "event_impact"]
 
 
-def membership_matrix(theme_id: pd.Series, theme_ids) -> np.ndarray:
-    """Boolean comments × themes matrix from one theme per comment (−1 = none)."""
-    return np.asarray(theme_id)[:, None] == np.asarray(theme_ids)[None, :]
+def membership_matrix(themes: pd.Series, theme_ids) -> np.ndarray:
+    """Boolean comments × themes matrix, from one theme ID per comment (−1 = none) or from a
+    list of theme IDs per comment (a comment counts in every theme it mentions)."""
+    themes = pd.Series(themes).reset_index(drop=True)
+    theme_ids = np.asarray(theme_ids)
+    lists = themes.dtype == object and len(themes) and isinstance(themes.iloc[0], (list, tuple, np.ndarray))
+    if not lists:
+        return themes.to_numpy()[:, None] == theme_ids[None, :]
+    pairs = themes.explode().dropna()
+    rows = pairs.index.to_numpy()
+    cols = pd.Index(theme_ids).get_indexer(pairs.to_numpy(dtype=np.int64))
+    member = np.zeros((len(themes), len(theme_ids)), dtype=bool)
+    member[rows[cols >= 0], cols[cols >= 0]] = True
+    return member
 
 
 def benjamini_hochberg(p: np.ndarray) -> np.ndarray:

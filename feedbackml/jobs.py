@@ -65,13 +65,21 @@ def _write_xlsx(results: Results, out: str | Path, index: int, total: int) -> Pa
     return write_xlsx(results, Path(out) / XLSX_NAME)
 
 
-def fit_file(input: str | Path, model: str | Path, config: Config) -> FeedbackAnalyzer:
-    """``feedbackml fit``: learn from ``input`` and save the model directory ``model``."""
+def fit_file(input: str | Path, model: str | Path, config: Config,
+             previous: str | Path | None = None) -> FeedbackAnalyzer:
+    """``feedbackml fit``: learn from ``input`` and save the model directory ``model``.
+
+    With ``previous`` (a model directory) themes that match the old model's keep their IDs
+    and labels, and ``theme_changes.csv`` in ``model`` says what was kept, new, split,
+    merged or gone.
+    """
+    old = models.load(previous) if previous is not None else None
     step("reading input", 1, 3)
     df = _read(input)
     step("fitting themes", 2, 3)
     analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text, score=config.score,
-                                                        sentiment_label=config.sentiment_label)
+                                                        sentiment_label=config.sentiment_label,
+                                                        previous=old)
     step("saving the model", 3, 3)
     models.save(analyzer, model)
     return analyzer

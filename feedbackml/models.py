@@ -13,10 +13,12 @@ from pathlib import Path
 import joblib
 
 from . import io as fio
+from .codeframe import CODEFRAME_FILE, write_codeframe
 from .errors import ModelError
 from .pipeline import FeedbackAnalyzer, package_versions
 
 MODEL_FILE, META_FILE, THEMES_FILE = "model.joblib", "meta.json", "themes.csv"
+CHANGES_FILE = "theme_changes.csv"
 FORMAT_VERSION = 1
 #: Packages whose major.minor must match between saving and loading.
 CHECKED = ("feedbackml", "scikit-learn", "spacy", "python")
@@ -35,17 +37,26 @@ def save(analyzer: FeedbackAnalyzer, path: str | Path, extra_meta: dict | None =
     meta = {
         "format": FORMAT_VERSION,
         "versions": package_versions(),
-        "config": analyzer.get_params(),
+        "config": analyzer.params_record(),
         "text_column": analyzer.text_column_,
         "training": {"rows": analyzer.training_rows_, "fingerprint": analyzer.training_fingerprint_},
         "themes": analyzer.themes_.to_dict(orient="records"),
         "sentiment": getattr(analyzer, "sentiment_info_", {"model": "lexicon"}),
+        "auto_k": getattr(analyzer.theme_model_, "auto_k_", None),
+        "codeframe": CODEFRAME_FILE,
         "sha256": fio.file_sha256(folder / MODEL_FILE),
         "created_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
     }
     meta.update(extra_meta or {})
     fio.write_json(folder / META_FILE, meta)
     fio.write_csv(folder / THEMES_FILE, analyzer.themes_)
+    # The codeframe the fit ended with: edit it and fit again with --codeframe to keep choices.
+    write_codeframe(folder / CODEFRAME_FILE, analyzer.theme_model_.codeframe_)
+    changes = getattr(analyzer.theme_model_, "changes_", None)
+    if changes is not None:
+        fio.write_csv(folder / CHANGES_FILE, changes)
+    elif (folder / CHANGES_FILE).exists():
+        (folder / CHANGES_FILE).unlink()  # stale: this fit was not matched to a previous model
     return folder
 
 

@@ -36,7 +36,7 @@ THEME_TABLE_COLUMNS = ["theme_id", "label", "keywords", "n", "share", "nps", "me
                        "negative_share", "promoters", "passives", "detractors", "quotes"]
 #: Sentiment scorers :class:`FeedbackAnalyzer` can use (its ``sentiment`` parameter).
 SENTIMENT_MODES = ("lexicon", "trained", "weak")
-N_QUOTES = 3
+N_QUOTES = 4
 
 
 def package_versions() -> dict[str, str]:
@@ -141,11 +141,14 @@ class FeedbackAnalyzer(BaseEstimator):
         (learn from the ``sentiment_label`` column given to :meth:`fit`; giving that column
         is enough) or "weak" (learn from the scores: promoters positive, detractors
         negative, passives left out).
+    codeframe : None or a ``themes.toml`` path / :class:`~feedbackml.codeframe.Codeframe`
+        (theme names, seed keywords, merges, excluded words).
     """
 
     def __init__(self, n_themes="auto", random_state=0, language="en", min_theme_n=30,
                  alpha=0.05, redact_pii=True, max_features=20000, batch_size=2000, metric="nps",
-                 period="month", ci_method="analytic", n_boot=2000, sentiment="lexicon"):
+                 period="month", ci_method="analytic", n_boot=2000, sentiment="lexicon",
+                 codeframe=None):
         self.n_themes = n_themes
         self.random_state = random_state
         self.language = language
@@ -159,6 +162,7 @@ class FeedbackAnalyzer(BaseEstimator):
         self.ci_method = ci_method
         self.n_boot = n_boot
         self.sentiment = sentiment
+        self.codeframe = codeframe
 
     @classmethod
     def from_config(cls, config: Config) -> "FeedbackAnalyzer":
@@ -169,21 +173,24 @@ class FeedbackAnalyzer(BaseEstimator):
         return TextCleaner(language=self.language, redact_pii=self.redact_pii)
 
     def fit(self, df: pd.DataFrame, text: str | None = None, score: str | None = None,
-            sentiment_label: str | None = None, **_ignored):
+            sentiment_label: str | None = None, previous: "FeedbackAnalyzer | None" = None,
+            **_ignored):
         """Learn themes from the comments in ``df`` (column ``text``, auto-detected if None).
 
         With ``sentiment_label`` (a column of negative/neutral/positive) or
         ``sentiment="weak"`` (uses ``score``) it also trains the sentiment model; see
-        :meth:`_fit_sentiment`.
+        :meth:`_fit_sentiment`. With ``previous`` (a fitted analyzer) matching themes keep
+        their IDs and labels.
         """
         text = detect_column(df, "text", text, required=True)
         cleaned = self._cleaner().transform(df[text])
         usable = cleaned["clean_text"].where(~cleaned["is_nonanswer"], "")
         self.theme_model_ = ThemeModel(
             n_themes=self.n_themes, random_state=self.random_state, max_features=self.max_features,
-            language=self.language, batch_size=self.batch_size)
+            language=self.language, batch_size=self.batch_size, codeframe=self.codeframe)
+        old = getattr(previous, "theme_model_", previous)
         try:
-            self.theme_model_.fit(usable)
+            self.theme_model_.fit(usable, previous=old)
         except ValueError as exc:
             raise DataError(f"cannot find themes: {exc}", column=text) from None
         self._fit_sentiment(df, cleaned, score, sentiment_label)
@@ -234,6 +241,15 @@ class FeedbackAnalyzer(BaseEstimator):
         self.sentiment_model_ = model
         self.sentiment_info_ = {"model": mode, "column": label or score, **info}
         log.info("sentiment model (%s) trained on %d comments", mode, info["rows"])
+
+    def params_record(self) -> dict[str, Any]:
+        """``get_params()`` as JSON-ready values (a codeframe object becomes its file name)."""
+        params = self.get_params()
+        if params.get("codeframe") is not None and not isinstance(params["codeframe"], (str, Path)):
+            params["codeframe"] = getattr(params["codeframe"], "source", "") or "(codeframe object)"
+        elif params.get("codeframe") is not None:
+            params["codeframe"] = str(params["codeframe"])
+        return params
 
     @property
     def themes_(self) -> pd.DataFrame:
@@ -292,15 +308,15 @@ class FeedbackAnalyzer(BaseEstimator):
         out.insert(0, "row", accepted.index.to_numpy(dtype="int64"))
         out = out.join(cleaned).join(sentiment).join(themes)
         out["theme_label"] = out["theme_id"].map(labels).fillna("")
-        out["themes"] = [[t] if t != NO_THEME else [] for t in out["theme_id"].tolist()]
         out["nps_category"] = nps_category(accepted["_score"], self.metric).astype(object).where(
             accepted["_score"].notna(), None)
         ordered = [c for c in out.columns if c not in COMMENT_COLUMNS] + COMMENT_COLUMNS
         return out[ordered].reset_index(drop=True)
 
     def _membership(self, comments: pd.DataFrame) -> np.ndarray:
-        """Boolean comments × themes matrix (in the order of ``themes_``) every table uses."""
-        return membership_matrix(comments["theme_id"], self.themes_["theme_id"])
+        """Boolean comments × themes matrix (in the order of ``themes_``) every table uses:
+        a comment counts in every theme of its ``themes`` list."""
+        return membership_matrix(comments["themes"], self.themes_["theme_id"])
 
     def _theme_tables(self, comments: pd.DataFrame, text: str, event: pd.Series | None = None,
                       controls: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -343,8 +359,12 @@ class FeedbackAnalyzer(BaseEstimator):
                                 "mixed": int(comments["mixed"].sum())},
             "themes": {"n": int(len(themes)),
                        "no_theme_share": round(float((comments["theme_id"] == NO_THEME).mean()), 4)
-                       if len(comments) else None},
-            "config": self.get_params(),
+                       if len(comments) else None,
+                       "multi_theme_share": round(float((comments["themes"].str.len() > 1).mean()), 4)
+                       if len(comments) else None,
+                       "counts": "membership: a comment counts in every theme it mentions",
+                       "auto_k": self.theme_model_.auto_k_},
+            "config": self.params_record(),
             "versions": package_versions(),
             "alerts": [],
             "decomposition": None,
@@ -397,17 +417,17 @@ def _records(table: pd.DataFrame) -> list[dict]:
 
 
 def representative_quotes(comments: pd.DataFrame, text_column: str, n: int = N_QUOTES) -> pd.Series:
-    """Up to ``n`` distinct comments closest to each theme's centre, joined by " | ".
+    """Up to ``n`` short, diverse comments closest to each theme's centre, joined by " | ".
 
-    Quotes are the original text with only PII redacted, 4 to 40 words long, indexed by
-    ``theme_id``.
+    Quotes are the original text with only PII redacted, 4 to 30 words long, indexed by
+    ``theme_id``; see :func:`feedbackml.themes.select_quotes` for how near-duplicates are skipped.
     """
+    from .themes import select_quotes
+
     words = comments["clean_text"].str.count(" ") + 1
-    pool = comments.loc[(comments["theme_id"] != NO_THEME) & words.between(4, 40)
+    pool = comments.loc[(comments["theme_id"] != NO_THEME) & words.between(4, 30)
                         & ~comments["is_duplicate"], ["theme_id", "theme_score", "clean_text", text_column]]
-    pool = pool.sort_values(["theme_id", "theme_score", "clean_text"], ascending=[True, False, True],
-                            kind="stable").drop_duplicates("clean_text")
-    top = pool.groupby("theme_id", sort=True).head(n)
+    top = select_quotes(pool, n)
     quotes = redact_pii(top[text_column].astype(str).str.replace(r"\s+", " ", regex=True))
     return quotes.groupby(top["theme_id"]).agg(" | ".join)
 

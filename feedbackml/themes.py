@@ -1,25 +1,44 @@
-"""ThemeModel: lemmas → TF-IDF (1–2 grams, negations kept) → k-means, with readable labels.
+"""ThemeModel: comments → lemmas → comment vectors → (seeded) k-means → themes with readable labels.
 
-Theme IDs are ordered by size (0 = largest) so that they do not depend on k-means'
-arbitrary cluster numbering; −1 means "no theme" (empty comments and non-answers).
+* Features: word vectors learned on the comments (PPMI + SVD, :mod:`feedbackml.features`),
+  each comment the TF-IDF-weighted average of its words, with corpus-specific stop terms
+  (words spread evenly over a first clustering) down-weighted.
+* k: automatic by stability across seeded subsamples × silhouette (:mod:`feedbackml.clustering`),
+  or fixed; a codeframe (:mod:`feedbackml.codeframe`) seeds, names and merges themes.
+* Labels and keywords: TF-IDF lemma n-grams ranked by log-odds against the other themes.
+* Several themes per comment: the primary theme comes from the whole comment; every
+  clause or "and"-joined part that fits another theme well adds that theme.
+* Stable IDs: ``fit(..., previous=old_model)`` keeps the IDs and labels of matching themes
+  (:mod:`feedbackml.theme_matching`).
+
+Theme IDs of a fresh fit are ordered by size (0 = largest); −1 means "no theme" (empty
+comments, non-answers, comments without a single known word).
 """
 
 from __future__ import annotations
 
-import math
+import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
+from .clustering import choose_k, chosen_k, k_range, spherical_kmeans
+from .codeframe import Codeframe, CodeframeTheme, read_codeframe, with_notes
+from .features import TOKEN_PATTERN, CommentVectors, spread_weights
 from .lang import load_list
-from .nlp import lemmatize
+from .nlp import lemmatize, split_clauses
+from .theme_matching import match_themes, profile_similarity
 
 NO_THEME = -1
 THEME_COLUMNS = ["theme_id", "label", "keywords"]
+OUTPUT_COLUMNS = ["theme_id", "theme_score", "themes"]
+N_KEYWORDS = 8
+CHUNK = 100_000
 
 
 def stop_words(language: str = "en") -> list[str]:
@@ -31,26 +50,36 @@ def stop_words(language: str = "en") -> list[str]:
 
 
 def default_n_themes(n_docs: int) -> int:
-    """The rule used until automatic k: √(n/50), at least 2 and at most 12 (and ≤ n)."""
-    return int(max(1, min(n_docs, max(2, min(12, round(math.sqrt(n_docs / 50)))))))
+    """The former fixed rule, √(n/50) clipped to 2…12; kept for callers that want it."""
+    return int(max(1, min(n_docs, max(2, min(12, round(np.sqrt(n_docs / 50)))))))
 
 
 class ThemeModel(TransformerMixin, BaseEstimator):
-    """Find themes in cleaned comments with TF-IDF and k-means.
+    """Find themes in cleaned comments and assign every comment its themes.
 
     Parameters
     ----------
-    n_themes : "auto" (the documented rule :func:`default_n_themes`) or a number.
-    random_state : seed of k-means; same data and seed give the same themes.
-    max_features : vocabulary cap of the TF-IDF vectoriser.
-    min_df : minimum number of comments a term must occur in.
-    ngram_range : lemma n-gram range.
-    large_n : from this many comments on, MiniBatchKMeans replaces KMeans.
+    n_themes : "auto" (chosen by :func:`~feedbackml.clustering.choose_k` over ``k_range``)
+        or a number of themes (clusters, before codeframe merges).
+    random_state : seed of every random step; same data and seed give the same themes.
+    max_features : vocabulary cap of the word vectors and of the label vectoriser.
+    min_df : minimum number of distinct comments a word must occur in.
+    ngram_range : lemma n-gram range of labels and keywords.
+    large_n : k-means is fitted on at most this many distinct comments (a seeded sample
+        drawn in proportion to their counts); all comments are then assigned.
     language, batch_size : spaCy language and ``nlp.pipe`` batch size.
+    codeframe : None, a path to a ``themes.toml`` or a :class:`~feedbackml.codeframe.Codeframe`.
+    n_components : dimension of the word vectors.
+    k_range : smallest and largest k tried by automatic k.
+    max_docs : the word statistics and labels use at most this many distinct comments.
+    min_similarity : cosine of term profiles needed to keep a theme's ID across retrains.
+    n_jobs : threads for the k-means fits of automatic k (the result does not depend on it).
     """
 
     def __init__(self, n_themes="auto", random_state=0, max_features=20000, min_df=2,
-                 ngram_range=(1, 2), large_n=50000, language="en", batch_size=2000):
+                 ngram_range=(1, 2), large_n=50000, language="en", batch_size=2000,
+                 codeframe=None, n_components=100, k_range=(3, 12), max_docs=200_000,
+                 min_similarity=0.3, n_jobs=1):
         self.n_themes = n_themes
         self.random_state = random_state
         self.max_features = max_features
@@ -59,101 +88,436 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         self.large_n = large_n
         self.language = language
         self.batch_size = batch_size
+        self.codeframe = codeframe
+        self.n_components = n_components
+        self.k_range = k_range
+        self.max_docs = max_docs
+        self.min_similarity = min_similarity
+        self.n_jobs = n_jobs
 
-    # -- fitting -----------------------------------------------------------------
-    def fit(self, X, y=None):
-        """Learn the vocabulary and theme centres from an iterable of cleaned texts.
+    # -- fitting -------------------------------------------------------------------
+    def fit(self, X, y=None, previous: "ThemeModel | None" = None):
+        """Learn word vectors, theme centres, labels and keywords from cleaned texts.
 
-        Empty strings (non-answers) are ignored.
+        Empty strings (non-answers) are ignored. With ``previous`` (a fitted ThemeModel)
+        themes that match an old theme keep its ID and label; ``changes_`` says what changed.
         """
-        lemmas = lemmatize(X, self.language, self.batch_size)
-        has_text = lemmas != ""
-        docs = lemmas[has_text]
+        codeframe = self._codeframe()
+        lemmas = lemmatize(_as_series(X), self.language, self.batch_size)
+        docs, counts = np.unique(lemmas[lemmas != ""], return_counts=True)
         if len(docs) < 2:
             raise ValueError("need at least two comments with text to find themes")
-        min_df = self.min_df if len(docs) >= 10 * self.min_df else 1
-        self.vectorizer_ = TfidfVectorizer(
-            ngram_range=tuple(self.ngram_range), min_df=min_df, max_features=self.max_features,
-            stop_words=stop_words(self.language), token_pattern=r"(?u)\b[^\W\d_][\w']+\b",
-            sublinear_tf=True, dtype=np.float32)
-        try:
-            self.vectorizer_.fit(docs)
-        except ValueError:  # only stop words
-            raise ValueError("the comments contain no words left after stop words") from None
-        # k-means runs on the distinct documents, sorted, weighted by their counts: the
-        # result does not depend on row order, and repeated short answers cost nothing.
-        unique_docs, counts = np.unique(docs, return_counts=True)
-        matrix = self.vectorizer_.transform(unique_docs)
-        has_terms = np.asarray(matrix.getnnz(axis=1) > 0)
-        matrix, counts = matrix[has_terms], counts[has_terms]
-        k = self.n_themes if self.n_themes != "auto" else default_n_themes(int(counts.sum()))
-        k = int(min(k, matrix.shape[0]))
-        km = self._kmeans(k, matrix.shape[0]).fit(matrix, sample_weight=counts)
-        # Renumber clusters by size (largest first) so IDs don't depend on k-means' labels.
-        sizes = np.bincount(km.labels_, weights=counts, minlength=k)
-        order = np.lexsort((np.arange(k), -sizes))
-        self.cluster_centers_ = km.cluster_centers_[order].astype(np.float32)
-        self.n_themes_ = k
+        counts = counts.astype(np.float64)
+        excluded = _lemmas(codeframe.exclude, self.language)
+        stop = sorted(set(stop_words(self.language)) | {w for e in excluded for w in e.split()})
+        rng = np.random.default_rng(self.random_state)
+
+        self.vectors_ = CommentVectors(
+            n_components=self.n_components, min_df=self.min_df, max_features=self.max_features,
+            stop_words=stop, max_docs=self.max_docs, random_state=self.random_state,
+        ).fit(docs, sample_weight=counts)
+        term_counts = self.vectors_.count(docs)
+        k = self._fit_centres(term_counts, counts, codeframe, rng)
         self.n_features_in_ = 1
-        self.themes_ = self._describe(matrix, np.argsort(order)[km.labels_], counts)
+
+        # Assign every distinct comment exactly as transform will; IDs from sizes / codeframe.
+        clusters, scores = self._assign_counts(term_counts)
+        has = clusters >= 0
+        sizes = np.bincount(clusters[has], weights=counts[has], minlength=k)
+        self.cluster_theme_ = _theme_ids(sizes, codeframe)
+        self.segment_threshold_ = _low_quantile(scores, clusters, counts, k, 0.10)
+        themes = self._fit_labels(docs, counts, clusters, codeframe, stop, rng)
+        self.changes_ = None
+        if previous is not None:
+            themes = self._follow(previous, themes, codeframe)
+        order = np.argsort(themes["theme_id"].to_numpy(), kind="stable")
+        themes["label"] = _unique_labels(themes["label"], themes["theme_id"])
+        self.themes_ = themes.iloc[order].reset_index(drop=True)
+        self.profiles_ = self.profiles_[order]
+        prev_next = getattr(previous, "next_theme_id_", 0) if previous is not None else 0
+        self.next_theme_id_ = int(max(prev_next, self.themes_["theme_id"].max() + 1))
+        doc_theme = self.cluster_theme_[clusters[has]]
+        self.train_sizes_ = (pd.Series(counts[has]).groupby(doc_theme).sum().astype("int64")
+                             .reindex(self.themes_["theme_id"].to_numpy(), fill_value=0))
+        self.codeframe_ = self._final_codeframe(codeframe, k)
         return self
 
-    def _kmeans(self, k: int, n: int):
-        if n >= self.large_n:
-            return MiniBatchKMeans(n_clusters=k, random_state=self.random_state, n_init=3,
-                                   batch_size=4096)
-        return KMeans(n_clusters=k, random_state=self.random_state, n_init=4)
+    def _fit_centres(self, term_counts, counts, codeframe: Codeframe, rng) -> int:
+        """Choose k, learn the corpus stop terms from a first clustering, then the centres."""
+        fit_rows, fit_w = _weighted_sample(np.arange(term_counts.shape[0]), counts, self.large_n, rng)
+        fit_counts = term_counts[fit_rows]
+        vecs = self.vectors_.from_counts(fit_counts)
+        usable = np.abs(vecs).sum(axis=1) > 0
+        fit_counts, fit_w, vecs = fit_counts[usable], fit_w[usable], vecs[usable]
+        if len(fit_w) < 2:
+            raise ValueError("the comments contain no words left after stop words")
+        seeds = self._seed_vectors(codeframe)
+        k = self._choose_k(vecs, fit_w, len(seeds), codeframe)
+        # Corpus-specific stop terms: words spread evenly over a first clustering lose weight.
+        pilot = spherical_kmeans(vecs, fit_w, k, seeds, n_init=2, random_state=self.random_state)
+        presence = fit_counts.copy()
+        presence.data[:] = 1.0
+        self.vectors_.set_term_weights(spread_weights(presence, pilot.labels, fit_w, k), fit_counts, fit_w)
+        km = spherical_kmeans(self.vectors_.from_counts(fit_counts), fit_w, k, self._seed_vectors(codeframe),
+                              n_init=4, random_state=self.random_state)
+        self.cluster_centers_ = km.centers.astype(np.float32)
+        return k
 
-    def _describe(self, matrix, labels: np.ndarray, counts: np.ndarray) -> pd.DataFrame:
-        """Label each theme by the terms most over-represented in it relative to the rest."""
+    def _fit_labels(self, docs, counts, clusters, codeframe: Codeframe, stop, rng) -> pd.DataFrame:
+        """Label vectoriser, term profiles (``profiles_``) and the theme table before ID matching."""
+        label_rows, label_w = _weighted_sample(np.arange(len(docs)), counts, self.max_docs, rng)
+        min_df = self.min_df if len(label_rows) >= 10 * self.min_df else 1
+        self.vectorizer_ = TfidfVectorizer(
+            ngram_range=tuple(self.ngram_range), min_df=min_df, max_features=self.max_features,
+            stop_words=stop, token_pattern=TOKEN_PATTERN, sublinear_tf=True, dtype=np.float32)
+        tfidf = self.vectorizer_.fit_transform(docs[label_rows])
+        label_cluster = clusters[label_rows]
+        theme = np.where(label_cluster >= 0, self.cluster_theme_[np.maximum(label_cluster, 0)], NO_THEME)
+        ids = np.unique(self.cluster_theme_)
+        self.profiles_ = _profiles(tfidf, theme, label_w, ids)
+        self.names_ = {t.id: t.name for t in codeframe.themes if t.name and t.id in set(ids.tolist())}
+        return self._describe(tfidf, theme, label_w, ids, self.names_)
+
+    def _codeframe(self) -> Codeframe:
+        if self.codeframe is None:
+            return Codeframe()
+        if isinstance(self.codeframe, Codeframe):
+            return self.codeframe
+        return read_codeframe(self.codeframe)
+
+    def _seed_vectors(self, codeframe: Codeframe) -> np.ndarray:
+        """One unit vector per codeframe entry, from its seed words and phrases."""
+        if not codeframe.themes:
+            return np.zeros((0, self.vectors_.word_vectors_.shape[1]))
+        texts = [" ".join(_lemmas(t.seeds, self.language)) for t in codeframe.themes]
+        vecs = self.vectors_.transform(np.asarray(texts, dtype=object)).astype(np.float64)
+        for theme, vec in zip(codeframe.themes, vecs):
+            if not np.abs(vec).sum():
+                raise ValueError(f"theme {theme.id} ({theme.name or ', '.join(theme.seeds)}): none of its "
+                                 "seed words occurs in the comments often enough to start a theme")
+        return vecs
+
+    def _choose_k(self, vecs, weight, n_seeds: int, codeframe: Codeframe) -> int:
+        wanted = self.n_themes
+        if wanted == "auto" and codeframe.n_themes not in (None, "auto"):
+            wanted = codeframe.n_themes
+        self.auto_k_ = None
+        if wanted != "auto":
+            return int(min(max(int(wanted), n_seeds, 1), len(vecs)))
+        low, high = self.k_range
+        ks = k_range(len(vecs), low, high)
+        evidence = choose_k(vecs, weight, ks, random_state=self.random_state, n_jobs=self.n_jobs)
+        k = chosen_k(evidence)
+        self.auto_k_ = {
+            "method": "among k whose k-means partitions agree across 6 seeded 80% subsamples "
+                      "(mean adjusted Rand index >= 0.8), the best silhouette (cosine); "
+                      "on a sample of up to 2000 comments",
+            "k_tried": evidence["k"].astype(int).tolist(),
+            "stability": evidence["stability"].round(4).tolist(),
+            "silhouette": evidence["silhouette"].round(4).tolist(),
+            "chosen_k": k,
+        }
+        if n_seeds > k:
+            self.auto_k_["raised_to_seeded"] = n_seeds
+        return int(min(max(k, n_seeds), len(vecs)))
+
+    def _describe(self, tfidf, theme, weight, ids, names: dict) -> pd.DataFrame:
+        """``theme_id, label, keywords``: the most distinctive n-grams of each theme."""
         terms = self.vectorizer_.get_feature_names_out()
-        k = self.n_themes_
-        weighted = matrix.multiply(counts[:, None]).tocsr()
-        totals = np.asarray(weighted.sum(axis=0)).ravel() + 1e-9
-        rows = []
-        used: set[str] = set()
-        for t in range(k):
-            in_theme = np.asarray(weighted[labels == t].sum(axis=0)).ravel()
-            share = in_theme / max(1, counts[labels == t].sum())
-            distinct = share * np.log1p(in_theme / totals * k)
-            top = [terms[i] for i in np.argsort(-distinct, kind="stable")[:10] if distinct[i] > 0]
-            label = _label_from_terms(top, used) or f"theme {t}"
+        presence = tfidf.copy()
+        presence.data[:] = 1.0
+        z, share = _log_odds(presence, np.searchsorted(ids, theme), theme >= 0, weight, len(ids))
+        rank = z * share  # distinctive (log-odds z) and exclusive (share of its uses in the theme)
+        blocked = self._blocked_words()
+        rows, used = [], set()
+        for i, theme_id in enumerate(ids):
+            order = np.argsort(-rank[i], kind="stable")
+            top = [terms[j] for j in order[:50] if z[i, j] > 0]
+            keywords = [t for t in top if not set(t.split()) <= blocked][:N_KEYWORDS] or top[:N_KEYWORDS]
+            label = names.get(int(theme_id)) or _label(keywords, used) or f"theme {theme_id}"
             used.add(label)
-            rows.append((t, label, ", ".join(top[:8])))
+            rows.append((int(theme_id), label, ", ".join(keywords)))
         return pd.DataFrame(rows, columns=THEME_COLUMNS)
 
+    def _blocked_words(self) -> set[str]:
+        """Words that never make a label alone: negations, fillers and corpus stop terms."""
+        vocab = self.vectors_.vocabulary
+        weak = set(vocab[self.vectors_.term_weights_ < 0.15])
+        return (weak | set(load_list("negations", self.language))
+                | set(load_list("label_fillers", self.language)))
+
+    def _follow(self, previous: "ThemeModel", themes: pd.DataFrame, codeframe: Codeframe) -> pd.DataFrame:
+        """Give themes that match ``previous`` its IDs and labels; record ``changes_``."""
+        check_is_fitted(previous, "profiles_")
+        old = previous.themes_
+        sim = profile_similarity(self.profiles_, self.vectorizer_.get_feature_names_out(),
+                                 previous.profiles_, previous.vectorizer_.get_feature_names_out())
+        changes = match_themes(sim, themes["label"], old["theme_id"], old["label"], self.min_similarity)
+        fixed = {t.id for t in codeframe.themes}  # ids the analyst chose stay as they are
+        next_id = max(getattr(previous, "next_theme_id_", 0), int(old["theme_id"].max()) + 1,
+                      max(fixed, default=-1) + 1)
+        provisional = themes["theme_id"].to_numpy()
+        final = provisional.copy()
+        taken = set(fixed)
+        old_names = getattr(previous, "names_", {})
+        for i, row in enumerate(changes.iloc[:len(themes)].itertuples(index=False)):
+            if provisional[i] in fixed:  # the codeframe's ID stands; keep the label if it is the same theme
+                if row.status == "kept" and row.previous_id == provisional[i]:
+                    themes.loc[i, "label"] = self.names_.get(int(provisional[i]), row.previous_label)
+                continue
+            if row.status == "kept" and row.previous_id not in taken:
+                final[i] = row.previous_id
+                themes.loc[i, "label"] = row.previous_label
+                if row.previous_id in old_names:
+                    self.names_[int(row.previous_id)] = old_names[row.previous_id]
+            else:
+                final[i], next_id = next_id, next_id + 1
+            taken.add(int(final[i]))
+        remap = dict(zip(provisional.tolist(), final.tolist()))
+        self.cluster_theme_ = np.asarray([remap[t] for t in self.cluster_theme_.tolist()], dtype=np.int64)
+        themes["theme_id"] = final
+        positions = changes["theme_id"]
+        changes["theme_id"] = [int(final[int(p)]) if pd.notna(p) else pd.NA for p in positions]
+        changes["label"] = [themes["label"].iloc[int(p)] if pd.notna(p) else "" for p in positions]
+        changes["theme_id"] = changes["theme_id"].astype("Int64")
+        changes["previous_id"] = changes["previous_id"].astype("Int64")
+        self.changes_ = changes.sort_values(["theme_id", "previous_id"], kind="stable",
+                                            na_position="last").reset_index(drop=True)
+        return themes
+
+    def _final_codeframe(self, codeframe: Codeframe, k: int) -> Codeframe:
+        """The codeframe this fit ended with: the given entries plus one per free theme."""
+        table = self.themes_.set_index("theme_id")
+        sizes = self.train_sizes_
+        given = {t.id for t in codeframe.themes}
+        entries = list(codeframe.themes)
+        for theme_id, row in table.iterrows():
+            if theme_id in given:
+                continue
+            words = [w for w in row["keywords"].split(", ") if w][:4]
+            entries.append(CodeframeTheme(int(theme_id), tuple(words), self.names_.get(int(theme_id))))
+        notes = {int(i): f"label: {table.loc[i, 'label']} | comments: {int(sizes.get(i, 0))}\n"
+                         f"keywords: {table.loc[i, 'keywords']}" for i in table.index}
+        final = Codeframe(tuple(sorted(entries, key=lambda t: t.id)), codeframe.exclude, k)
+        return with_notes(final, notes)
+
     # -- applying ------------------------------------------------------------------
+    def _nearest_cluster(self, vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Index of the closest centre (−1 for all-zero vectors) and the cosine to it."""
+        sims = vecs @ self.cluster_centers_.T
+        cluster = sims.argmax(axis=1)
+        score = sims[np.arange(len(vecs)), cluster].astype(np.float64)
+        empty = ~np.abs(vecs).sum(axis=1).astype(bool)
+        return np.where(empty, NO_THEME, cluster), np.where(empty, 0.0, score)
+
+    def _assign_counts(self, term_counts: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """Cluster and score of each comment from its term counts, in chunks (flat memory)."""
+        clusters, scores = [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
+        for start in range(0, term_counts.shape[0], CHUNK):
+            c, s = self._nearest_cluster(self.vectors_.from_counts(term_counts[start:start + CHUNK]))
+            clusters.append(c)
+            scores.append(s)
+        return np.concatenate(clusters), np.concatenate(scores)
+
+    def _assign_lemmas(self, lemmas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cluster and score of each lemma string, in chunks so memory stays flat."""
+        clusters, scores = [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
+        for start in range(0, len(lemmas), CHUNK):
+            c, s = self._nearest_cluster(self.vectors_.transform(lemmas[start:start + CHUNK]))
+            clusters.append(c)
+            scores.append(s)
+        return np.concatenate(clusters), np.concatenate(scores)
+
+    def _assign(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cluster and score of each cleaned text."""
+        return self._assign_lemmas(lemmatize(texts, self.language, self.batch_size))
+
     def transform(self, X) -> pd.DataFrame:
-        """``theme_id`` (−1 when a text has no usable words) and ``theme_score`` (cosine to the centre)."""
+        """``theme_id`` (primary theme, −1 = none), ``theme_score`` (cosine to its centre) and
+        ``themes`` (primary first, then every other theme a clause or part fits well)."""
         check_is_fitted(self, "cluster_centers_")
-        lemmas = lemmatize(X, self.language, self.batch_size)
-        matrix = self.vectorizer_.transform(lemmas)
-        sims = np.asarray(matrix @ self.cluster_centers_.T)
-        norms = np.linalg.norm(self.cluster_centers_, axis=1)
-        sims = sims / np.where(norms > 0, norms, 1)
-        theme = sims.argmax(axis=1)
-        empty = np.asarray(matrix.getnnz(axis=1) == 0)
-        theme = np.where(empty, NO_THEME, theme)
-        score = np.where(empty, 0.0, sims.max(axis=1))
+        texts = _as_series(X)
+        codes, uniques = pd.factorize(texts, use_na_sentinel=False)
+        uniques = np.asarray(uniques, dtype=object)
+        cluster, score = self._assign(uniques)
+        primary = np.where(cluster >= 0, self.cluster_theme_[np.maximum(cluster, 0)], NO_THEME)
+        themes = self._all_themes(uniques, primary)
         index = X.index if isinstance(X, pd.Series) else None
-        return pd.DataFrame({"theme_id": theme.astype("int64"), "theme_score": score.astype("float64")},
-                            index=index)
+        return pd.DataFrame({"theme_id": primary[codes].astype("int64"),
+                             "theme_score": score[codes].astype("float64"),
+                             "themes": themes[codes]}, index=index)
+
+    def _all_themes(self, texts: np.ndarray, primary: np.ndarray) -> np.ndarray:
+        """Per text, the list of theme IDs: the primary one, then those of well-fitting parts."""
+        parts = split_segments(pd.Series(texts, dtype=object), self.language)
+        many = parts.groupby("doc")["doc"].transform("size") > 1
+        parts = parts[many & (primary[parts["doc"].to_numpy()] != NO_THEME)]
+        pairs = pd.DataFrame({"doc": np.arange(len(texts)), "theme": primary, "order": -1})
+        if len(parts):
+            cluster, score = self._assign(parts["text"].to_numpy(object))
+            good = (cluster >= 0) & (score >= self.segment_threshold_[np.maximum(cluster, 0)])
+            extra = pd.DataFrame({"doc": parts["doc"].to_numpy()[good],
+                                  "theme": self.cluster_theme_[cluster[good]],
+                                  "order": np.flatnonzero(good)})
+            pairs = pd.concat([pairs, extra], ignore_index=True)
+        pairs = pairs[pairs["theme"] != NO_THEME].sort_values(["doc", "order"], kind="stable")
+        pairs = pairs.drop_duplicates(["doc", "theme"])
+        values = pairs["theme"].to_numpy(np.int64).tolist()
+        bounds = np.searchsorted(pairs["doc"].to_numpy(), np.arange(len(texts) + 1)).tolist()
+        return pd.Series([values[a:b] for a, b in zip(bounds[:-1], bounds[1:])], dtype=object).to_numpy()
 
     def predict(self, X) -> np.ndarray:
         return self.transform(X)["theme_id"].to_numpy()
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        return np.asarray(["theme_id", "theme_score"], dtype=object)
+        return np.asarray(OUTPUT_COLUMNS, dtype=object)
 
 
-def _label_from_terms(terms: list[str], used: set[str]) -> str:
-    """Two or three distinct words from the top terms, e.g. "delivery / late / parcel"."""
-    words: list[str] = []
-    for term in terms:
-        if any(w in term.split() or term in words for w in words):
-            continue
-        words.append(term)
-        if len(words) == 3:
-            break
-    label = " / ".join(words)
-    return label if label not in used else label + f" ({len(used)})"
+# -- helpers ---------------------------------------------------------------------------
+def _as_series(X) -> pd.Series:
+    if isinstance(X, pd.DataFrame):
+        X = X.iloc[:, 0]
+    series = X if isinstance(X, pd.Series) else pd.Series(list(X), dtype=object)
+    return series.astype(object).fillna("").astype(str)
+
+
+def _lemmas(phrases, language: str) -> list[str]:
+    """Lemma strings of short phrases (seed words, excluded words)."""
+    if not len(phrases):
+        return []
+    return [p for p in lemmatize(list(phrases), language).tolist() if p]
+
+
+def _weighted_sample(docs: np.ndarray, counts: np.ndarray, size: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    """All distinct documents when few; otherwise a seeded sample in proportion to their counts
+    (each drawn document then stands for itself once)."""
+    if len(docs) <= size:
+        return docs, counts
+    keep = np.sort(rng.choice(len(docs), size, replace=False, p=counts / counts.sum()))
+    return docs[keep], np.ones(len(keep))
+
+
+def _theme_ids(sizes: np.ndarray, codeframe: Codeframe) -> np.ndarray:
+    """Theme ID of each cluster: codeframe entries (with merges) first, the rest by size."""
+    entries = codeframe.themes
+    merged = codeframe.merged_into
+    out = np.empty(len(sizes), dtype=np.int64)
+    for c, theme in enumerate(entries):
+        out[c] = merged.get(theme.id, theme.id)
+    start = max((t.id for t in entries), default=-1) + 1
+    free = np.arange(len(entries), len(sizes))
+    order = free[np.lexsort((free, -sizes[free]))]
+    out[order] = start + np.arange(len(order))
+    return out
+
+
+def _low_quantile(scores, clusters, weight, k, q) -> np.ndarray:
+    """Weighted ``q``-quantile of the members' scores per cluster (0 for empty clusters)."""
+    out = np.zeros(k)
+    for c in range(k):
+        member = clusters == c
+        if member.any():
+            s, w = scores[member], weight[member]
+            order = np.argsort(s, kind="stable")
+            cum = np.cumsum(w[order]) / w.sum()
+            out[c] = s[order][np.searchsorted(cum, q)]
+    return out
+
+
+def _profiles(tfidf: sp.csr_matrix, theme: np.ndarray, weight: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Weighted mean TF-IDF vector of each theme's comments (themes × terms)."""
+    ok = theme >= 0
+    rows = np.searchsorted(ids, theme[ok])
+    member = sp.csr_matrix((weight[ok], (rows, np.flatnonzero(ok))), shape=(len(ids), tfidf.shape[0]))
+    totals = np.asarray(member.sum(axis=1)).ravel()
+    return np.asarray((member @ tfidf).todense() / np.maximum(totals, 1e-12)[:, None], dtype=np.float32)
+
+
+def _log_odds(presence, theme_pos, ok, weight, k, prior: float = 10.0) -> np.ndarray:
+    """z-scores of the log-odds ratio of each term's presence inside vs outside each theme,
+    with an informative Dirichlet prior (Monroe, Colaresi & Quinn, 2008), and the share of
+    each term's (weighted) occurrences that fall in each theme; both themes × terms."""
+    member = sp.csr_matrix((weight[ok], (theme_pos[ok], np.flatnonzero(ok))), shape=(k, presence.shape[0]))
+    inside = np.asarray((member @ presence).todense(), dtype=np.float64)
+    n_in = np.asarray(member.sum(axis=1), dtype=np.float64)
+    total, n_all = inside.sum(axis=0), n_in.sum()
+    alpha = prior * (total + 0.5) / (n_all + 0.5 * presence.shape[1])
+    outside, n_out = total - inside, n_all - n_in
+    delta = (np.log((inside + alpha) / (n_in - inside + prior - alpha))
+             - np.log((outside + alpha) / (n_out - outside + prior - alpha)))
+    z = delta / np.sqrt(1 / (inside + alpha) + 1 / (outside + alpha))
+    return z, inside / np.maximum(total, 1e-12)
+
+
+def _label(terms: list[str], used: set[str]) -> str:
+    """Two to four words from the top terms, e.g. "late delivery / parcel"; not one of ``used``.
+
+    When the best combination is taken, the next ones leave out one term at a time.
+    """
+    def build(candidates: list[str]) -> str:
+        words: list[str] = []
+        parts: list[str] = []
+        for term in candidates:
+            tokens = term.split()
+            if set(tokens) & set(words) or len(words) + len(tokens) > 4:
+                continue
+            parts.append(term)
+            words += tokens
+            if len(words) >= 3 or len(parts) == 3:
+                break
+        return " / ".join(parts)
+
+    for drop in range(-1, len(terms)):
+        label = build(terms if drop < 0 else terms[:drop] + terms[drop + 1:])
+        if label and label not in used:
+            return label
+    return ""
+
+
+def select_quotes(pool: pd.DataFrame, n: int = 4, max_overlap: float = 0.5) -> pd.DataFrame:
+    """Rows of ``pool`` (``theme_id, theme_score, clean_text`` …) to quote: per theme, the
+    comments closest to its centre, skipping any whose words overlap an already chosen
+    quote by ``max_overlap`` or more (Jaccard), so the quotes show different phrasings.
+    """
+    pool = pool.assign(_key=pool["clean_text"].str.lower().str.replace(r"[^\w\s]", "", regex=True))
+    pool = pool.sort_values(["theme_id", "theme_score", "_key"], ascending=[True, False, True],
+                            kind="stable").drop_duplicates("_key")
+    candidates = pool.groupby("theme_id", sort=True).head(10 * n)
+    chosen: list = []
+    for _, group in candidates.groupby("theme_id", sort=True):
+        picked: list[set[str]] = []
+        for index, key in zip(group.index, group["_key"]):
+            words = set(key.split())
+            if all(len(words & p) / len(words | p) < max_overlap for p in picked):
+                picked.append(words)
+                chosen.append(index)
+                if len(picked) == n:
+                    break
+    return pool.loc[chosen].drop(columns="_key")
+
+
+def _unique_labels(labels: pd.Series, ids: pd.Series) -> list[str]:
+    """Labels with any repeat made unique by the theme ID ("billing (7)")."""
+    seen: set[str] = set()
+    out = []
+    for label, theme_id in zip(labels.tolist(), ids.tolist()):
+        out.append(label if label not in seen else f"{label} ({theme_id})")
+        seen.add(out[-1])
+    return out
+
+
+@lru_cache(maxsize=None)
+def _break_pattern(language: str) -> re.Pattern:
+    words = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in load_list("theme_breaks", language)),
+                   key=len, reverse=True)
+    return re.compile(rf"\s*[,;]\s*|\s+(?:{'|'.join(words)})\s+", re.IGNORECASE)
+
+
+def split_segments(texts: pd.Series, language: str = "en") -> pd.DataFrame:
+    """Clauses (:func:`feedbackml.nlp.split_clauses`) further split at commas, semicolons
+    and joining words (``lang/<language>/theme_breaks.txt``): ``doc, text`` per part."""
+    clauses = split_clauses(texts, language)
+    parts = clauses["text"].str.split(_break_pattern(language), regex=True).explode()
+    out = pd.DataFrame({"doc": clauses["doc"].to_numpy()[parts.index.to_numpy()] if len(parts) else [],
+                        "text": parts.fillna("").str.strip().to_numpy(object)})
+    return out[out["text"] != ""].reset_index(drop=True)

@@ -1,0 +1,195 @@
+"""CommentVectors: dense comment vectors from word vectors learned on the comments themselves.
+
+Words that occur in the same comments get similar vectors (positive PMI of co-occurrence
+within a comment, reduced by truncated SVD), so "courier", "parcel" and "tracking" end up
+close even when two comments share no word. A comment is the TF-IDF-weighted average of
+its words' vectors, minus the direction common to all comments, L2-normalised. Nothing is
+downloaded: the vectors come from the corpus being analysed, in a second or two.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.preprocessing import normalize
+from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
+
+TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w']+\b"
+
+
+class CommentVectors(TransformerMixin, BaseEstimator):
+    """Learn word vectors from lemma co-occurrence and turn comments into unit vectors.
+
+    Parameters
+    ----------
+    n_components : dimension of the word vectors (capped by the vocabulary size).
+    min_df : minimum number of comments a word must occur in.
+    max_features : vocabulary cap (most frequent words).
+    stop_words : words never used (None = none).
+    context_alpha : smoothing exponent of the context distribution in PMI (0.75 as in word2vec).
+    eig_power : word vector = U·S^eig_power of the PPMI matrix's SVD.
+    remove_common : remove the direction shared by all comments (it carries no topic).
+    max_docs : the co-occurrence statistics use at most this many distinct comments (seeded sample).
+    random_state : seed of the SVD and of the sample.
+    """
+
+    def __init__(self, n_components=100, min_df=2, max_features=20000, stop_words=None,
+                 context_alpha=0.75, eig_power=0.5, remove_common=True, max_docs=200_000,
+                 random_state=0):
+        self.n_components = n_components
+        self.min_df = min_df
+        self.max_features = max_features
+        self.stop_words = stop_words
+        self.context_alpha = context_alpha
+        self.eig_power = eig_power
+        self.remove_common = remove_common
+        self.max_docs = max_docs
+        self.random_state = random_state
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Learn vocabulary, IDF and word vectors from lemma strings (``sample_weight`` = counts)."""
+        docs = np.asarray(list(X) if not isinstance(X, np.ndarray) else X, dtype=object)
+        weight = np.ones(len(docs)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        if len(docs) > self.max_docs:  # co-occurrence statistics from a seeded sample
+            keep = np.sort(np.random.default_rng(self.random_state).choice(
+                len(docs), self.max_docs, replace=False, p=weight / weight.sum()))
+            docs, weight = docs[keep], np.ones(len(keep))
+        min_df = self.min_df if weight.sum() >= 10 * self.min_df else 1
+        # Vocabulary by *weighted* document frequency: a word of an answer given 50 times
+        # in the same words ("it was alright") is frequent, though it is in one distinct comment.
+        scout = CountVectorizer(token_pattern=TOKEN_PATTERN, stop_words=self.stop_words, binary=True)
+        present = scout.fit_transform(docs)
+        df = np.asarray(present.T @ weight).ravel()
+        order = np.lexsort((np.arange(len(df)), -df))
+        keep = order[df[order] >= min_df][: self.max_features]
+        if not len(keep):
+            raise ValueError("no word occurs in enough comments")
+        words = scout.get_feature_names_out()[np.sort(keep)]
+        self.counter_ = CountVectorizer(token_pattern=TOKEN_PATTERN, stop_words=self.stop_words,
+                                        vocabulary=dict(zip(words, range(len(words)))), dtype=np.float64)
+        counts = self.counter_.fit_transform(docs).tocsr()
+        binary = counts.copy()
+        binary.data[:] = 1.0
+        df = np.asarray(binary.T @ weight).ravel()
+        self.idf_ = (np.log((1 + weight.sum()) / (1 + df)) + 1).astype(np.float64)
+        self.word_vectors_ = self._word_vectors(binary, weight)
+        self.term_weights_ = np.ones(len(self.idf_))
+        self.common_ = np.zeros((0, self.word_vectors_.shape[1]))
+        if self.remove_common:
+            self.common_ = self._common_direction(counts, weight)
+        self.n_features_in_ = 1
+        return self
+
+    def _word_vectors(self, binary: sp.csr_matrix, weight: np.ndarray) -> np.ndarray:
+        """Rows of U·S^p from the truncated SVD of the PPMI matrix of within-comment co-occurrence."""
+        cooc = (binary.T @ sp.diags(weight) @ binary).tocsr()
+        cooc.setdiag(0)
+        cooc.eliminate_zeros()
+        n_words = cooc.shape[0]
+        total = cooc.sum()
+        if total == 0 or n_words < 3:  # degenerate corpus: one-hot words
+            return np.eye(n_words, dtype=np.float64)
+        rows = np.asarray(cooc.sum(axis=1)).ravel()
+        context = rows ** self.context_alpha
+        context = context / context.sum()
+        coo = cooc.tocoo()
+        pmi = np.log(coo.data / (rows[coo.row] * context[coo.col]))  # log P(i,j) / P(i) P_a(j)
+        keep = pmi > 0
+        ppmi = sp.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=cooc.shape)
+        dim = int(min(self.n_components, n_words - 1))
+        svd = TruncatedSVD(dim, algorithm="randomized", n_iter=4, random_state=self.random_state)
+        with threadpool_limits(1):  # thin products: threads cost more than they bring
+            u_s = svd.fit_transform(ppmi)
+        values = np.where(svd.singular_values_ > 0, svd.singular_values_, 1.0)
+        # A word that never shares a comment with another word keeps a zero vector: its
+        # comments ("it was alright") are too short to tell a theme.
+        return normalize(_fix_signs(u_s / values * values ** self.eig_power, svd.components_))
+
+    def _common_direction(self, counts: sp.csr_matrix, weight: np.ndarray) -> np.ndarray:
+        """Top eigenvector of the weighted second-moment matrix of the comment vectors."""
+        raw = self._raw(counts)
+        moment = (raw * weight[:, None]).T @ raw
+        _, vecs = np.linalg.eigh(moment)
+        top = vecs[:, -1]
+        return (top * np.sign(top[np.argmax(np.abs(top))]))[None, :]
+
+    def count(self, X) -> sp.csr_matrix:
+        """Term counts of lemma strings over the vocabulary (the input of :meth:`from_counts`)."""
+        check_is_fitted(self, "word_vectors_")
+        return self.counter_.transform(_as_array(X)).tocsr()
+
+    def tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Sublinear TF-IDF from term counts, times the learned term weights, rows L2-normalised."""
+        tf = counts.copy()
+        tf.data = 1 + np.log(tf.data)
+        return normalize(tf @ sp.diags(self.idf_ * self.term_weights_)).tocsr()
+
+    def _raw(self, counts: sp.csr_matrix) -> np.ndarray:
+        return np.asarray(self.tfidf(counts) @ self.word_vectors_)
+
+    def transform(self, X) -> np.ndarray:
+        """Unit vectors (n × n_components); a comment without vocabulary words is all zeros."""
+        return self.from_counts(self.count(X))
+
+    def from_counts(self, counts: sp.csr_matrix) -> np.ndarray:
+        """:meth:`transform` from term counts already computed with :meth:`count`."""
+        check_is_fitted(self, "word_vectors_")
+        raw = self._raw(counts)
+        if len(self.common_):
+            raw = raw - (raw @ self.common_.T) @ self.common_
+        return normalize(raw).astype(np.float32)
+
+    def set_term_weights(self, weights: np.ndarray, counts: sp.csr_matrix | None = None,
+                         sample_weight=None) -> "CommentVectors":
+        """Replace the per-word weights (e.g. down-weighting corpus stop terms) and re-learn
+        the common direction on the comments whose term ``counts`` are given."""
+        check_is_fitted(self, "word_vectors_")
+        self.term_weights_ = np.asarray(weights, dtype=np.float64)
+        if self.remove_common and counts is not None:
+            weight = np.ones(counts.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
+            self.common_ = self._common_direction(counts, weight)
+        return self
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        check_is_fitted(self, "word_vectors_")
+        return np.asarray([f"dim{i}" for i in range(self.word_vectors_.shape[1])], dtype=object)
+
+    @property
+    def vocabulary(self) -> np.ndarray:
+        return self.counter_.get_feature_names_out()
+
+
+def _as_array(X) -> np.ndarray:
+    return np.asarray(list(X) if not isinstance(X, np.ndarray) else X, dtype=object)
+
+
+def _fix_signs(vectors: np.ndarray, components: np.ndarray) -> np.ndarray:
+    """Make each SVD dimension's sign deterministic (largest loading positive)."""
+    signs = np.sign(components[np.arange(len(components)), np.abs(components).argmax(axis=1)])
+    return vectors * np.where(signs == 0, 1, signs)
+
+
+def spread_weights(presence: sp.spmatrix, labels: np.ndarray, weight: np.ndarray, k: int,
+                   floor: float = 0.05, smoothing: float = 0.1) -> np.ndarray:
+    """Per-word weight 1 − (normalised entropy of the word's rate over ``k`` clusters).
+
+    A word used at the same rate in every cluster ("really", "day", "issue" in one corpus,
+    "flight" in another) is a corpus-specific stop term: its weight falls to ``floor``.
+    A word concentrated in one cluster keeps a weight near 1. ``presence`` is the binary
+    comments × words matrix; ``weight`` the comments' counts.
+    """
+    labels = np.asarray(labels)
+    weight = np.asarray(weight, dtype=np.float64)
+    if k < 2:
+        return np.ones(presence.shape[1])
+    member = sp.csr_matrix((weight, (labels, np.arange(len(labels)))), shape=(k, len(labels)))
+    counts = np.asarray((member @ presence).todense())
+    sizes = np.bincount(labels, weights=weight, minlength=k)[:, None]
+    rate = (counts + smoothing) / np.maximum(sizes, 1)
+    share = rate / rate.sum(axis=0)
+    entropy = -(share * np.log(share)).sum(axis=0) / np.log(k)
+    return np.clip(1.0 - entropy, floor, 1.0)

@@ -1,0 +1,51 @@
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from feedbackml.features import CommentVectors, spread_weights
+
+DOCS = np.array(["courier lose parcel", "parcel arrive late courier", "late parcel courier",
+                 "staff friendly helpful", "friendly staff", "helpful staff lovely",
+                 "parcel late", "staff lovely friendly"] * 5, dtype=object)
+
+
+def test_words_used_together_get_similar_vectors():
+    cv = CommentVectors(n_components=4, min_df=1).fit(DOCS)
+    vocab = list(cv.vocabulary)
+    vec = {w: cv.word_vectors_[vocab.index(w)] for w in ("courier", "parcel", "staff", "friendly")}
+    assert vec["courier"] @ vec["parcel"] > vec["courier"] @ vec["staff"]
+    assert vec["staff"] @ vec["friendly"] > vec["staff"] @ vec["parcel"]
+
+
+def test_comment_vectors_are_unit_length_or_zero_without_known_words():
+    cv = CommentVectors(n_components=4, min_df=1).fit(DOCS)
+    out = cv.transform(np.array(["courier parcel", "zzz", ""], dtype=object))
+    assert np.isclose(np.linalg.norm(out[0]), 1, atol=1e-5)
+    assert not out[1].any() and not out[2].any()
+
+
+def test_sample_weight_counts_like_repeated_comments():
+    unique, counts = np.unique(DOCS, return_counts=True)
+    a = CommentVectors(n_components=4, min_df=1).fit(DOCS)
+    b = CommentVectors(n_components=4, min_df=1).fit(unique, sample_weight=counts)
+    assert np.allclose(a.idf_, b.idf_)
+    assert np.allclose(np.abs(a.transform(unique)), np.abs(b.transform(unique)), atol=1e-5)
+
+
+def test_a_repeated_one_word_answer_is_frequent_enough_for_the_vocabulary():
+    docs = np.array(["alright parcel", "courier parcel", "courier late"], dtype=object)
+    cv = CommentVectors(n_components=2, min_df=3).fit(docs, sample_weight=np.array([5, 1, 1]))
+    assert "alright" in set(cv.vocabulary)
+
+
+def test_words_spread_over_every_cluster_lose_weight():
+    presence = sp.csr_matrix(np.array([[1, 1, 0], [1, 1, 0], [1, 0, 1], [1, 0, 1]], dtype=float))
+    weights = spread_weights(presence, np.array([0, 0, 1, 1]), np.ones(4), 2)
+    assert weights[0] < 0.1 < 0.5 < weights[1] and np.isclose(weights[1], weights[2])
+
+
+def test_transform_is_deterministic_and_keeps_feature_names():
+    a = CommentVectors(n_components=3, min_df=1, random_state=4).fit(DOCS)
+    b = CommentVectors(n_components=3, min_df=1, random_state=4).fit(pd.Series(DOCS).to_numpy())
+    assert np.array_equal(a.transform(DOCS), b.transform(DOCS))
+    assert list(a.get_feature_names_out()) == ["dim0", "dim1", "dim2"]

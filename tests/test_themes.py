@@ -1,0 +1,369 @@
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from feedbackml.cleaning import TextCleaner
+from feedbackml.codeframe import Codeframe, CodeframeTheme
+from feedbackml.lang import load_list
+from feedbackml.themes import NO_THEME, ThemeModel, select_quotes, split_segments, stop_words
+
+SAMPLE = "data/sample_feedback.csv"
+SEEDED = Codeframe(themes=(CodeframeTheme(0, ("courier", "parcel", "delivery")),
+                           CodeframeTheme(1, ("charge", "invoice", "billing")),
+                           CodeframeTheme(2, ("staff", "friendly"))))
+PURE = {"delivery": "the courier lost my parcel", "billing": "I was charged twice on my invoice",
+        "staff": "the staff were friendly and helpful"}
+
+
+def usable(texts: pd.Series) -> pd.Series:
+    """What the pipeline gives ThemeModel: cleaned text, empty for non-answers."""
+    cleaned = TextCleaner().transform(texts)
+    return cleaned["clean_text"].where(~cleaned["is_nonanswer"], "")
+
+
+@pytest.fixture(scope="module")
+def sample_texts() -> pd.Series:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / SAMPLE
+    return usable(pd.read_csv(path, dtype=str, keep_default_na=False)["comment"])
+
+
+@pytest.fixture(scope="module")
+def sample_model(sample_texts) -> ThemeModel:
+    return ThemeModel(random_state=0).fit(sample_texts)
+
+
+WORDS = {
+    "delivery": ["courier", "parcel", "delivery", "tracking", "driver", "package", "arrived", "late"],
+    "billing": ["invoice", "charged", "refund", "billing", "card", "payment", "overcharged", "bill"],
+    "staff": ["staff", "friendly", "helpful", "polite", "manager", "assistant", "rude", "team"],
+}
+FRAMES = ["the {} and the {} were {}", "{} {} {}", "my {} and {} {} again", "{}, {} and {} today",
+          "honestly the {} {} {}"]
+
+
+def make_topics(n_per_topic: int = 60, seed: int = 0) -> pd.Series:
+    """Comments whose words come from three topic vocabularies in varied combinations,
+    so words of one topic co-occur the way they do in real comments."""
+    import random
+
+    rng = random.Random(seed)
+    texts = [rng.choice(FRAMES).format(*rng.sample(words, 3))
+             for words in WORDS.values() for _ in range(n_per_topic)]
+    rng.shuffle(texts)
+    return usable(pd.Series(texts + ["n/a", "", "nothing"]))
+
+
+@pytest.fixture(scope="module")
+def small() -> pd.Series:
+    return make_topics()
+
+
+@pytest.fixture(scope="module")
+def small_model(small) -> ThemeModel:
+    return ThemeModel(n_themes=3, random_state=0).fit(small)
+
+
+@pytest.fixture(scope="module")
+def seeded_model(small) -> ThemeModel:
+    return ThemeModel(codeframe=SEEDED, random_state=0).fit(small)
+
+
+def theme_of(model: ThemeModel) -> dict[str, int]:
+    """The theme ID of each planted topic, found by applying the model to a clear comment."""
+    ids = model.predict(pd.Series(list(PURE.values())))
+    return dict(zip(PURE, ids.tolist()))
+
+
+# -- automatic k, labels, quotes -------------------------------------------------------------
+def test_auto_k_finds_the_six_planted_themes_of_the_bundled_sample(sample_model):
+    assert abs(sample_model.themes_.shape[0] - 6) <= 1
+    evidence = sample_model.auto_k_
+    assert evidence["chosen_k"] == sample_model.themes_.shape[0]
+    assert len(evidence["k_tried"]) == len(evidence["stability"]) == len(evidence["silhouette"]) > 3
+
+
+def test_bundled_sample_themes_each_carry_one_planted_topic_word(sample_model):
+    words = {"delivery": "deliver|parcel|courier", "billing": "charge|refund|invoice|bill",
+             "staff": "staff|helpful|friendly", "app": r"\bapp\b|crash|update",
+             "price": "price|value|expensive", "quality": "quality|made|make"}
+    labels = sample_model.themes_["label"]
+    found = {topic for topic, pattern in words.items() if labels.str.contains(pattern).any()}
+    assert len(found) >= 5
+
+
+def test_labels_are_unique_short_and_never_only_stop_words(sample_model, small_model):
+    stop = set(stop_words()) | set(load_list("negations")) | set(load_list("label_fillers"))
+    for model in (sample_model, small_model):
+        labels = model.themes_["label"]
+        assert labels.is_unique
+        for label in labels:
+            words = label.replace("/", " ").split()
+            assert 1 <= len(words) <= 4
+            assert not set(words) <= stop, label
+
+
+def test_keywords_list_distinctive_terms_of_each_theme(small_model):
+    topic = theme_of(small_model)
+    keywords = small_model.themes_.set_index("theme_id")["keywords"]
+    assert any(w in keywords[topic["delivery"]] for w in ("parcel", "courier", "delivery", "late"))
+    assert any(w in keywords[topic["billing"]] for w in ("charge", "invoice", "refund", "billing"))
+    assert "staff" in keywords[topic["staff"]]
+
+
+def test_quotes_skip_near_duplicates_and_prefer_comments_close_to_the_centre():
+    pool = pd.DataFrame({
+        "theme_id": [0, 0, 0, 0, 1],
+        "theme_score": [0.9, 0.89, 0.5, 0.4, 0.7],
+        "clean_text": ["delivery was late again today", "Delivery was late again, today!",
+                       "the courier lost my parcel", "parcel came two weeks late", "staff were lovely"],
+    })
+    chosen = select_quotes(pool, n=2)
+    assert chosen.loc[chosen["theme_id"] == 0, "clean_text"].tolist() == [
+        "delivery was late again today", "the courier lost my parcel"]
+    assert chosen.loc[chosen["theme_id"] == 1, "clean_text"].tolist() == ["staff were lovely"]
+
+
+# -- assignment ------------------------------------------------------------------------------
+def test_a_comment_about_two_topics_gets_both_themes(seeded_model):
+    topic = theme_of(seeded_model)
+    assert topic == {"delivery": 0, "billing": 1, "staff": 2}
+    out = seeded_model.transform(pd.Series([
+        "the courier lost my parcel and I was charged twice on my invoice",
+        "the staff were friendly and helpful, but delivery was late again",
+    ]))
+    assert set(out["themes"][0]) == {topic["delivery"], topic["billing"]}
+    assert set(out["themes"][1]) == {topic["staff"], topic["delivery"]}
+    assert all(themes[0] == primary for themes, primary in zip(out["themes"], out["theme_id"]))
+
+
+def test_a_one_topic_comment_gets_one_theme(small_model):
+    out = small_model.transform(pd.Series(list(PURE.values())))
+    assert out["themes"].map(len).tolist() == [1, 1, 1]
+
+
+def test_only_empty_and_wordless_comments_get_no_theme(small_model):
+    out = small_model.transform(pd.Series(["", "and the", "delivery", "absolutely fine zzzz qqqq"]))
+    assert out["theme_id"].tolist()[:2] == [NO_THEME, NO_THEME]
+    assert out["theme_id"][2] != NO_THEME
+    assert out["themes"][0] == [] and out["theme_score"][0] == 0
+
+
+def test_a_weakly_fitting_comment_goes_to_a_theme_with_a_low_score(small_model):
+    out = small_model.transform(pd.Series(["the courier lost my parcel", "parcel"]))
+    assert out["theme_id"][1] == out["theme_id"][0]
+    assert out["theme_score"][1] < out["theme_score"][0]
+
+
+def test_transform_of_the_training_data_gives_the_fitted_theme_sizes(small, small_model):
+    """Apply = fit: assigning the training comments again reproduces what fit found."""
+    again = small_model.transform(small)["theme_id"]
+    counts = again[again != NO_THEME].value_counts().sort_index()
+    pd.testing.assert_series_equal(counts, small_model.train_sizes_.sort_index(), check_names=False,
+                                   check_dtype=False)
+
+
+def test_same_data_and_seed_give_identical_themes_and_assignments(small):
+    a = ThemeModel(random_state=3).fit(small)
+    b = ThemeModel(random_state=3).fit(small.copy())
+    pd.testing.assert_frame_equal(a.themes_, b.themes_)
+    pd.testing.assert_frame_equal(a.transform(small), b.transform(small))
+    assert a.auto_k_ == b.auto_k_
+
+
+def test_row_order_does_not_change_themes(small):
+    shuffled = small.sample(frac=1, random_state=7)
+    a = ThemeModel(n_themes=3).fit(small)
+    b = ThemeModel(n_themes=3).fit(shuffled)
+    pd.testing.assert_frame_equal(a.themes_, b.themes_)
+    pd.testing.assert_frame_equal(a.transform(small), b.transform(small))
+
+
+def test_split_segments_breaks_clauses_at_commas_and_joining_words():
+    parts = split_segments(pd.Series(["late delivery and a rude driver, sadly", "great"]))
+    assert parts["text"].tolist() == ["late delivery", "a rude driver", "sadly", "great"]
+    assert parts["doc"].tolist() == [0, 0, 0, 1]
+
+
+# -- codeframe and retraining ------------------------------------------------------------------
+def test_a_seeded_theme_exists_and_keeps_its_name_and_id(small):
+    codeframe = Codeframe(themes=(CodeframeTheme(7, ("refund", "invoice"), "Billing"),), n_themes=3)
+    model = ThemeModel(codeframe=codeframe).fit(small)
+    table = model.themes_.set_index("theme_id")
+    assert table.loc[7, "label"] == "Billing"
+    assert model.predict(pd.Series(["still waiting for my refund"]))[0] == 7
+    assert set(table.index) == {7, 8, 9}
+
+
+def test_a_merged_theme_disappears_into_its_target(small):
+    codeframe = Codeframe(themes=(
+        CodeframeTheme(0, ("delivery", "parcel", "courier"), "Delivery and billing", merge=(1,)),
+        CodeframeTheme(1, ("invoice", "charge", "billing")),
+        CodeframeTheme(2, ("staff", "friendly")),
+    ))
+    model = ThemeModel(codeframe=codeframe).fit(small)
+    assert model.themes_["theme_id"].tolist() == [0, 2]
+    ids = model.predict(pd.Series(list(PURE.values())))
+    assert ids.tolist() == [0, 0, 2]
+    assert model.themes_.set_index("theme_id").loc[0, "label"] == "Delivery and billing"
+
+
+def test_excluded_words_never_appear_in_labels_or_keywords(small):
+    model = ThemeModel(n_themes=3, codeframe=Codeframe(exclude=("staff", "parcel"))).fit(small)
+    text = " ".join(model.themes_["label"]) + " " + " ".join(model.themes_["keywords"])
+    assert "staff" not in text and "parcel" not in text
+
+
+def test_the_written_codeframe_reproduces_the_fit(small, small_model):
+    again = ThemeModel(codeframe=small_model.codeframe_).fit(small)
+    assert again.themes_["theme_id"].tolist() == small_model.themes_["theme_id"].tolist()
+    before = small_model.transform(small)["theme_id"]
+    after = again.transform(small)["theme_id"]
+    assert (before == after).mean() > 0.95
+
+
+def test_retraining_on_a_90_percent_subsample_keeps_theme_ids(sample_texts, sample_model):
+    subset = sample_texts.sample(frac=0.9, random_state=1)
+    retrained = ThemeModel(random_state=5).fit(subset, previous=sample_model)
+    changes = retrained.changes_
+    kept = changes[changes["status"] == "kept"]
+    assert (kept["theme_id"] == kept["previous_id"]).all()
+    assert len(kept) >= min(len(retrained.themes_), len(sample_model.themes_)) - 1
+    before = sample_model.transform(sample_texts)["theme_id"]
+    after = retrained.transform(sample_texts)["theme_id"]
+    both = before.isin(kept["previous_id"])
+    assert (before[both] == after[both]).mean() > 0.85
+    labels = sample_model.themes_.set_index("theme_id")["label"]
+    assert (retrained.themes_.set_index("theme_id").loc[kept["theme_id"], "label"]
+            == labels.loc[kept["previous_id"]].to_numpy()).all()
+
+
+def test_a_new_topic_after_retraining_gets_a_new_id(sample_texts):
+    without_app = sample_texts[~sample_texts.str.contains(r"\bapp\b", case=False)]
+    old = ThemeModel(n_themes=5).fit(without_app)
+    new = ThemeModel(n_themes=6).fit(sample_texts, previous=old)
+    changes = new.changes_
+    assert (changes["status"] == "kept").sum() == 5
+    fresh = changes.loc[changes["status"].isin(["new", "split"]), "theme_id"].tolist()
+    assert len(fresh) == 1 and fresh[0] >= old.next_theme_id_
+    assert new.predict(pd.Series(["the app keeps crashing at checkout"]))[0] == fresh[0]
+
+
+# -- estimator contract ------------------------------------------------------------------------
+def test_theme_model_follows_the_estimator_contract(small, tmp_path):
+    model = ThemeModel(n_themes=3, random_state=1)
+    assert clone(model).get_params() == model.get_params()
+    with pytest.raises(NotFittedError):
+        model.transform(small)
+    assert model.fit(small) is model
+    assert list(model.get_feature_names_out()) == ["theme_id", "theme_score", "themes"]
+    joblib.dump(model, tmp_path / "m.joblib")
+    back = joblib.load(tmp_path / "m.joblib")
+    pd.testing.assert_frame_equal(back.transform(small), model.transform(small))
+
+
+def test_too_few_comments_is_a_clear_error():
+    with pytest.raises(ValueError, match="at least two comments"):
+        ThemeModel().fit(pd.Series(["", "only one comment"]))
+
+
+def test_a_seed_word_absent_from_the_comments_is_a_clear_error(small):
+    codeframe = Codeframe(themes=(CodeframeTheme(0, ("zeppelin",), "Airships"),))
+    with pytest.raises(ValueError, match="Airships"):
+        ThemeModel(codeframe=codeframe).fit(small)
+
+
+def test_theme_scores_are_cosines(small, small_model):
+    scores = small_model.transform(small)["theme_score"]
+    assert scores.between(-1, 1.0001).all()
+    assert np.isfinite(scores).all()
+
+
+# -- end to end ------------------------------------------------------------------------------------
+def cli(*args) -> int:
+    from feedbackml.cli import run
+
+    return run([str(a) for a in args])
+
+
+def test_apply_on_the_training_data_gives_the_same_themes_as_fit(tmp_path, feedback_csv):
+    assert cli("analyze", feedback_csv, "--out", tmp_path / "a", "--themes", 3, "--quiet") == 0
+    assert cli("fit", feedback_csv, "--model", tmp_path / "m", "--themes", 3, "--quiet") == 0
+    assert cli("apply", feedback_csv, "--model", tmp_path / "m", "--out", tmp_path / "b", "--quiet") == 0
+    a = pd.read_parquet(tmp_path / "a" / "comments.parquet")
+    b = pd.read_parquet(tmp_path / "b" / "comments.parquet")
+    pd.testing.assert_frame_equal(a[["theme_id", "theme_label", "theme_score", "themes"]],
+                                  b[["theme_id", "theme_label", "theme_score", "themes"]])
+    assert (tmp_path / "a" / "themes.csv").read_bytes() == (tmp_path / "b" / "themes.csv").read_bytes()
+
+
+def test_theme_counts_are_by_membership():
+    import feedbackml as fml
+
+    train = pd.DataFrame({"comment": make_topics(n_per_topic=40, seed=2)})
+    analyzer = fml.FeedbackAnalyzer(codeframe=SEEDED).fit(train)
+    texts = make_topics(n_per_topic=20, seed=3)
+    texts[:10] = "the courier lost my parcel and I was charged twice on my invoice"
+    res = analyzer.analyze(pd.DataFrame({"comment": texts, "nps": "5"}))
+    members = res.comments["themes"].explode().dropna().astype(int).value_counts()
+    assert (res.themes.set_index("theme_id")["n"] == members.reindex(res.themes["theme_id"]).to_numpy()).all()
+    assert res.themes["n"].sum() >= (res.comments["theme_id"] != NO_THEME).sum() + 10
+    assert res.summary["themes"]["counts"].startswith("membership")
+    assert 0 < res.summary["themes"]["multi_theme_share"] < 1
+
+
+def test_automatic_k_evidence_goes_to_the_summary_and_the_model(tmp_path, feedback_csv):
+    import json
+
+    assert cli("fit", feedback_csv, "--model", tmp_path / "m", "--quiet") == 0
+    meta = json.loads((tmp_path / "m" / "meta.json").read_text())
+    assert meta["auto_k"]["chosen_k"] == len(meta["themes"])
+    assert cli("analyze", feedback_csv, "--out", tmp_path / "o", "--quiet") == 0
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert set(summary["themes"]["auto_k"]) >= {"k_tried", "stability", "silhouette", "chosen_k"}
+    assert summary["themes"]["no_theme_share"] == pytest.approx(4 / 184, abs=1e-4)
+
+
+def test_fit_writes_a_codeframe_that_refits_to_the_same_themes(tmp_path, feedback_csv):
+    assert cli("fit", feedback_csv, "--model", tmp_path / "m", "--themes", 3, "--quiet") == 0
+    codeframe = tmp_path / "m" / "themes.toml"
+    text = codeframe.read_text().replace("id = 0\n", 'id = 0\nname = "First theme"\n', 1)
+    codeframe.write_text(text)
+    assert cli("fit", feedback_csv, "--model", tmp_path / "m2", "--codeframe", codeframe, "--quiet") == 0
+    before = pd.read_csv(tmp_path / "m" / "themes.csv")
+    after = pd.read_csv(tmp_path / "m2" / "themes.csv")
+    assert after["theme_id"].tolist() == before["theme_id"].tolist()
+    assert after.loc[0, "label"] == "First theme"
+    assert cli("apply", feedback_csv, "--model", tmp_path / "m", "--out", tmp_path / "a", "--quiet") == 0
+    assert cli("apply", feedback_csv, "--model", tmp_path / "m2", "--out", tmp_path / "b", "--quiet") == 0
+    a = pd.read_parquet(tmp_path / "a" / "comments.parquet")["theme_id"]
+    b = pd.read_parquet(tmp_path / "b" / "comments.parquet")["theme_id"]
+    assert (a == b).mean() > 0.9
+    assert "First theme" in (tmp_path / "m2" / "themes.toml").read_text()
+
+
+def test_fit_with_previous_writes_theme_changes(tmp_path, feedback_csv, feedback):
+    assert cli("fit", feedback_csv, "--model", tmp_path / "old", "--themes", 3, "--quiet") == 0
+    later = tmp_path / "later.csv"
+    feedback.sample(frac=0.9, random_state=2).to_csv(later, index=False)
+    assert cli("fit", later, "--model", tmp_path / "new", "--themes", 3, "--previous", tmp_path / "old",
+               "--random-state", 4, "--quiet") == 0
+    changes = pd.read_csv(tmp_path / "new" / "theme_changes.csv")
+    assert list(changes.columns) == ["theme_id", "label", "status", "previous_id", "previous_label",
+                                     "similarity"]
+    assert (changes["status"] == "kept").all() and (changes["theme_id"] == changes["previous_id"]).all()
+    old = pd.read_csv(tmp_path / "old" / "themes.csv")
+    new = pd.read_csv(tmp_path / "new" / "themes.csv")
+    pd.testing.assert_frame_equal(old[["theme_id", "label"]], new[["theme_id", "label"]])
+
+
+def test_a_bad_codeframe_exits_with_a_usage_error(tmp_path, feedback_csv, capsys):
+    bad = tmp_path / "themes.toml"
+    bad.write_text('[[themes]]\nid = 0\nseeds = []\n')
+    assert cli("analyze", feedback_csv, "--out", tmp_path / "o", "--codeframe", bad) == 2
+    err = capsys.readouterr().err
+    assert "themes.toml" in err and "seeds" in err and "Traceback" not in err
