@@ -152,10 +152,10 @@ def dask_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str |
     columns = resolve_columns(analyzer, first, text=text, score=score, segment=segment, date=date,
                               id=id, outcome=outcome)
     parts = partitions(files, chunk_size)
-    own = None
-    if client is None:
+    own, cluster = client is None, None
+    if own:
         workers = n_workers if n_workers > 1 else (os.cpu_count() or 1)
-        client, own = _client(scheduler, workers)
+        client, cluster = _client(scheduler, workers)
     parts_dir = Path(tempfile.mkdtemp(prefix=".comments.parquet.", suffix=".tmp", dir=out))
     try:
         model = client.scatter(analyzer, broadcast=True)
@@ -184,9 +184,10 @@ def dask_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str |
         shutil.rmtree(parts_dir, ignore_errors=True)
         raise
     finally:
-        if own is not None:
+        if own:
             client.close()
-            own.close()
+        if cluster is not None:
+            cluster.close()
     with contextlib.suppress(FileNotFoundError):
         (out / "comments.csv").unlink()  # a local run's; would not match these comments
     results.to_folder(out, comments=False)

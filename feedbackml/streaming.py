@@ -127,11 +127,23 @@ class ScoredChunk:
 def score_chunk(analyzer: FeedbackAnalyzer, chunk: pd.DataFrame, columns: Columns) -> ScoredChunk:
     """Validate and score one chunk (index = input row numbers) as ``analyze`` would."""
     accepted, rejects = validate(chunk, columns.score, analyzer.metric, columns.outcome)
-    comments = analyzer._score_comments(accepted, columns.text)
+    if len(accepted):
+        comments = analyzer._score_comments(accepted, columns.text)
+    else:  # every row rejected: score a stand-in row for the columns and their types
+        comments = analyzer._score_comments(_stand_in(chunk, accepted), columns.text).iloc[:0]
     keep = [c for c in ("_score", "_outcome", columns.segment, columns.date) if c is not None and c in accepted]
     return ScoredChunk(comments=comments, accepted=accepted[list(dict.fromkeys(keep))], rejects=rejects,
                        rows_in=len(chunk) + len(chunk.attrs.get("bad_rows") or []),
                        broken=len(chunk.attrs.get("bad_rows") or []), keys=duplicate_keys(comments["clean_text"]))
+
+
+def _stand_in(chunk: pd.DataFrame, accepted: pd.DataFrame) -> pd.DataFrame:
+    """One row shaped like ``accepted`` (the chunk's first row, or empty strings) without a score."""
+    row = chunk.iloc[:1].copy() if len(chunk) else pd.DataFrame([[""] * chunk.shape[1]], columns=chunk.columns)
+    for name in ("_score", "_outcome"):
+        if name in accepted:
+            row[name] = pd.array([pd.NA], dtype=accepted[name].dtype)
+    return row
 
 
 def duplicate_keys(clean_text: pd.Series) -> np.ndarray:
@@ -211,28 +223,36 @@ class ChunkWriter:
         self.parquet_path, self.csv_path, self.rejects_path = parquet, csv, rejects
         self._parquet = None
         self._schema: pa.Schema | None = None
+        self._empty: pd.DataFrame | None = None  # the columns, until a chunk has comments
         self._csv = open(csv, "w", encoding="utf-8", newline="") if csv is not None else None
         self._rejects = open(rejects, "w", encoding="utf-8", newline="")
         self._first = True
 
     def write(self, comments: pd.DataFrame, rejects: pd.DataFrame) -> None:
-        import pyarrow.parquet as pq
-
-        if self._parquet is None:
-            self._schema = _schema(pa.Table.from_pandas(comments, preserve_index=False))
-            self._parquet = pq.ParquetWriter(self.parquet_path, self._schema, compression="zstd")
-        if len(comments) or self._first:
-            self._parquet.write_table(pa.Table.from_pandas(comments, schema=self._schema, preserve_index=False))
+        if len(comments):
+            self._write_parquet(comments)
+        elif self._empty is None:
+            self._empty = comments  # types are known once a chunk has rows
         if self._csv is not None and (len(comments) or self._first):
             flat_comments(comments).to_csv(self._csv, index=False, header=self._first, lineterminator="\n")
         if len(rejects) or self._first:
             rejects.to_csv(self._rejects, index=False, header=self._first, lineterminator="\n")
         self._first = False
 
+    def _write_parquet(self, comments: pd.DataFrame) -> None:
+        import pyarrow.parquet as pq
+
+        if self._parquet is None:
+            self._schema = _schema(pa.Table.from_pandas(comments, preserve_index=False))
+            self._parquet = pq.ParquetWriter(self.parquet_path, self._schema, compression="zstd")
+        self._parquet.write_table(pa.Table.from_pandas(comments, schema=self._schema, preserve_index=False))
+
     def close(self) -> None:
+        if self._parquet is None and self._empty is not None:
+            self._write_parquet(self._empty)  # no comments at all: an empty file with the columns
         if self._parquet is not None:
             self._parquet.close()
-            self._parquet = None
+            self._parquet, self._empty = None, None
         for fh in (self._csv, self._rejects):
             if fh is not None and not fh.closed:
                 fh.close()
