@@ -125,12 +125,18 @@ class ScoredChunk:
 
 
 def score_chunk(analyzer: FeedbackAnalyzer, chunk: pd.DataFrame, columns: Columns) -> ScoredChunk:
-    """Validate and score one chunk (index = input row numbers) as ``analyze`` would."""
+    """Validate and score one chunk (index = input row numbers) as ``analyze`` would.
+
+    The lemma cache is capped at :data:`STREAM_LEMMA_CACHE` texts, in whichever process runs this.
+    """
+    from .nlp import lemma_cache_limit
+
     accepted, rejects = validate(chunk, columns.score, analyzer.metric, columns.outcome)
-    if len(accepted):
-        comments = analyzer._score_comments(accepted, columns.text)
-    else:  # every row rejected: score a stand-in row for the columns and their types
-        comments = analyzer._score_comments(_stand_in(chunk, accepted), columns.text).iloc[:0]
+    with lemma_cache_limit(STREAM_LEMMA_CACHE):
+        if len(accepted):
+            comments = analyzer._score_comments(accepted, columns.text)
+        else:  # every row rejected: score a stand-in row for the columns and their types
+            comments = analyzer._score_comments(_stand_in(chunk, accepted), columns.text).iloc[:0]
     keep = [c for c in ("_score", "_outcome", columns.segment, columns.date) if c is not None and c in accepted]
     return ScoredChunk(comments=comments, accepted=accepted[list(dict.fromkeys(keep))], rejects=rejects,
                        rows_in=len(chunk) + len(chunk.attrs.get("bad_rows") or []),
@@ -288,8 +294,6 @@ def stream_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str
 
 
 def _stream(analyzer, files, out, source, sha, chunk_size, n_jobs, csv, names) -> Results:
-    from .nlp import lemma_cache_limit
-
     chunks = iter_chunks(files, chunk_size)
     first = next(chunks)
     columns = resolve_columns(analyzer, first, **names)
@@ -301,7 +305,6 @@ def _stream(analyzer, files, out, source, sha, chunk_size, n_jobs, csv, names) -
                  for name in ("comments.parquet", "rejects.csv") + (("comments.csv",) if csv else ())}
         writer = ChunkWriter(paths["comments.parquet"], paths.get("comments.csv"), paths["rejects.csv"])
         stack.callback(writer.close)  # runs before the renames
-        stack.enter_context(lemma_cache_limit(STREAM_LEMMA_CACHE))
         template = None
         for scored in scored_chunks(analyzer, itertools.chain([first], chunks), columns, n_jobs):
             seen.mark(scored.comments, scored.keys)
