@@ -32,8 +32,14 @@ test-e2e: $(E2E_STAMP)
 	test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/e2e
 
+# Defaults finish in a few minutes; the README's scale table comes from
+#   make bench BENCH_SIZES=100000,1000000 BENCH_STREAM_SIZES=1000000,10000000 BENCH_FLAGS="--n-jobs 2 --dask"
+BENCH_SIZES        ?= 100000
+BENCH_STREAM_SIZES ?= 100000
+BENCH_FLAGS        ?=
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_analyze.py
+	$(BIN)/python benchmarks/bench_scale.py --sizes $(BENCH_SIZES) --stream-sizes $(BENCH_STREAM_SIZES) $(BENCH_FLAGS)
 
 sample:
 	$(PYTHON) data/make_sample.py

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .nps import weighted_rows
+
 #: Default L2 penalty on each log odds ratio (a normal prior with SD 1/√l2 ≈ 3.2):
 #: small enough not to matter where data are plentiful, large enough to keep a theme
 #: with every comment a detractor (complete separation) finite.
@@ -81,7 +83,7 @@ def fit_logistic(X: np.ndarray, events: np.ndarray, trials: np.ndarray, l2: np.n
 
 
 def adjusted_odds_ratios(member: np.ndarray, event: np.ndarray, controls: pd.Series | None = None,
-                         alpha: float = 0.05, l2: float = DEFAULT_L2) -> pd.DataFrame:
+                         alpha: float = 0.05, l2: float = DEFAULT_L2, weight=None) -> pd.DataFrame:
     """Adjusted odds ratio of the event for each theme, with a Wald CI, from one joint model.
 
     Parameters
@@ -91,6 +93,8 @@ def adjusted_odds_ratios(member: np.ndarray, event: np.ndarray, controls: pd.Ser
     controls : optional categorical per row (e.g. channel); its levels enter the model as
         indicators against the most frequent level, so theme ORs are adjusted for it.
     l2 : penalty on every coefficient but the intercept (see :data:`DEFAULT_L2`).
+    weight : optional count per row (default 1); rows are pooled into patterns anyway, so
+        counts per pattern give exactly the result of the rows they stand for.
 
     Returns one row per theme (in column order): ``adjusted_or, adjusted_or_ci_low,
     adjusted_or_ci_high, adjusted_log_or, adjusted_se``; NaN where a theme has no rows or the
@@ -98,6 +102,7 @@ def adjusted_odds_ratios(member: np.ndarray, event: np.ndarray, controls: pd.Ser
     """
     member = np.asarray(member, dtype=bool)
     event = np.asarray(event, dtype=bool)
+    weight, member, event, controls = weighted_rows(weight, member, event, controls)
     n_rows, k = member.shape
     out = pd.DataFrame(np.nan, index=range(k), columns=["adjusted_or", "adjusted_or_ci_low",
                                                         "adjusted_or_ci_high", "adjusted_log_or",
@@ -112,11 +117,12 @@ def adjusted_odds_ratios(member: np.ndarray, event: np.ndarray, controls: pd.Ser
         values = pd.Series(controls).astype("string").str.strip()
         codes, levels = pd.factorize(values.mask(values.isna() | (values == ""), "(missing)"), sort=True)
         # the most frequent level is the reference; others get an indicator each
-        ref = int(np.bincount(codes, minlength=len(levels)).argmax())
+        ref = int(np.bincount(codes, weights=weight, minlength=len(levels)).argmax())
         parts.append(codes.astype(">u4").view(np.uint8).reshape(-1, 4))
     unique, inverse = _patterns(np.hstack(parts))
-    trials = np.bincount(inverse, minlength=len(unique)).astype(float)
-    events = np.bincount(inverse, weights=event, minlength=len(unique))
+    trials = np.bincount(inverse, weights=weight, minlength=len(unique)).astype(float)
+    events = np.bincount(inverse, weights=event if weight is None else event * weight,
+                         minlength=len(unique))
     theme_x = np.unpackbits(unique[:, :parts[0].shape[1]], axis=1, count=used.shape[1]).astype(float)
     columns = [np.ones((len(unique), 1)), theme_x]
     if controls is not None and len(levels) > 1:
@@ -157,7 +163,7 @@ def _leave_out_values(masks: np.ndarray, patterns: np.ndarray, sums: np.ndarray,
 
 def shapley_impacts(member: np.ndarray, value: np.ndarray, random_state: int = 0,
                     max_exact: int = MAX_EXACT_SHAPLEY,
-                    n_permutations: int = N_PERMUTATIONS) -> np.ndarray:
+                    n_permutations: int = N_PERMUTATIONS, weight=None) -> np.ndarray:
     """Shapley split of the score gap between overlapping themes (one value per theme).
 
     The game: v(S) = score of all comments − score of the comments that mention no theme
@@ -168,18 +174,20 @@ def shapley_impacts(member: np.ndarray, value: np.ndarray, random_state: int = 0
     still does). NaN for all themes when no scored comment is left without a theme.
 
     ``member``: boolean comments × themes (scored comments only); ``value``: each comment's
-    contribution to the score (:func:`feedbackml.nps.score_values`).
+    contribution to the score (:func:`feedbackml.nps.score_values`); ``weight``: optional
+    count per row (default 1).
     """
     member = np.asarray(member, dtype=bool)
     value = np.asarray(value, dtype=float)
+    weight, member, value = weighted_rows(weight, member, value)
     n_rows, k = member.shape
     phi = np.zeros(k)
     if n_rows == 0 or k == 0:
         return np.full(k, np.nan)
     unique, inverse = _patterns(np.packbits(member, axis=1))
     patterns = np.unpackbits(unique, axis=1, count=k).astype(bool)
-    counts = np.bincount(inverse, minlength=len(unique)).astype(float)
-    sums = np.bincount(inverse, weights=value, minlength=len(unique))
+    counts = np.bincount(inverse, weights=weight, minlength=len(unique)).astype(float)
+    sums = np.bincount(inverse, weights=value if weight is None else value * weight, minlength=len(unique))
     if not (counts[~patterns.any(axis=1)].sum() > 0):
         return np.full(k, np.nan)
     if k <= max_exact:

@@ -68,7 +68,9 @@ def _config(config_file, **flags):
                        outcome=flags.get("outcome"), period=flags.get("period"),
                        ci_method=flags.get("ci_method"), sentiment=flags.get("sentiment"),
                        sentiment_label=flags.get("sentiment_label"),
-                       codeframe=flags.get("codeframe"))
+                       codeframe=flags.get("codeframe"), chunk_size=flags.get("chunk_size"),
+                       n_jobs=flags.get("n_jobs"), engine=flags.get("engine"),
+                       scheduler=flags.get("scheduler"), sample=flags.get("sample"))
 
 
 codeframe_option = click.option(
@@ -160,6 +162,9 @@ def analyze(input, model, out, allow_version_mismatch, xlsx, config_file, quiet,
 @sentiment_options
 @codeframe_option
 @click.option("--model", required=True, type=click.Path(file_okay=False), help="Model directory to write.")
+@click.option("--sample", type=int, metavar="N",
+              help="Learn from N rows drawn at random (seeded by --random-state), read in chunks.")
+@click.option("--chunk-size", type=int, metavar="N", help="Rows per chunk while sampling (100000).")
 @click.option("--previous", metavar="DIR", type=click.Path(file_okay=False),
               help="Earlier model: matching themes keep its IDs and labels (writes theme_changes.csv).")
 def fit(input, model, previous, config_file, quiet, as_json, **flags):
@@ -174,6 +179,7 @@ def fit(input, model, previous, config_file, quiet, as_json, **flags):
       feedbackml fit coded.csv --model models/acme --sentiment-label tone
       feedbackml fit survey_2025.csv --model models/acme --sentiment weak
       feedbackml fit survey_2026.csv --model models/acme-2026 --previous models/acme
+      feedbackml fit big_export.csv --sample 500000 --model models/acme
     """
     _setup_logging(quiet)
     with _progress(quiet, "fit"):
@@ -192,18 +198,30 @@ def fit(input, model, previous, config_file, quiet, as_json, **flags):
 @click.option("--out", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Output folder.")
 @click.option("--allow-version-mismatch", is_flag=True, help="Load a model saved with other versions.")
+@click.option("--chunk-size", type=int, metavar="N", help="Rows read and scored at a time (100000).")
+@click.option("--n-jobs", type=int, metavar="N",
+              help="Processes scoring chunks in parallel (default 1; -1 = one per core); Dask workers.")
+@click.option("--engine", type=click.Choice(["local", "dask"]),
+              help="local (default): stream on this machine; dask: map the model over a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler to use with --engine dask (default: a local cluster).")
 @click.option("--xlsx", is_flag=True, help="Also write results.xlsx (comments, themes, drivers) for Excel.")
 def apply(input, model, out, allow_version_mismatch, xlsx, config_file, quiet, as_json, **flags):
     """Score a new export INPUT with a saved model (same theme IDs as when it was fitted).
 
+    INPUT is a file, a quoted glob of files with the same columns (read in sorted order,
+    row numbers continue across files), or - for CSV on stdin. The input is read and
+    scored in chunks, so memory stays flat however large it is.
+
     \b
     Example:
       feedbackml apply survey_dec.csv --model models/acme --out out/dec
+      feedbackml apply 'exports/*.parquet' --model models/acme --engine dask --out out/all
     """
     _setup_logging(quiet)
     with _progress(quiet, "apply"):
-        results = jobs.apply_file(input, model, out, _config(config_file, **flags),
-                                  allow_version_mismatch=allow_version_mismatch, xlsx=xlsx)
+        results = jobs.stream_apply_file(input, model, out, _config(config_file, **flags),
+                                         allow_version_mismatch=allow_version_mismatch, xlsx=xlsx)
     _finish(Path(out), results, as_json, xlsx)
 
 

@@ -36,6 +36,11 @@ class Config:
         ``sentiment_label``) or "weak" (learnt from the scores).
     sentiment_label : column of negative/neutral/positive labels to train sentiment on.
     codeframe : path of a ``themes.toml`` codeframe (theme names, seeds, merges, exclusions).
+    chunk_size : rows per chunk when ``apply`` streams its input.
+    n_jobs : worker processes that score chunks in parallel (1 = none, −1 = one per core).
+    engine, scheduler : ``local`` or ``dask`` for ``apply``; the Dask scheduler address
+        (None = a local cluster).
+    sample : ``fit`` learns from this many rows drawn at random (seeded), None = all rows.
     """
 
     text: str | None = None
@@ -59,6 +64,11 @@ class Config:
     sentiment: str = "lexicon"
     sentiment_label: str | None = None
     codeframe: str | None = None
+    chunk_size: int = 100_000
+    n_jobs: int = 1
+    engine: str = "local"
+    scheduler: str | None = None
+    sample: int | None = None
 
     def replace(self, **changes: Any) -> "Config":
         """A copy with ``changes`` applied; ``None`` values leave a field unchanged."""
@@ -75,6 +85,11 @@ class Config:
 
 def _coerce(name: str, value: Any) -> Any:
     """Convert a string from a file or the environment to the field's type."""
+    if name == "sample":
+        try:
+            return None if value is None or str(value).strip().lower() in {"", "none", "all"} else int(value)
+        except (TypeError, ValueError):
+            raise UsageError(f"sample must be a whole number, not {value!r}") from None
     if name == "n_themes":
         if isinstance(value, str) and value.strip().lower() == "auto":
             return "auto"
@@ -113,6 +128,14 @@ def _validated(cfg: Config) -> Config:
         raise UsageError(f"n_themes must be 'auto' or a positive whole number, not {cfg.n_themes!r}")
     if cfg.sentiment not in {"lexicon", "trained", "weak"}:
         raise UsageError(f"sentiment must be one of lexicon, trained, weak, not {cfg.sentiment!r}")
+    if cfg.engine not in {"local", "dask"}:
+        raise UsageError(f"engine must be local or dask, not {cfg.engine!r}")
+    if not (isinstance(cfg.chunk_size, int) and cfg.chunk_size >= 1):
+        raise UsageError(f"chunk_size must be a positive whole number, not {cfg.chunk_size!r}")
+    if not (isinstance(cfg.n_jobs, int) and (cfg.n_jobs >= 1 or cfg.n_jobs == -1)):
+        raise UsageError(f"n_jobs must be a positive whole number or -1 (all cores), not {cfg.n_jobs!r}")
+    if cfg.sample is not None and not (isinstance(cfg.sample, int) and cfg.sample >= 2):
+        raise UsageError(f"sample must be a whole number of at least 2, not {cfg.sample!r}")
     if not 0 < cfg.alpha < 1:
         raise UsageError(f"alpha must be between 0 and 1, not {cfg.alpha!r}")
     return cfg

@@ -13,7 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from .attribution import DEFAULT_L2, adjusted_odds_ratios, shapley_impacts
-from .nps import score_from_counts, score_values
+from .nps import score_from_counts, score_values, weighted_rows
 
 DRIVER_COLUMNS = ["theme_id", "label", "n", "share", "nps", "nps_impact", "detractor_rate",
                   "detractor_lift", "lift_ci_low", "lift_ci_high", "p_value", "q_value",
@@ -80,7 +80,7 @@ def two_by_two(a, n1, c, n2, alpha: float = 0.05) -> dict[str, np.ndarray]:
 def theme_drivers(member: np.ndarray, category: pd.Series, themes: pd.DataFrame,
                   alpha: float = 0.05, min_n: int = 30, *, metric: str = "nps",
                   event: pd.Series | None = None, controls: pd.Series | None = None,
-                  l2: float = DEFAULT_L2, random_state: int = 0) -> pd.DataFrame:
+                  l2: float = DEFAULT_L2, random_state: int = 0, weight=None) -> pd.DataFrame:
     """One row per theme with :data:`DRIVER_COLUMNS` + :data:`EXTRA_COLUMNS`, most harmful first.
 
     Parameters
@@ -94,6 +94,9 @@ def theme_drivers(member: np.ndarray, category: pd.Series, themes: pd.DataFrame,
     event : optional 0/1 outcome per comment (missing = unknown), e.g. churned; replaces
         "is a detractor" in the rate, lift, odds-ratio and significance columns.
     controls : optional categorical per comment (e.g. channel) the adjusted ORs control for.
+    weight : optional count per row (default 1): a row stands for that many comments, so
+        the table of counts per distinct (themes, category, event, control) gives the same
+        result as the comments themselves (how streaming and Dask runs combine chunks).
 
     ``n`` counts the theme's comments; ``share`` is n over comments that have a theme.
     ``nps`` and ``nps_impact`` (score of all − score without the theme's comments) and
@@ -107,7 +110,9 @@ def theme_drivers(member: np.ndarray, category: pd.Series, themes: pd.DataFrame,
     scores and no outcome, else by ``event_impact`` (largest first).
     """
     member = np.asarray(member, dtype=bool)
-    k = member.shape[1]
+    weight, member, category, event, controls = weighted_rows(weight, member, category, event, controls)
+    n_rows, k = member.shape
+    w = np.ones(n_rows) if weight is None else weight
     category = pd.Series(category, dtype="object").reset_index(drop=True)
     scored = category.notna().to_numpy()
     is_pro = (category == "promoter").to_numpy() & scored
@@ -119,24 +124,27 @@ def theme_drivers(member: np.ndarray, category: pd.Series, themes: pd.DataFrame,
         known = event.notna().to_numpy()
         happened = event.fillna(False).to_numpy(bool) & known
 
-    n_theme = member.sum(axis=0)
-    n_with_theme = max(int(member.any(axis=1).sum()), 1)
+    rows, ks = np.nonzero(member)
+
+    def per_theme(flag: np.ndarray) -> np.ndarray:
+        """Weighted count of the rows with ``flag`` in each theme (exact for whole counts)."""
+        return np.bincount(ks, weights=(w * flag)[rows], minlength=k)
+
+    n_theme = per_theme(np.ones(n_rows, dtype=bool))
+    n_with_theme = max(float(w[member.any(axis=1)].sum()), 1.0)
 
     # Score columns: comments with a score.
-    m = member & scored[:, None]
-    n_in = m.sum(axis=0)
-    pro_in, det_in = (m & is_pro[:, None]).sum(axis=0), (m & is_det[:, None]).sum(axis=0)
-    n_all, pro_all, det_all = scored.sum(), is_pro.sum(), is_det.sum()
+    n_in, pro_in, det_in = per_theme(scored), per_theme(is_pro), per_theme(is_det)
+    n_all, pro_all, det_all = w[scored].sum(), w[is_pro].sum(), w[is_det].sum()
     theme_score = score_from_counts(pro_in, det_in, n_in, alpha, metric)["score"]
     overall = score_from_counts(pro_all, det_all, n_all, alpha, metric)["score"]
     without = score_from_counts(pro_all - pro_in, det_all - det_in, n_all - n_in, alpha, metric)["score"]
-    shapley = shapley_impacts(member[scored], score_values(category[scored], metric), random_state)
+    shapley = shapley_impacts(member[scored], score_values(category[scored], metric), random_state,
+                              weight=None if weight is None else w[scored])
 
     # Event columns: comments where the event is known.
-    e = member & known[:, None]
-    e_in = e.sum(axis=0)
-    hit_in = (e & happened[:, None]).sum(axis=0)
-    e_all, hit_all = known.sum(), happened.sum()
+    e_in, hit_in = per_theme(known), per_theme(happened)
+    e_all, hit_all = w[known].sum(), w[happened].sum()
     tab = two_by_two(hit_in, e_in, hit_all - hit_in, e_all - e_in, alpha)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate_in = hit_in / e_in
@@ -145,11 +153,11 @@ def theme_drivers(member: np.ndarray, category: pd.Series, themes: pd.DataFrame,
     adjusted = adjusted_odds_ratios(member[known], happened[known],
                                     None if controls is None else
                                     pd.Series(controls).reset_index(drop=True)[known],
-                                    alpha=alpha, l2=l2)
+                                    alpha=alpha, l2=l2, weight=None if weight is None else w[known])
     out = pd.DataFrame({
         "theme_id": themes["theme_id"].to_numpy(),
         "label": themes["label"].to_numpy(),
-        "n": n_theme.astype("int64"),
+        "n": np.rint(n_theme).astype("int64"),
         "share": n_theme / n_with_theme,
         "nps": theme_score,
         "nps_impact": np.broadcast_to(overall - without, (k,)),
@@ -168,7 +176,7 @@ def theme_drivers(member: np.ndarray, category: pd.Series, themes: pd.DataFrame,
         "adjusted_or_ci_high": adjusted["adjusted_or_ci_high"].to_numpy(),
         "shapley_impact": shapley,
     }, columns=DRIVER_COLUMNS)
-    out["n_scored"] = e_in.astype("int64")
+    out["n_scored"] = np.rint(e_in).astype("int64")
     out["small_sample"] = e_in < min_n
     out["event_impact"] = event_impact
     by_score = event is None and n_all > 0

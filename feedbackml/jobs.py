@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import pandas as pd
+
 from . import models
 from .config import Config
 from .progress import step
@@ -67,7 +69,8 @@ def _write_xlsx(results: Results, out: str | Path, index: int, total: int) -> Pa
 
 def fit_file(input: str | Path, model: str | Path, config: Config,
              previous: str | Path | None = None) -> FeedbackAnalyzer:
-    """``feedbackml fit``: learn from ``input`` and save the model directory ``model``.
+    """``feedbackml fit``: learn from ``input`` (or a seeded sample of ``config.sample`` rows
+    of it, read in chunks) and save the model directory ``model``.
 
     With ``previous`` (a model directory) themes that match the old model's keep their IDs
     and labels, and ``theme_changes.csv`` in ``model`` says what was kept, new, split,
@@ -75,7 +78,7 @@ def fit_file(input: str | Path, model: str | Path, config: Config,
     """
     old = models.load(previous) if previous is not None else None
     step("reading input", 1, 3)
-    df = _read(input)
+    df = _read(input) if config.sample is None else _sample(input, config)
     step("fitting themes", 2, 3)
     analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text, score=config.score,
                                                         sentiment_label=config.sentiment_label,
@@ -100,6 +103,45 @@ def apply_file(input: str | Path, model: str | Path, out: str | Path, config: Co
     if xlsx:
         _write_xlsx(results, out, 5, total)
     return results
+
+
+def stream_apply_file(input: str | Path, model: str | Path, out: str | Path, config: Config,
+                      allow_version_mismatch: bool = False, xlsx: bool = False) -> Results:
+    """``feedbackml apply``: score ``input`` (a file, a glob or ``-``) with a saved model, chunk
+    by chunk in flat memory (``config.engine`` local) or on a Dask cluster (``dask``).
+
+    Writes the same files as :func:`apply_file`, with equal content; the returned
+    :class:`Results` has every table but ``comments`` (read ``out/comments.parquet``).
+    """
+    total = 2 + xlsx
+    step("loading the model", 1, total)
+    analyzer = models.load(model, allow_version_mismatch)
+    analyzer.set_params(**{name: getattr(config, name) for name in ANALYSIS_OPTIONS})
+    names = dict(text=config.text, score=config.score, segment=config.segment, date=config.date,
+                 id=config.id, outcome=config.outcome)
+    step("scoring comments chunk by chunk", 2, total)
+    if config.engine == "dask":
+        from .dask_engine import dask_apply
+
+        results = dask_apply(analyzer, input, out, scheduler=config.scheduler, n_workers=config.n_jobs,
+                             chunk_size=config.chunk_size, **names)
+    else:
+        from .streaming import stream_apply
+
+        results = stream_apply(analyzer, input, out, chunk_size=config.chunk_size,
+                               n_jobs=config.n_jobs, **names)
+    if xlsx:  # Excel holds about a million rows: the workbook reads the comments back
+        results.comments = pd.read_parquet(Path(out) / "comments.parquet")
+        _write_xlsx(results, out, 3, total)
+    return results
+
+
+def _sample(input: str | Path, config: Config):
+    from .streaming import sample_rows
+
+    df = sample_rows(input, config.sample, config.random_state, config.chunk_size)
+    log.info("fitting on a sample of %d rows (seed %d)", len(df), config.random_state)
+    return df
 
 
 def rebuild_report(folder: str | Path, xlsx: bool = False) -> Path:

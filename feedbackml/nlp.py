@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,19 @@ def get_nlp(language: str = "en"):
 #: lemmatises each distinct text once. Cleared when it grows past the limit.
 _LEMMA_CACHE: dict[tuple[str, str], str] = {}
 _LEMMA_CACHE_LIMIT = 2_000_000
+
+
+@contextlib.contextmanager
+def lemma_cache_limit(limit: int) -> Iterator[None]:
+    """Within the block, keep at most ``limit`` texts' lemmas (streaming keeps memory flat)."""
+    global _LEMMA_CACHE_LIMIT
+    previous, _LEMMA_CACHE_LIMIT = _LEMMA_CACHE_LIMIT, limit
+    try:
+        if len(_LEMMA_CACHE) > limit:
+            _LEMMA_CACHE.clear()
+        yield
+    finally:
+        _LEMMA_CACHE_LIMIT = previous
 
 
 def lemmatize(texts: Iterable[str], language: str = "en", batch_size: int = 2000) -> np.ndarray:

@@ -121,16 +121,48 @@ def bootstrap_ci(promoters, passives, detractors, alpha: float = 0.05, metric: s
     return {"ci_low": low, "ci_high": high}
 
 
-def category_counts(category: pd.Series) -> dict[str, int]:
-    """Counts of promoters, passives and detractors (missing categories are not counted)."""
-    counts = pd.Series(category, dtype="object").value_counts().reindex(CATEGORIES, fill_value=0)
-    return {"n": int(counts.sum()), "promoters": int(counts["promoter"]),
-            "passives": int(counts["passive"]), "detractors": int(counts["detractor"])}
+def weighted_rows(weight, *arrays):
+    """``(weight, *arrays)`` with the rows of weight 0 left out; ``weight=None`` returns all as is.
+
+    Every statistic that takes a ``weight`` (a count per row, default 1) gives the same
+    result as on the rows repeated that many times; rows of weight 0 are dropped first so
+    that they cannot add empty segments, periods or patterns.
+    """
+    if weight is None:
+        return (None, *arrays)
+    w = np.asarray(weight, dtype=float).reshape(-1)
+    keep = w > 0
+    if keep.all():
+        return (w, *arrays)
+    return (w[keep], *(_take(a, keep) for a in arrays))
 
 
-def nps_summary(category: pd.Series, alpha: float = 0.05, metric: str = "nps") -> dict:
+def _take(values, keep: np.ndarray):
+    if values is None:
+        return None
+    if isinstance(values, (pd.Series, pd.DataFrame)):
+        return values.reset_index(drop=True)[keep].reset_index(drop=True)
+    return np.asarray(values)[keep]
+
+
+def category_counts(category: pd.Series, weight=None) -> dict[str, int]:
+    """Counts of promoters, passives and detractors (missing categories are not counted).
+
+    ``weight``: optional count per row (default 1 each).
+    """
+    cat = pd.Series(category, dtype="object").reset_index(drop=True)
+    if weight is None:
+        counts = cat.value_counts()
+    else:
+        counts = pd.Series(np.asarray(weight, dtype=float)).groupby(cat.to_numpy()).sum()
+    counts = counts.reindex(CATEGORIES, fill_value=0)
+    return {"n": int(round(counts.sum())), "promoters": int(round(counts["promoter"])),
+            "passives": int(round(counts["passive"])), "detractors": int(round(counts["detractor"]))}
+
+
+def nps_summary(category: pd.Series, alpha: float = 0.05, metric: str = "nps", weight=None) -> dict:
     """Counts, score and analytic CI of a Series of categories, with the score under ``nps``."""
-    out = category_counts(category)
+    out = category_counts(category, weight)
     result = nps_from_counts(out["promoters"], out["detractors"], out["n"], alpha, metric)
     out.update({k: (None if out["n"] == 0 else round(float(v), 4)) for k, v in result.items()})
     out["confidence"] = 1 - alpha
@@ -139,15 +171,17 @@ def nps_summary(category: pd.Series, alpha: float = 0.05, metric: str = "nps") -
 
 def score_summary(category: pd.Series, score: pd.Series | None = None, alpha: float = 0.05,
                   metric: str = "nps", ci_method: str = "analytic", n_boot: int = 2000,
-                  random_state: int = 0) -> dict:
+                  random_state: int = 0, weight=None) -> dict:
     """The metric's headline score with its CI, category counts and the mean score with its CI.
 
     What ``summary["score"]`` holds: ``metric``, ``name``, ``definition``, ``categories``
     (what detractor / passive / promoter mean for this metric), counts, ``value``,
     ``ci_low``, ``ci_high``, ``ci_method``, ``mean`` with a t interval, ``confidence``.
+    ``weight``: optional count per row. The mean and SD come from the count of each
+    distinct score, so rows and their counts give identical numbers.
     """
     m = get_metric(metric)
-    counts = category_counts(category)
+    counts = category_counts(category, weight)
     n = counts["n"]
     res = score_from_counts(counts["promoters"], counts["detractors"], n, alpha, metric)
     if ci_method == "bootstrap" and n:
@@ -161,12 +195,13 @@ def score_summary(category: pd.Series, score: pd.Series | None = None, alpha: fl
     out.update({k: _rounded(res[k]) if n else None for k in ("ci_low", "ci_high")})
     out["value"] = _rounded(res["score"]) if n else None
     out["ci_method"] = ci_method
-    values = (pd.to_numeric(score, errors="coerce").dropna().to_numpy(float) if score is not None
-              else np.array([]))
-    out["mean"] = _rounded(values.mean()) if len(values) else None
-    if len(values) > 1:
-        mean = values.mean()
-        half = stats.t.ppf(1 - alpha / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    values, freq = _value_counts(score, weight)
+    total = freq.sum()
+    mean = (values * freq).sum() / total if total else np.nan
+    out["mean"] = _rounded(mean) if total else None
+    if total > 1:
+        sd = np.sqrt((freq * (values - mean) ** 2).sum() / (total - 1))
+        half = stats.t.ppf(1 - alpha / 2, total - 1) * sd / np.sqrt(total)
         out["mean_ci_low"], out["mean_ci_high"] = _rounded(mean - half), _rounded(mean + half)
     else:
         out["mean_ci_low"] = out["mean_ci_high"] = None
@@ -174,6 +209,17 @@ def score_summary(category: pd.Series, score: pd.Series | None = None, alpha: fl
     return {k: out[k] for k in ("metric", "name", "definition", "categories", "n", "promoters",
                                 "passives", "detractors", "value", "ci_low", "ci_high", "ci_method",
                                 "mean", "mean_ci_low", "mean_ci_high", "confidence")}
+
+
+def _value_counts(score: pd.Series | None, weight=None) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct numeric scores (sorted) and how many rows (or how much weight) each has."""
+    if score is None:
+        return np.array([]), np.array([])
+    values = pd.to_numeric(pd.Series(score).reset_index(drop=True), errors="coerce").astype("float64")
+    w = pd.Series(1.0 if weight is None else np.asarray(weight, dtype=float), index=values.index)
+    known = values.notna() & (w > 0)
+    freq = w[known].groupby(values[known].to_numpy()).sum().sort_index()
+    return freq.index.to_numpy(float), freq.to_numpy(float)
 
 
 def _rounded(value) -> float | None:

@@ -18,6 +18,7 @@ from . import io as fio
 from ._version import __version__
 from .cleaning import TextCleaner, redact_pii
 from .config import Config
+from .counts import theme_mean_sentiment
 from .drivers import membership_matrix, theme_drivers
 from .errors import DataError, UsageError
 from .nps import nps_category, nps_summary, score_summary
@@ -58,6 +59,13 @@ def fingerprint(df: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
+def flat_comments(comments: pd.DataFrame) -> pd.DataFrame:
+    """``comments`` as written to comments.csv: the ``themes`` lists joined by ";"."""
+    flat = comments.copy()
+    flat["themes"] = flat["themes"].map(lambda ids: ";".join(map(str, ids)))
+    return flat
+
+
 @dataclass
 class Results:
     """What an analysis produced; the CLI writes exactly these tables.
@@ -78,19 +86,21 @@ class Results:
     rejects: pd.DataFrame
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
 
-    def to_folder(self, path: str | Path, csv: bool = True) -> Path:
-        """Write the output-folder contract (files replaced atomically) and return the folder."""
+    def to_folder(self, path: str | Path, csv: bool = True, comments: bool = True) -> Path:
+        """Write the output-folder contract (files replaced atomically) and return the folder.
+
+        ``comments=False`` leaves out ``comments.*`` and ``rejects.csv`` (a streamed run
+        writes those chunk by chunk).
+        """
         out = Path(path)
         out.mkdir(parents=True, exist_ok=True)
-        comments = self.comments.copy()
-        fio.write_parquet(out / "comments.parquet", comments)
-        if csv:
-            flat = comments.copy()
-            flat["themes"] = flat["themes"].map(lambda ids: ";".join(map(str, ids)))
-            fio.write_csv(out / "comments.csv", flat)
+        if comments:
+            fio.write_parquet(out / "comments.parquet", self.comments)
+            if csv:
+                fio.write_csv(out / "comments.csv", flat_comments(self.comments))
+            fio.write_csv(out / "rejects.csv", self.rejects)
         fio.write_csv(out / "themes.csv", self.themes)
         fio.write_csv(out / "drivers.csv", self.drivers)
-        fio.write_csv(out / "rejects.csv", self.rejects)
         for name, table in self.extra.items():
             fio.write_csv(out / f"{name}.csv", table)
         fio.write_json(out / "summary.json", self.summary)
@@ -103,8 +113,9 @@ class Results:
         import json
 
         folder = Path(path)
+        # comments.parquet is a file, or a folder of parts (``apply --engine dask``)
         missing = [f for f in ("comments.parquet", "themes.csv", "drivers.csv", "summary.json",
-                               "rejects.csv") if not (folder / f).is_file()]
+                               "rejects.csv") if not (folder / f).exists()]
         if missing:
             raise DataError(f"not an analysis folder (missing {', '.join(missing)})", file=folder)
         read = lambda name: pd.read_csv(folder / name, keep_default_na=False, na_values=[""])  # noqa: E731
@@ -332,10 +343,9 @@ class FeedbackAnalyzer(BaseEstimator):
         table["n"] = n.astype("int64")
         table["share"] = per.loc[table["theme_id"], "share"].to_numpy()
         table["nps"] = per.loc[table["theme_id"], "nps"].to_numpy()
-        sent = comments["sentiment"].to_numpy()
+        table["mean_sentiment"] = theme_mean_sentiment(member, comments["sentiment"])
         negative = (comments["sentiment_label"] == "negative").to_numpy()
         with np.errstate(invalid="ignore", divide="ignore"):
-            table["mean_sentiment"] = (member * sent[:, None]).sum(axis=0) / n
             table["negative_share"] = (member & negative[:, None]).sum(axis=0) / n
         for cat, col in (("promoter", "promoters"), ("passive", "passives"), ("detractor", "detractors")):
             table[col] = (member & (category == cat).to_numpy()[:, None]).sum(axis=0).astype("int64")
@@ -424,12 +434,26 @@ def representative_quotes(comments: pd.DataFrame, text_column: str, n: int = N_Q
     """
     from .themes import select_quotes
 
-    words = comments["clean_text"].str.count(" ") + 1
-    pool = comments.loc[(comments["theme_id"] != NO_THEME) & words.between(4, 30)
-                        & ~comments["is_duplicate"], ["theme_id", "theme_score", "clean_text", text_column]]
-    top = select_quotes(pool, n)
+    top = select_quotes(quote_candidates(comments, text_column, n), n)
     quotes = redact_pii(top[text_column].astype(str).str.replace(r"\s+", " ", regex=True))
     return quotes.groupby(top["theme_id"]).agg(" | ".join)
+
+
+def quote_candidates(comments: pd.DataFrame, text_column: str, n: int = N_QUOTES) -> pd.DataFrame:
+    """The rows :func:`representative_quotes` picks from: up to ``n`` per theme, best first.
+
+    Mergeable: the candidates of chunks' candidates (concatenated in row order) are the
+    candidates of the whole, which is how streamed runs pick the same quotes.
+    """
+    words = comments["clean_text"].str.count(" ") + 1
+    pool = comments.loc[(comments["theme_id"] != NO_THEME) & words.between(4, 30)
+                        & ~comments["is_duplicate"],
+                        ["theme_id", "theme_score", "clean_text", "is_duplicate", text_column]]
+    key = pool["clean_text"].str.lower().str.replace(r"[^\w\s]", "", regex=True)
+    pool = pool.assign(_key=key).sort_values(["theme_id", "theme_score", "_key"],
+                                             ascending=[True, False, True], kind="stable")
+    pool = pool.drop_duplicates("_key").drop(columns="_key")
+    return pool.groupby("theme_id", sort=True).head(10 * n)  # select_quotes picks n diverse ones
 
 
 def analyze(data: pd.DataFrame, text: str | None = None, score: str | None = None, *,

@@ -159,14 +159,15 @@ def _to_datetime(values: pd.Series, **kwargs) -> pd.Series:
     return parsed
 
 
-def parse_dates(values: pd.Series, column: str | None = None) -> pd.Series:
+def parse_dates(values: pd.Series, column: str | None = None, strict: bool = True) -> pd.Series:
     """Dates from a column, parsed once per distinct value: ISO 8601 first, then other forms.
 
     Empty or unparseable values become ``NaT`` (such rows are kept, but left out of the
     trends; a warning gives their count and the first row). A column in which no value is
     a date is a :class:`~feedbackml.errors.DataError` naming the first row. Ambiguous
     numeric dates such as ``03/01/2025`` are read month first; time zones are dropped
-    (local wall time kept; mixed offsets become UTC).
+    (local wall time kept; mixed offsets become UTC). ``strict=False`` neither raises nor
+    warns (for one chunk of a streamed export, checked once at the end).
     """
     from .errors import DataError
 
@@ -185,7 +186,7 @@ def parse_dates(values: pd.Series, column: str | None = None) -> pd.Series:
     lookup = pd.Series(parsed.to_numpy(), index=uniques.to_numpy())
     out = pd.Series(lookup.reindex(text.where(~empty)).to_numpy(), index=values.index, name=values.name)
     bad = ~empty & out.isna()
-    if bad.any():
+    if strict and bad.any():
         first = bad.idxmax()
         if out.notna().sum() == 0:
             raise DataError(f"no value is a date (first: {values[first]!r})", row=first, column=column,

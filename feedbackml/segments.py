@@ -2,7 +2,9 @@
 
 Every table is built from a handful of ``np.bincount`` calls over group codes and the
 (comment, theme) pairs of the membership matrix, so the cost is linear in the number of
-comments and does not loop over rows.
+comments and does not loop over rows. Every function takes an optional ``weight`` (a
+count per row, default 1), so a table of counts per distinct (themes, category, segment,
+period) gives exactly the result of the comments it stands for.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from .drivers import benjamini_hochberg
-from .nps import bootstrap_ci, get_metric, score_from_counts
+from .nps import bootstrap_ci, get_metric, score_from_counts, weighted_rows
 
 MISSING_SEGMENT = "(missing)"
 ALL_COMMENTS = "(all comments)"
@@ -49,13 +51,23 @@ def _roles(category: pd.Series, event: pd.Series | None) -> dict[str, np.ndarray
 
 
 def _counts(index: np.ndarray, size: int, roles: dict[str, np.ndarray],
-            rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """Counts per group index (length ``size``); ``rows`` maps each index entry to its comment."""
+            rows: np.ndarray | None = None, weight: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Counts per group index (length ``size``); ``rows`` maps each index entry to its comment.
+
+    ``weight``: optional count per comment (indexed like the roles).
+    """
     rows = np.arange(len(index)) if rows is None else rows
-    out = {"n": np.bincount(index, minlength=size)}
+    w = None if weight is None else weight[rows]
+    out = {"n": _whole(np.bincount(index, weights=w, minlength=size))}
     for name, flag in roles.items():
-        out[name] = np.bincount(index, weights=flag[rows], minlength=size).astype(np.int64)
+        out[name] = _whole(np.bincount(index, weights=flag[rows] if w is None else flag[rows] * w,
+                                       minlength=size))
     return out
+
+
+def _whole(counts: np.ndarray) -> np.ndarray:
+    """Counts summed as floats (from weights) back to int64."""
+    return np.rint(counts).astype(np.int64)
 
 
 def _score_ci(c: dict[str, np.ndarray], metric: str, alpha: float, ci_method: str, n_boot: int,
@@ -79,7 +91,7 @@ def segment_codes(segment: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def segment_table(segment: pd.Series, category: pd.Series, member: np.ndarray, themes: pd.DataFrame,
                   *, metric: str = "nps", alpha: float = 0.05, ci_method: str = "analytic",
                   n_boot: int = 2000, random_state: int = 0, event: pd.Series | None = None,
-                  top: int = 3) -> pd.DataFrame:
+                  top: int = 3, weight=None) -> pd.DataFrame:
     """One row per segment (:data:`SEGMENT_COLUMNS`), lowest score first.
 
     ``nps`` is the metric's score (NPS, % satisfied, % easy) with its CI; ``nps_rest`` the
@@ -91,10 +103,11 @@ def segment_table(segment: pd.Series, category: pd.Series, member: np.ndarray, t
     :data:`MIN_CELL` scored comments), as ``label (impact)`` joined by ``; ``.
     """
     member = np.asarray(member, dtype=bool)
+    weight, segment, category, member, event = weighted_rows(weight, segment, category, member, event)
     codes, names = segment_codes(segment)
     g, k = len(names), member.shape[1]
     roles = _roles(category, event)
-    seg = _counts(codes, g, roles)
+    seg = _counts(codes, g, roles, weight=weight)
     res = _score_ci(seg, metric, alpha, ci_method, n_boot, random_state)
     total = {name: arr.sum() for name, arr in seg.items()}
     rest = {name: total[name] - arr for name, arr in seg.items()}
@@ -114,17 +127,17 @@ def segment_table(segment: pd.Series, category: pd.Series, member: np.ndarray, t
         "nps_ci_low": res["ci_low"], "nps_ci_high": res["ci_high"], "nps_rest": rest_score,
         "difference": diff, "p_value": p_value, "q_value": q_value, "differs": q_value < alpha,
         "detractor_rate": res["event_rate"],
-        "top_drivers": _segment_top_drivers(codes, g, member, themes, roles, metric, top),
+        "top_drivers": _segment_top_drivers(codes, g, member, themes, roles, metric, top, weight),
     }, columns=SEGMENT_COLUMNS)
     return out.sort_values(["nps", "segment"], kind="stable", na_position="last").reset_index(drop=True)
 
 
-def _segment_top_drivers(codes, g, member, themes, roles, metric, top) -> np.ndarray:
+def _segment_top_drivers(codes, g, member, themes, roles, metric, top, weight=None) -> np.ndarray:
     """Per segment, the themes with the most negative leave-out impact on its score."""
     k = member.shape[1]
     rows, ks = np.nonzero(member)
-    cell = _counts(codes[rows] * k + ks, g * k, roles, rows)
-    seg = _counts(codes, g, roles)
+    cell = _counts(codes[rows] * k + ks, g * k, roles, rows, weight)
+    seg = _counts(codes, g, roles, weight=weight)
     shape = (g, k)
     n_in, pro_in, det_in = (cell[x].reshape(shape) for x in ("scored", "pro", "det"))
     n_seg, pro_seg, det_seg = (seg[x][:, None] for x in ("scored", "pro", "det"))
@@ -180,7 +193,7 @@ def _period_codes(periods: pd.Series) -> tuple[np.ndarray, pd.PeriodIndex]:
 def trend_table(periods: pd.Series, category: pd.Series, member: np.ndarray, themes: pd.DataFrame,
                 *, period: str = "month", metric: str = "nps", alpha: float = 0.05,
                 ci_method: str = "analytic", n_boot: int = 2000, random_state: int = 0,
-                event: pd.Series | None = None) -> pd.DataFrame:
+                event: pd.Series | None = None, weight=None) -> pd.DataFrame:
     """Long table (:data:`TREND_COLUMNS`): per period a row for all comments, then one per theme.
 
     ``periods`` comes from :func:`to_periods`; every period from the first to the last
@@ -189,16 +202,18 @@ def trend_table(periods: pd.Series, category: pd.Series, member: np.ndarray, the
     theme. ``nps`` is the metric's score with its CI (empty without scores in the period).
     """
     member = np.asarray(member, dtype=bool)
+    weight, periods, category, member, event = weighted_rows(weight, periods, category, member, event)
     codes, full = _period_codes(periods)
     t, k = len(full), member.shape[1]
     if t == 0:
         return pd.DataFrame(columns=TREND_COLUMNS)
     roles = _roles(category, event)
     dated = codes >= 0
-    whole = _counts(codes[dated], t, {x: v[dated] for x, v in roles.items()})
+    whole = _counts(codes[dated], t, {x: v[dated] for x, v in roles.items()},
+                    weight=None if weight is None else weight[dated])
     rows, ks = np.nonzero(member & dated[:, None])
-    cell = _counts(codes[rows] * k + ks, t * k, roles, rows)
-    _, with_theme = _theme_period_counts(codes, member, t)
+    cell = _counts(codes[rows] * k + ks, t * k, roles, rows, weight)
+    _, with_theme = _theme_period_counts(codes, member, t, weight)
     # One block of t "all" rows followed by t·k theme rows, scored together.
     both = {x: np.concatenate([whole[x], cell[x]]) for x in whole}
     res = _score_ci(both, metric, alpha, ci_method, n_boot, random_state)
@@ -220,18 +235,22 @@ def trend_table(periods: pd.Series, category: pd.Series, member: np.ndarray, the
     return out.sort_values("_order").drop(columns="_order").reset_index(drop=True)[TREND_COLUMNS]
 
 
-def _theme_period_counts(codes: np.ndarray, member: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray]:
+def _theme_period_counts(codes: np.ndarray, member: np.ndarray, t: int,
+                         weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Comments per period × theme, and comments with any theme per period."""
     k = member.shape[1]
     dated = codes >= 0
     rows, ks = np.nonzero(member & dated[:, None])
-    counts = np.bincount(codes[rows] * k + ks, minlength=t * k).reshape(t, k)
-    with_theme = np.bincount(codes[dated & member.any(axis=1)], minlength=t)
-    return counts, with_theme
+    counts = np.bincount(codes[rows] * k + ks, weights=None if weight is None else weight[rows],
+                         minlength=t * k)
+    themed = dated & member.any(axis=1)
+    with_theme = np.bincount(codes[themed], weights=None if weight is None else weight[themed],
+                             minlength=t)
+    return _whole(counts).reshape(t, k), _whole(with_theme)
 
 
 def theme_trend_tests(periods: pd.Series, member: np.ndarray, themes: pd.DataFrame,
-                      alpha: float = 0.05) -> pd.DataFrame:
+                      alpha: float = 0.05, weight=None) -> pd.DataFrame:
     """Is each theme's share rising or falling? Cochran–Armitage trend test across periods.
 
     Per theme (:data:`THEME_TREND_COLUMNS`): share in the first and last period with
@@ -240,8 +259,9 @@ def theme_trend_tests(periods: pd.Series, member: np.ndarray, themes: pd.DataFra
     ``direction`` (rising / falling when q < alpha, else empty).
     """
     member = np.asarray(member, dtype=bool)
+    weight, periods, member = weighted_rows(weight, periods, member)
     codes, full = _period_codes(periods)
-    counts, n_t = _theme_period_counts(codes, member, len(full))
+    counts, n_t = _theme_period_counts(codes, member, len(full), weight)
     has = n_t > 0
     if has.sum() < 2:
         return pd.DataFrame(columns=THEME_TREND_COLUMNS)
@@ -265,7 +285,7 @@ def theme_trend_tests(periods: pd.Series, member: np.ndarray, themes: pd.DataFra
 
 def spike_alerts(periods: pd.Series, member: np.ndarray, themes: pd.DataFrame, period: str = "month",
                  window: int = ALERT_WINDOW, min_history: int = ALERT_MIN_HISTORY,
-                 min_count: int = ALERT_MIN_COUNT, n_sd: float = ALERT_SD) -> list[dict]:
+                 min_count: int = ALERT_MIN_COUNT, n_sd: float = ALERT_SD, weight=None) -> list[dict]:
     """Themes whose share of a period jumps above mean + 2 SD of the previous six, or that are new.
 
     ``share`` is as in the trends (theme comments over the period's comments with a
@@ -278,8 +298,9 @@ def spike_alerts(periods: pd.Series, member: np.ndarray, themes: pd.DataFrame, p
     baseline_mean, baseline_sd, threshold), latest period first.
     """
     member = np.asarray(member, dtype=bool)
+    weight, periods, member = weighted_rows(weight, periods, member)
     codes, full = _period_codes(periods)
-    counts, n_t = _theme_period_counts(codes, member, len(full))
+    counts, n_t = _theme_period_counts(codes, member, len(full), weight)
     with np.errstate(divide="ignore", invalid="ignore"):
         s = np.where(n_t[:, None] > 0, counts / n_t[:, None], np.nan)
     labels = period_label(full, period)
@@ -308,9 +329,32 @@ def spike_alerts(periods: pd.Series, member: np.ndarray, themes: pd.DataFrame, p
     return sorted(alerts, key=lambda a: a["period"], reverse=True)
 
 
+def _period_masses(member: np.ndarray, value: np.ndarray, count: np.ndarray,
+                   rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Weight and score of each theme (and of "no theme", last) among ``rows``, and the score.
+
+    A comment with m themes counts 1/m in each. Sums are taken per m first (whole counts,
+    exact) and divided by m after, so rows and their counts give identical floats.
+    """
+    k = member.shape[1]
+    c, v, m = count[rows], value[rows], member[rows].sum(axis=1)
+    r, j = np.nonzero(member[rows])
+    cell = m[r] * k + j
+    per_m = np.bincount(cell, weights=c[r], minlength=(k + 1) * k).reshape(k + 1, k)
+    value_per_m = np.bincount(cell, weights=(c * v)[r], minlength=(k + 1) * k).reshape(k + 1, k)
+    fraction = 1.0 / np.maximum(np.arange(k + 1), 1)[:, None]
+    none = m == 0
+    mass = np.append((per_m * fraction).sum(axis=0), c[none].sum())
+    sums = np.append((value_per_m * fraction).sum(axis=0), (c * v)[none].sum())
+    total = c.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = sums / mass
+    return mass / total, score, float((c * v).sum() / total)
+
+
 def score_decomposition(periods: pd.Series, category: pd.Series, member: np.ndarray,
                         themes: pd.DataFrame, *, period: str = "month",
-                        metric: str = "nps") -> tuple[pd.DataFrame, dict]:
+                        metric: str = "nps", weight=None) -> tuple[pd.DataFrame, dict]:
     """Shift-share split of the score change between the last two periods with scores.
 
     Each scored comment with m themes counts 1/m in each (themeless comments form a
@@ -321,6 +365,7 @@ def score_decomposition(periods: pd.Series, category: pd.Series, member: np.ndar
     ``score_to``, ``change`` (empty table and None values with fewer than two periods).
     """
     member = np.asarray(member, dtype=bool)
+    weight, periods, category, member = weighted_rows(weight, periods, category, member)
     codes, full = _period_codes(periods)
     roles = _roles(category, None)
     use = (codes >= 0) & roles["scored"]
@@ -331,18 +376,8 @@ def score_decomposition(periods: pd.Series, category: pd.Series, member: np.ndar
     a, b = with_scores[-2:]
     w = get_metric(metric).detractor_weight
     value = 100.0 * roles["pro"] - 100.0 * w * roles["det"]
-    n_themes = member.sum(axis=1)
-    frac = np.where(n_themes[:, None] > 0, member / np.maximum(n_themes, 1)[:, None], 0.0)
-    frac = np.hstack([frac, (n_themes == 0)[:, None].astype(float)])  # last column: no theme
-    parts = []
-    for code in (a, b):
-        rows = use & (codes == code)
-        f = frac[rows]
-        mass = f.sum(axis=0)
-        weight = mass / rows.sum()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = (f * value[rows][:, None]).sum(axis=0) / mass
-        parts.append((weight, score, float(value[rows].mean())))
+    count = np.ones(len(codes)) if weight is None else weight
+    parts = [_period_masses(member, value, count, use & (codes == code)) for code in (a, b)]
     (w0, s0, total0), (w1, s1, total1) = parts
     s0 = np.where(np.isnan(s0), s1, s0)  # a group absent in one period: its score effect is 0
     s1 = np.where(np.isnan(s1), s0, s1)

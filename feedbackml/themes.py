@@ -303,10 +303,14 @@ class ThemeModel(TransformerMixin, BaseEstimator):
 
     # -- applying ------------------------------------------------------------------
     def _nearest_cluster(self, vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Index of the closest centre (−1 for all-zero vectors) and the cosine to it."""
-        sims = vecs @ self.cluster_centers_.T
+        """Index of the closest centre (−1 for all-zero vectors) and the cosine to it.
+
+        In float64 and rounded to 6 decimals, so that a comment gets the same score whatever
+        batch it is scored in (float32 matrix products differ in the last bits by batch shape).
+        """
+        sims = np.round(np.asarray(vecs, dtype=np.float64) @ self.cluster_centers_.T.astype(np.float64), 6)
         cluster = sims.argmax(axis=1)
-        score = sims[np.arange(len(vecs)), cluster].astype(np.float64)
+        score = sims[np.arange(len(vecs)), cluster]
         empty = ~np.abs(vecs).sum(axis=1).astype(bool)
         return np.where(empty, NO_THEME, cluster), np.where(empty, 0.0, score)
 

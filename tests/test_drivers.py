@@ -181,3 +181,36 @@ def test_shuffling_comments_does_not_change_the_driver_table():
     order = np.random.default_rng(1).permutation(800)
     shuffled = theme_drivers(member[order], category.iloc[order], THEMES, controls=channel.iloc[order])
     pd.testing.assert_frame_equal(base, shuffled, check_exact=False, rtol=1e-9)
+
+
+def counted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per distinct key with its count ``n`` (the sufficient statistic of a streamed run)."""
+    return frame.groupby(keys, dropna=False, sort=True).size().reset_index(name="n")
+
+
+@pytest.mark.parametrize("with_outcome", [False, True])
+def test_counts_as_weights_give_exactly_the_table_of_the_rows(with_outcome):
+    member, category = simulate(5, n=3000)
+    rng = np.random.default_rng(5)
+    category[rng.random(3000) < 0.05] = None  # some comments without a score
+    channel = pd.Series(rng.choice(["web", "app", "phone"], 3000))
+    churned = pd.Series(rng.choice([True, False, None], 3000), dtype="boolean") if with_outcome else None
+    rows = theme_drivers(member, category, THEMES, controls=channel, event=churned)
+    frame = pd.DataFrame(member, columns=list("ABCD")).assign(category=category, channel=channel)
+    if with_outcome:
+        frame["churned"] = churned.astype(object)
+    counts = counted(frame, [c for c in frame.columns])
+    weighted = theme_drivers(counts[list("ABCD")].to_numpy(bool), counts["category"], THEMES,
+                             controls=counts["channel"], weight=counts["n"],
+                             event=counts["churned"].astype("boolean") if with_outcome else None)
+    assert len(counts) < len(frame) / 5  # the counts pool many rows
+    pd.testing.assert_frame_equal(rows, weighted, check_exact=True)
+
+
+def test_shapley_with_weights_equals_repeated_rows_also_when_sampling_orders():
+    rng = np.random.default_rng(2)
+    member = rng.random((60, 14)) < 0.2  # 14 themes: sampled orders, not exact
+    value = rng.choice([100.0, 0.0, -100.0], 60)
+    weight = rng.integers(0, 4, 60)
+    repeated = shapley_impacts(np.repeat(member, weight, axis=0), np.repeat(value, weight))
+    assert np.array_equal(shapley_impacts(member, value, weight=weight), repeated)

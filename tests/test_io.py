@@ -114,3 +114,48 @@ def test_outputs_get_the_usual_permissions_not_private_temp_ones(tmp_path):
     target = tmp_path / "shared.csv"
     write_csv(target, pd.DataFrame({"a": [1]}))
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+
+
+def chunked(path, size):
+    from feedbackml.io import iter_table
+
+    chunks = list(iter_table(path, size))
+    return chunks, pd.concat(chunks), [b for c in chunks for b in c.attrs["bad_rows"]]
+
+
+@pytest.mark.parametrize("content, last_row", [
+    ("comment;nps\nslow;3\nok then;8\nfine;9\n", 3),  # fast parser
+    ('comment,nps\n"two\nlines",3\nok,8\nfine,9\ntoo,many,fields\nlast,1\n', 5),  # strict reader
+])
+def test_chunks_hold_the_rows_row_numbers_and_broken_rows_of_the_whole_file(tmp_path, content, last_row):
+    path = tmp_path / "x.csv"
+    path.write_text(content)
+    whole = read_table(path)
+    chunks, rows, bad = chunked(path, 2)
+    pd.testing.assert_frame_equal(rows, whole)
+    assert bad == whole.attrs["bad_rows"]
+    assert chunks[-1].attrs["last_row"] == last_row
+
+
+def test_chunks_of_cp1252_tsv_and_parquet_equal_the_whole_file(tmp_path):
+    tsv = tmp_path / "x.tsv"
+    tsv.write_bytes("comment\tnps\ncrème brûlée\t9\nnaïve\t3\n".encode("cp1252"))
+    pd.testing.assert_frame_equal(chunked(tsv, 1)[1], read_table(tsv))
+    pq = tmp_path / "x.parquet"
+    pd.DataFrame({"comment": ["a", "b", "c"], "nps": [1, 2, 3]}).to_parquet(pq, row_group_size=2)
+    pd.testing.assert_frame_equal(chunked(pq, 2)[1], read_table(pq), check_index_type=False)
+
+
+def test_a_header_without_rows_gives_one_empty_chunk(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("comment,nps\n")
+    chunks, _, _ = chunked(path, 5)
+    assert len(chunks) == 1 and list(chunks[0].columns) == ["comment", "nps"] and chunks[0].empty
+
+
+def test_chunks_continue_the_row_numbers_of_a_previous_file(tmp_path):
+    from feedbackml.io import iter_table
+
+    path = tmp_path / "x.csv"
+    path.write_text("comment,nps\na,1\nb,2\n")
+    assert list(next(iter_table(path, 10, first_row=101)).index) == [101, 102]

@@ -89,3 +89,17 @@ def test_bootstrap_option_reaches_the_summary(feedback):
     res = fml.analyze(feedback, n_themes=3, ci_method="bootstrap", n_boot=500)
     score = res.summary["score"]
     assert score["ci_method"] == "bootstrap" and score["ci_low"] <= score["value"] <= score["ci_high"]
+
+
+def test_summaries_from_counts_equal_the_summaries_of_the_rows():
+    rng = np.random.default_rng(0)
+    score = pd.Series(rng.integers(0, 11, 5000), dtype="Int64")
+    score[rng.random(5000) < 0.1] = pd.NA
+    category = nps_category(score).astype(object).where(score.notna(), None)
+    values, counts = np.unique(score.fillna(-1).to_numpy(int), return_counts=True)
+    counted = pd.Series(values, dtype="Int64").mask(values == -1)
+    counted_category = nps_category(counted).astype(object).where(counted.notna(), None)
+    assert nps_summary(category) == nps_summary(counted_category, weight=counts)
+    for method in ("analytic", "bootstrap"):
+        assert (score_summary(category, score, ci_method=method, n_boot=500)
+                == score_summary(counted_category, counted, ci_method=method, n_boot=500, weight=counts))

@@ -158,3 +158,40 @@ def test_spike_and_new_theme_raise_alerts_and_a_steady_theme_does_not():
     kinds = {(a["label"], a["kind"]) for a in alerts if a["period"] == "2025-08"}
     assert kinds == {("billing", "spike"), ("app", "new")}
     assert not [a for a in alerts if a["label"] == "delivery"]
+
+
+def test_counts_as_weights_give_exactly_the_tables_of_the_rows():
+    df = survey(n=3000, seed=4)
+    df.loc[::7, "m0"] = df.loc[::7, "m1"] = True  # comments with two and three themes
+    df.loc[::11, "category"] = None
+    df["date"] = df["date"].dt.to_period("M").dt.start_time  # dates repeat, so counts pool rows
+    counts = df.groupby(list(df.columns), dropna=False, sort=True).size().reset_index(name="n")
+    assert len(counts) < len(df) / 3
+    w = counts["n"].to_numpy()
+    kw_rows = dict(member=member_of(df), themes=THEMES)
+    kw_counts = dict(member=member_of(counts), themes=THEMES)
+    pd.testing.assert_frame_equal(segment_table(df["channel"], df["category"], **kw_rows),
+                                  segment_table(counts["channel"], counts["category"], weight=w, **kw_counts),
+                                  check_exact=True)
+    periods, counted_periods = to_periods(df["date"]), to_periods(counts["date"])
+    pd.testing.assert_frame_equal(trend_table(periods, df["category"], **kw_rows),
+                                  trend_table(counted_periods, counts["category"], weight=w, **kw_counts),
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(theme_trend_tests(periods, member_of(df), THEMES),
+                                  theme_trend_tests(counted_periods, member_of(counts), THEMES, weight=w),
+                                  check_exact=True)
+    assert spike_alerts(periods, member_of(df), THEMES) == spike_alerts(counted_periods, member_of(counts),
+                                                                        THEMES, weight=w)
+    a, meta_a = score_decomposition(periods, df["category"], **kw_rows)
+    b, meta_b = score_decomposition(counted_periods, counts["category"], weight=w, **kw_counts)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert meta_a == meta_b
+
+
+def test_rows_of_weight_zero_are_left_out():
+    df = survey(n=300, seed=2)
+    w = np.where(df["channel"] == "phone", 0, 1)
+    kept = df[w > 0].reset_index(drop=True)
+    pd.testing.assert_frame_equal(segment_table(df["channel"], df["category"], member_of(df), THEMES, weight=w),
+                                  segment_table(kept["channel"], kept["category"], member_of(kept), THEMES),
+                                  check_exact=True)

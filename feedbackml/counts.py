@@ -1,0 +1,338 @@
+"""Running counts: the sufficient statistics of an analysis, mergeable across chunks and workers.
+
+Every table of an analysis (themes, drivers, segments, trends, decomposition, alerts,
+summary) depends on the comments only through the number of comments per distinct
+(theme membership pattern, score, outcome, segment, period), the sum of their sentiment,
+a few totals and the best quote candidates of each theme. :class:`RunningCounts` holds
+exactly that: built from one chunk of scored comments (:meth:`RunningCounts.from_chunk`),
+merged with ``+`` in input order, and turned into the tables once at the end
+(:meth:`RunningCounts.results`) by the same statistics functions the in-memory path
+calls, given the counts as ``weight``. So a streamed or distributed run gives the same
+numbers as :meth:`feedbackml.FeedbackAnalyzer.analyze` on the whole export, in memory
+that grows with the number of distinct keys, not with the number of comments.
+
+Counts are whole numbers, so their sums are exact in any order; sentiment is summed in
+fixed point (units of 2⁻³², :func:`fixed_point`) for the same reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .drivers import theme_drivers
+from .errors import DataError
+from .nps import nps_category, nps_summary, score_summary
+from .schema import parse_dates
+from .segments import (PERIODS, score_decomposition, segment_codes, segment_table, spike_alerts,
+                       theme_trend_tests, to_periods, trend_table)
+
+log = logging.getLogger(__name__)
+
+#: Sentiment is summed as integers in units of 1 / SENTIMENT_SCALE, so sums are exact.
+SENTIMENT_SCALE = 2.0**32
+#: Key values standing for "missing": no score, no outcome, no date (pandas' NaT ordinal).
+NO_SCORE, NO_OUTCOME, NO_PERIOD = -1, -1, np.iinfo(np.int64).min
+#: Columns of the quote candidates kept across chunks; the input text is under QUOTE_TEXT.
+QUOTE_TEXT = "_text"
+QUOTE_COLUMNS = ["theme_id", "theme_score", "clean_text", "is_duplicate", QUOTE_TEXT]
+TOTALS = ("rows_in", "analysed", "rejected", "nonanswers", "duplicates", "without_theme",
+          "multi_theme", "mixed", "negative", "neutral", "positive", "bad_dates")
+#: Per-key sums kept besides the key columns (comments, fixed-point sentiment, negatives).
+VALUES = ["n", "sentiment", "negative"]
+
+
+def fixed_point(values) -> np.ndarray:
+    """Values as int64 multiples of 1 / :data:`SENTIMENT_SCALE` (missing counts as 0)."""
+    x = np.nan_to_num(np.asarray(values, dtype=float))
+    return np.rint(x * SENTIMENT_SCALE).astype(np.int64)
+
+
+def theme_sums(member: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Exact integer sum of ``values`` (int64 per row) over each theme's rows."""
+    member = np.asarray(member, dtype=bool)
+    rows, ks = np.nonzero(member)
+    out = np.zeros(member.shape[1], dtype=np.int64)
+    np.add.at(out, ks, np.asarray(values, dtype=np.int64)[rows])
+    return out
+
+
+def mean_from_fixed(totals: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Means from fixed-point sums and counts (NaN where n = 0)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (np.asarray(totals, dtype=float) / SENTIMENT_SCALE) / np.asarray(n, dtype=float)
+
+
+def theme_mean_sentiment(member: np.ndarray, sentiment) -> np.ndarray:
+    """Mean sentiment of each theme's comments, summed exactly (same in chunks or at once)."""
+    member = np.asarray(member, dtype=bool)
+    return mean_from_fixed(theme_sums(member, fixed_point(sentiment)), member.sum(axis=0))
+
+
+def pattern_words(member: np.ndarray) -> np.ndarray:
+    """Each row of a boolean comments × themes matrix packed into uint64 words (rows × words)."""
+    member = np.asarray(member, dtype=bool)
+    n, k = member.shape
+    width = max(1, -(-k // 64))
+    packed = np.zeros((n, width * 8), dtype=np.uint8)
+    if k:
+        packed[:, :-(-k // 8)] = np.packbits(member, axis=1)
+    return packed.view(np.uint64)
+
+
+def words_to_member(words: np.ndarray, k: int) -> np.ndarray:
+    """Inverse of :func:`pattern_words`."""
+    raw = np.ascontiguousarray(words, dtype=np.uint64).view(np.uint8).reshape(len(words), -1)
+    return np.unpackbits(raw, axis=1, count=k).astype(bool) if k else np.zeros((len(words), 0), bool)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The input columns an analysis uses (resolved names; None when not used)."""
+
+    text: str
+    score: str | None = None
+    segment: str | None = None
+    date: str | None = None
+    id: str | None = None
+    outcome: str | None = None
+
+
+@dataclass
+class RunningCounts:
+    """Mergeable sufficient statistics of an analysis (see the module docstring).
+
+    Attributes
+    ----------
+    n_themes : number of themes (columns of the membership patterns).
+    table : one row per distinct key — pattern words ``p0…``, ``score`` (−1 none),
+        ``outcome`` (−1 unknown, 0, 1), ``segment`` (normalised, "" without a segment
+        column), ``period`` (ordinal, :data:`NO_PERIOD` without a date) — with ``n``
+        comments and their fixed-point ``sentiment`` sum.
+    totals : the counts of :data:`TOTALS` (rows in, analysed, rejected, non-answers …).
+    quotes : quote candidates (:func:`feedbackml.pipeline.quote_candidates`) in row order.
+    first_bad_date : (row, value) of the first value of the date column that is not a date.
+    """
+
+    n_themes: int
+    table: pd.DataFrame
+    totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TOTALS, 0))
+    quotes: pd.DataFrame | None = None
+    first_bad_date: tuple[int, Any] | None = None
+
+    # -- building ------------------------------------------------------------------
+    @classmethod
+    def from_chunk(cls, analyzer, comments: pd.DataFrame, accepted: pd.DataFrame,
+                   rejects: pd.DataFrame, rows_in: int, columns: Columns) -> "RunningCounts":
+        """Counts of one chunk: ``comments`` scored by ``analyzer`` from the validated rows
+        ``accepted`` (same order), with ``rejects`` and ``rows_in`` input rows in all.
+
+        ``comments["is_duplicate"]`` must already be right across chunks (a comment seen in
+        an earlier chunk is a duplicate), because quotes and the duplicate count use it.
+        """
+        from .pipeline import N_QUOTES, quote_candidates
+
+        n = len(comments)
+        member = analyzer._membership(comments)
+        words = pattern_words(member)
+        key = {f"p{j}": words[:, j] for j in range(words.shape[1])}
+        score = accepted["_score"].reset_index(drop=True) if "_score" in accepted else pd.Series([pd.NA] * n)
+        key["score"] = pd.to_numeric(score, errors="coerce").fillna(NO_SCORE).to_numpy(np.int64)
+        if columns.outcome is not None:
+            event = accepted["_outcome"].reset_index(drop=True).astype("boolean")
+            key["outcome"] = event.astype("Int8").fillna(NO_OUTCOME).to_numpy(np.int8)
+        else:
+            key["outcome"] = np.full(n, NO_OUTCOME, dtype=np.int8)
+        if columns.segment is not None:
+            codes, names = segment_codes(accepted[columns.segment])
+            key["segment"] = np.asarray(names, dtype=object)[codes] if n else np.array([], dtype=object)
+        else:
+            key["segment"] = np.full(n, "", dtype=object)
+        first_bad, bad_dates = None, 0
+        if columns.date is not None:
+            raw = accepted[columns.date]
+            dates = parse_dates(raw, column=columns.date, strict=False)
+            periods = to_periods(dates.reset_index(drop=True), analyzer.period)
+            key["period"] = np.where(periods.isna().to_numpy(), NO_PERIOD,
+                                     np.asarray(periods.array.asi8, dtype=np.int64))
+            text = raw.astype("string").str.strip()
+            bad = (~(text.isna() | (text == "")) & dates.isna()).to_numpy(bool)
+            bad_dates = int(bad.sum())
+            if bad_dates:
+                i = int(np.argmax(bad))
+                first_bad = (int(accepted.index[i]), raw.iloc[i])
+        else:
+            key["period"] = np.full(n, NO_PERIOD, dtype=np.int64)
+        frame = pd.DataFrame(key)
+        frame["n"] = np.ones(n, dtype=np.int64)
+        frame["sentiment"] = fixed_point(comments["sentiment"].to_numpy())
+        frame["negative"] = (comments["sentiment_label"] == "negative").to_numpy(np.int64)
+        labels = comments["sentiment_label"].value_counts()
+        totals = {
+            "rows_in": int(rows_in), "analysed": n, "rejected": int(len(rejects)),
+            "nonanswers": int(comments["is_nonanswer"].sum()),
+            "duplicates": int(comments["is_duplicate"].sum()),
+            "without_theme": int((comments["theme_id"] == -1).sum()),
+            "multi_theme": int((comments["themes"].str.len() > 1).sum()),
+            "mixed": int(comments["mixed"].sum()),
+            **{k: int(labels.get(k, 0)) for k in ("negative", "neutral", "positive")},
+            "bad_dates": bad_dates,
+        }
+        top = quote_candidates(comments, columns.text, N_QUOTES)
+        quotes = top[QUOTE_COLUMNS[:-1]].assign(**{QUOTE_TEXT: top[columns.text].to_numpy(dtype=object)})
+        return cls(int(member.shape[1]), _group(frame), totals, quotes.reset_index(drop=True), first_bad)
+
+    def __add__(self, other: "RunningCounts") -> "RunningCounts":
+        """Counts of this chunk followed by ``other`` (later rows)."""
+        from .pipeline import N_QUOTES, quote_candidates
+
+        if other.n_themes != self.n_themes:
+            raise ValueError("cannot merge counts of models with different themes")
+        table = _group(pd.concat([self.table, other.table], ignore_index=True))
+        totals = {k: self.totals.get(k, 0) + other.totals.get(k, 0) for k in TOTALS}
+        parts = [q for q in (self.quotes, other.quotes) if q is not None and len(q)]
+        quotes = (quote_candidates(pd.concat(parts, ignore_index=True), QUOTE_TEXT, N_QUOTES)
+                  .reset_index(drop=True) if parts else self.quotes)
+        first = self.first_bad_date if self.first_bad_date is not None else other.first_bad_date
+        return RunningCounts(self.n_themes, table, totals, quotes, first)
+
+    # -- results -------------------------------------------------------------------
+    def arrays(self, metric: str, period: str) -> dict[str, Any]:
+        """The table as the per-row inputs of the statistics functions, with ``weight``."""
+        t = self.table
+        words = t[[c for c in t.columns if c.startswith("p") and c[1:].isdigit()]].to_numpy(np.uint64)
+        score = pd.Series(t["score"].to_numpy(), dtype="Int64").mask(t["score"].to_numpy() == NO_SCORE)
+        outcome = t["outcome"].to_numpy()
+        event = pd.array(np.where(outcome == NO_OUTCOME, False, outcome == 1), dtype="boolean")
+        event[outcome == NO_OUTCOME] = pd.NA
+        ordinal = t["period"].to_numpy(np.int64)
+        periods = pd.Series(pd.PeriodIndex.from_ordinals(ordinal, freq=PERIODS[period]))
+        return {"member": words_to_member(words, self.n_themes), "score": score,
+                "category": nps_category(score, metric).astype(object).where(score.notna(), None),
+                "event": pd.Series(event), "segment": t["segment"].reset_index(drop=True),
+                "periods": periods, "weight": t["n"].to_numpy(float),
+                "sentiment": t["sentiment"].to_numpy(np.int64),
+                "negative": t["negative"].to_numpy(np.int64)}
+
+    def results(self, analyzer, columns: Columns, source: str | None = None,
+                input_sha256: str | None = None, comments: pd.DataFrame | None = None):
+        """The :class:`~feedbackml.pipeline.Results` of the counted comments, as
+        :meth:`~feedbackml.FeedbackAnalyzer.analyze` computes them on all rows at once.
+
+        ``comments`` (default: an empty table) and ``rejects`` are left to the caller,
+        who wrote them chunk by chunk; ``Results.rejects`` is an empty table too.
+        """
+        from .pipeline import (N_QUOTES, THEME_TABLE_COLUMNS, Results, _records, _rounded,
+                               package_versions, representative_quotes)
+        from .schema import REJECT_COLUMNS
+
+        a = self.arrays(analyzer.metric, analyzer.period)
+        member, category, w = a["member"], a["category"], a["weight"]
+        event = a["event"] if columns.outcome is not None else None
+        segment = a["segment"] if columns.segment is not None else None
+        themes = analyzer.themes_
+        drivers = theme_drivers(member, category, themes, alpha=analyzer.alpha,
+                                min_n=analyzer.min_theme_n, metric=analyzer.metric, event=event,
+                                controls=segment, random_state=analyzer.random_state, weight=w)
+        per = drivers.set_index("theme_id")
+        table = themes.copy()
+        n = np.rint(w @ member).astype("int64") if len(w) else np.zeros(len(themes), dtype="int64")
+        table["n"] = n
+        table["share"] = per.loc[table["theme_id"], "share"].to_numpy()
+        table["nps"] = per.loc[table["theme_id"], "nps"].to_numpy()
+        table["mean_sentiment"] = mean_from_fixed(theme_sums(member, a["sentiment"]), n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            table["negative_share"] = theme_sums(member, a["negative"]) / n
+        cat = category.to_numpy(dtype=object)
+        for role, col in (("promoter", "promoters"), ("passive", "passives"), ("detractor", "detractors")):
+            table[col] = np.rint((w * (cat == role)) @ member).astype("int64") if len(w) else 0
+        quotes = (representative_quotes(self.quotes, QUOTE_TEXT, N_QUOTES)
+                  if self.quotes is not None and len(self.quotes) else pd.Series(dtype=object))
+        table["quotes"] = quotes.reindex(table["theme_id"]).fillna("").to_numpy()
+        table = table[THEME_TABLE_COLUMNS]
+
+        tot = self.totals
+        summary = {
+            "input": {"source": source, "sha256": input_sha256, "text_column": columns.text,
+                      "score_column": columns.score},
+            "rows": {"in": tot["rows_in"], "analysed": tot["analysed"], "rejected": tot["rejected"],
+                     "nonanswers": tot["nonanswers"], "duplicates": tot["duplicates"],
+                     "without_theme": tot["without_theme"]},
+            "nps": nps_summary(category, analyzer.alpha, analyzer.metric, weight=w),
+            "sentiment": {k: tot[k] for k in ("negative", "neutral", "positive")},
+            "sentiment_model": {**getattr(analyzer, "sentiment_info_", {"model": "lexicon"}),
+                                "mixed": tot["mixed"]},
+            "themes": {"n": int(len(table)),
+                       "no_theme_share": round(tot["without_theme"] / tot["analysed"], 4)
+                       if tot["analysed"] else None,
+                       "multi_theme_share": round(tot["multi_theme"] / tot["analysed"], 4)
+                       if tot["analysed"] else None,
+                       "counts": "membership: a comment counts in every theme it mentions",
+                       "auto_k": analyzer.theme_model_.auto_k_},
+            "config": analyzer.params_record(),
+            "versions": package_versions(),
+            "alerts": [],
+            "decomposition": None,
+        }
+        summary["score"] = score_summary(category, a["score"], analyzer.alpha, analyzer.metric,
+                                         analyzer.ci_method, analyzer.n_boot, analyzer.random_state,
+                                         weight=w)
+        common = {"metric": analyzer.metric, "alpha": analyzer.alpha, "ci_method": analyzer.ci_method,
+                  "n_boot": analyzer.n_boot, "random_state": analyzer.random_state, "event": event,
+                  "weight": w}
+        extra: dict[str, pd.DataFrame] = {}
+        if columns.segment is not None:
+            seg = segment_table(segment, category, member, themes, **common)
+            extra["segments"] = seg
+            summary["segments"] = {"column": columns.segment, "n": int(len(seg)),
+                                   "differ": seg.loc[seg["differs"], "segment"].tolist()}
+        if columns.date is not None:
+            periods = self._checked_periods(a["periods"], w, columns.date)
+            trends = trend_table(periods, category, member, themes, period=analyzer.period, **common)
+            tests = theme_trend_tests(periods, member, themes, analyzer.alpha, weight=w)
+            decomposition, meta = score_decomposition(periods, category, member, themes,
+                                                      period=analyzer.period, metric=analyzer.metric,
+                                                      weight=w)
+            extra["trends"] = trends
+            extra["decomposition"] = decomposition
+            summary["trends"] = {"column": columns.date, "period": analyzer.period,
+                                 "periods": int(trends["period"].nunique()) if len(trends) else 0,
+                                 "rows_without_date": int(round(w[periods.isna().to_numpy()].sum())),
+                                 "themes": _records(tests)}
+            summary["alerts"] = spike_alerts(periods, member, themes, analyzer.period, weight=w)
+            summary["decomposition"] = {**{k: _rounded(v) for k, v in meta.items()},
+                                        "components": _records(decomposition)}
+        if columns.outcome is not None:
+            known = event.notna().to_numpy()
+            n_known = float(w[known].sum())
+            hits = float(w[known & event.fillna(False).to_numpy(bool)].sum())
+            summary["outcome"] = {"column": columns.outcome, "n": int(round(n_known)),
+                                  "events": int(round(hits)),
+                                  "rate": round(hits / n_known, 4) if n_known else None}
+        empty = comments if comments is not None else pd.DataFrame()
+        return Results(comments=empty, themes=table, drivers=drivers, summary=summary,
+                       rejects=pd.DataFrame(columns=REJECT_COLUMNS), extra=extra)
+
+    def _checked_periods(self, periods: pd.Series, w: np.ndarray, column: str) -> pd.Series:
+        """The periods, after the checks :func:`feedbackml.schema.parse_dates` makes on all rows."""
+        bad = self.totals.get("bad_dates", 0)
+        if bad:
+            row, value = self.first_bad_date
+            if not (w[periods.notna().to_numpy()] > 0).any():
+                raise DataError(f"no value is a date (first: {value!r})", row=row, column=column,
+                                hint="pass --date with the column that holds response dates")
+            log.warning("%d value(s) in column %r are not dates (first at row %s: %r); those rows are "
+                        "left out of the trends", bad, column, row, value)
+        return periods
+
+
+def _group(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with the same key summed; sorted by key so the table does not depend on row order."""
+    keys = [c for c in frame.columns if c not in VALUES]
+    if not len(frame):
+        return frame.reset_index(drop=True)
+    return frame.groupby(keys, sort=True, dropna=False, observed=True)[VALUES].sum().reset_index()
