@@ -16,7 +16,7 @@ from feedbackml.errors import DataError, UsageError
 from feedbackml.pipeline import COMMENT_COLUMNS, THEME_TABLE_COLUMNS
 from feedbackml.sentiment import (
     CLAUSE_COLUMNS, OUTPUT_COLUMNS, CharNgramVectorizer, LexiconSentiment, TrainedSentiment,
-    load_lexicon, sentiment_labels, train_sentiment, weak_labels,
+    WordNgramVectorizer, load_lexicon, sentiment_labels, train_sentiment, weak_labels,
 )
 
 # Survey answers with the label a reader gives them: negation and contrast first.
@@ -164,6 +164,15 @@ def test_char_ngrams_match_scikit_learns_char_wb_tfidf():
     assert sorted(ours.get_feature_names_out()) == sorted(ref.get_feature_names_out())
     order = pd.Index(ref.get_feature_names_out()).get_indexer(ours.get_feature_names_out())
     np.testing.assert_allclose(ours.transform(texts).toarray(), ref.transform(texts).toarray()[:, order])
+
+
+def test_word_ngrams_match_scikit_learns_tfidf():
+    texts = ["The parcel was late!", "late again, no refund", "Café staff were lovely", "ok", "",
+             "don't know__x 2024 a b", "Straße straße STRASSE"]
+    ours = WordNgramVectorizer(ngram_range=(1, 2), min_df=1).fit(texts)
+    ref = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(texts)
+    assert list(ours.get_feature_names_out()) == list(ref.get_feature_names_out())
+    np.testing.assert_allclose(ours.transform(texts).toarray(), ref.transform(texts).toarray())
 
 
 POSITIVE = ["the {} was zinged and lovely", "really zinged {}", "{} arrived, zinged", "happy with the {}"]
@@ -384,8 +393,20 @@ def test_batches_give_the_same_scores_as_one_pass(monkeypatch):
     lexicon = LexiconSentiment().transform(texts)
     chars = CharNgramVectorizer(min_df=1).fit(texts)
     matrix = chars.transform(texts).toarray()
+    words = WordNgramVectorizer(min_df=1).fit(texts)
+    word_matrix = words.transform(texts).toarray()
     monkeypatch.setattr(sentiment, "BATCH", 7)
     pd.testing.assert_frame_equal(LexiconSentiment().transform(texts), lexicon)
     again = CharNgramVectorizer(min_df=1).fit(texts)
     assert list(again.get_feature_names_out()) == list(chars.get_feature_names_out())
     np.testing.assert_allclose(again.transform(texts).toarray(), matrix)
+    again = WordNgramVectorizer(min_df=1).fit(texts)
+    assert list(again.get_feature_names_out()) == list(words.get_feature_names_out())
+    np.testing.assert_allclose(again.transform(texts).toarray(), word_matrix)
+
+
+def test_clauses_taken_whole_score_as_when_split_again():
+    from feedbackml.sentiment import clause_table
+
+    clause_texts = LexiconSentiment().clauses([text for text, _ in PHRASES])["text"]
+    pd.testing.assert_frame_equal(clause_table(clause_texts, split=False), clause_table(clause_texts))
