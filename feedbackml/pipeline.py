@@ -288,8 +288,11 @@ def representative_quotes(comments: pd.DataFrame, text_column: str, n: int = N_Q
 
     words = comments["clean_text"].str.count(" ") + 1
     columns = ["theme_id", "theme_score", "themes", "clean_text", text_column]
-    pool = comments.loc[(comments["theme_id"] != NO_THEME) & words.between(4, 30) & ~comments["is_duplicate"],
-                        columns]
+    pool = comments.loc[(comments["theme_id"] != NO_THEME) & words.between(4, 30), columns]
+    # Repeats are dropped inside select_quotes; sorting first makes the copy kept (and so the
+    # quotes) independent of row order, and prefers a copy not written in capitals.
+    original = pool[text_column].astype(str)
+    pool = pool.iloc[np.lexsort((original.to_numpy(), pool["clean_text"].to_numpy(), original.str.isupper()))]
     top = select_quotes(pool, n)
     original = top[text_column].astype(str).str.replace(_TAG, " ", regex=True)
     quotes = redact_pii(original.str.replace(r"\s+", " ", regex=True))

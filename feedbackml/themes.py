@@ -478,7 +478,8 @@ def select_quotes(pool: pd.DataFrame, n: int = 4, max_overlap: float = 0.5) -> p
     """Rows of ``pool`` (``theme_id, theme_score, clean_text`` …) to quote: per theme, the
     comments closest to its centre — those about that theme alone first when a ``themes``
     column says so — skipping any whose words overlap an already chosen quote by
-    ``max_overlap`` or more (Jaccard), so the quotes show different phrasings.
+    ``max_overlap`` or more (Jaccard), so the quotes show different phrasings. Of comments
+    that differ only in case and punctuation, the first in ``pool`` is kept.
     """
     several = pool["themes"].str.len().gt(1) if "themes" in pool else pd.Series(False, index=pool.index)
     pool = pool.assign(_key=pool["clean_text"].str.lower().str.replace(r"[^\w\s]", "", regex=True),
