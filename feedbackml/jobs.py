@@ -33,9 +33,6 @@ def analyze_file(input: str | Path, out: str | Path, config: Config,
     """``feedbackml analyze``: fit themes on ``input`` (or use ``model``) and write ``out``."""
     df = _read(input)
     if model is not None:
-        if config.codeframe:
-            log.warning("--codeframe is ignored with --model: the saved model's themes are used "
-                        "(fit a new model with the codeframe instead)")
         analyzer = models.load(model, allow_version_mismatch)
     else:
         analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text)
