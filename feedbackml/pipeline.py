@@ -279,23 +279,16 @@ class FeedbackAnalyzer(BaseEstimator):
 def representative_quotes(comments: pd.DataFrame, text_column: str, n: int = N_QUOTES) -> pd.Series:
     """Up to ``n`` short, diverse comments closest to each theme's centre, joined by " | ".
 
-    Quotes are the original text with only PII and markup removed, 4 to 30 words long,
-    indexed by ``theme_id``; comments about one theme come first. See
-    :func:`feedbackml.themes.select_quotes` for how near-duplicates are skipped.
+    Quotes are the original text with only PII redacted, 4 to 30 words long, indexed by
+    ``theme_id``; see :func:`feedbackml.themes.select_quotes` for how near-duplicates are skipped.
     """
-    from .cleaning import _TAG
     from .themes import select_quotes
 
     words = comments["clean_text"].str.count(" ") + 1
-    columns = ["theme_id", "theme_score", "themes", "clean_text", text_column]
-    pool = comments.loc[(comments["theme_id"] != NO_THEME) & words.between(4, 30), columns]
-    # Repeats are dropped inside select_quotes; sorting first makes the copy kept (and so the
-    # quotes) independent of row order, and prefers a copy not written in capitals.
-    original = pool[text_column].astype(str)
-    pool = pool.iloc[np.lexsort((original.to_numpy(), pool["clean_text"].to_numpy(), original.str.isupper()))]
+    pool = comments.loc[(comments["theme_id"] != NO_THEME) & words.between(4, 30)
+                        & ~comments["is_duplicate"], ["theme_id", "theme_score", "clean_text", text_column]]
     top = select_quotes(pool, n)
-    original = top[text_column].astype(str).str.replace(_TAG, " ", regex=True)
-    quotes = redact_pii(original.str.replace(r"\s+", " ", regex=True))
+    quotes = redact_pii(top[text_column].astype(str).str.replace(r"\s+", " ", regex=True))
     return quotes.groupby(top["theme_id"]).agg(" | ".join)
 
 
