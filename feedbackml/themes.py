@@ -480,12 +480,16 @@ def _label(terms: list[str], used: set[str]) -> str:
 
 def select_quotes(pool: pd.DataFrame, n: int = 4, max_overlap: float = 0.5) -> pd.DataFrame:
     """Rows of ``pool`` (``theme_id, theme_score, clean_text`` …) to quote: per theme, the
-    comments closest to its centre, skipping any whose words overlap an already chosen
-    quote by ``max_overlap`` or more (Jaccard), so the quotes show different phrasings.
+    comments closest to its centre — those about that theme alone first when a ``themes``
+    column says so — skipping any whose words overlap an already chosen quote by
+    ``max_overlap`` or more (Jaccard), so the quotes show different phrasings. Of comments
+    that differ only in case and punctuation, the first in ``pool`` is kept.
     """
-    pool = pool.assign(_key=pool["clean_text"].str.lower().str.replace(r"[^\w\s]", "", regex=True))
-    pool = pool.sort_values(["theme_id", "theme_score", "_key"], ascending=[True, False, True],
-                            kind="stable").drop_duplicates("_key")
+    several = pool["themes"].str.len().gt(1) if "themes" in pool else pd.Series(False, index=pool.index)
+    pool = pool.assign(_key=pool["clean_text"].str.lower().str.replace(r"[^\w\s]", "", regex=True),
+                       _several=several.to_numpy())
+    pool = pool.sort_values(["theme_id", "_several", "theme_score", "_key"],
+                            ascending=[True, True, False, True], kind="stable").drop_duplicates("_key")
     candidates = pool.groupby("theme_id", sort=True).head(10 * n)
     chosen: list = []
     for _, group in candidates.groupby("theme_id", sort=True):
@@ -497,7 +501,7 @@ def select_quotes(pool: pd.DataFrame, n: int = 4, max_overlap: float = 0.5) -> p
                 chosen.append(index)
                 if len(picked) == n:
                     break
-    return pool.loc[chosen].drop(columns="_key")
+    return pool.loc[chosen].drop(columns=["_key", "_several"])
 
 
 def _unique_labels(labels: pd.Series, ids: pd.Series) -> list[str]:

@@ -367,3 +367,20 @@ def test_a_bad_codeframe_exits_with_a_usage_error(tmp_path, feedback_csv, capsys
     assert cli("analyze", feedback_csv, "--out", tmp_path / "o", "--codeframe", bad) == 2
     err = capsys.readouterr().err
     assert "themes.toml" in err and "seeds" in err and "Traceback" not in err
+
+
+def test_shuffling_rows_changes_no_theme_label_or_count():
+    import feedbackml as fml
+
+    texts = make_topics(n_per_topic=40, seed=5)
+    df = pd.DataFrame({"comment": pd.concat([texts, texts.str.upper().head(20)], ignore_index=True)})
+    a = fml.analyze(df, n_themes=3)
+    b = fml.analyze(df.sample(frac=1, random_state=9).reset_index(drop=True), n_themes=3)
+    columns = ["theme_id", "label", "keywords", "n"]
+    pd.testing.assert_frame_equal(a.themes[columns], b.themes[columns])
+
+
+def test_quotes_about_one_theme_come_before_comments_about_several():
+    pool = pd.DataFrame({"theme_id": [0, 0], "theme_score": [0.9, 0.5], "themes": [[0, 1], [0]],
+                         "clean_text": ["late delivery and a double charge", "the courier lost my parcel"]})
+    assert select_quotes(pool, n=1)["clean_text"].tolist() == ["the courier lost my parcel"]
