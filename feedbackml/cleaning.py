@@ -20,7 +20,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from .lang import load_list, load_table
 
 OUTPUT_COLUMNS = ["clean_text", "is_nonanswer", "is_duplicate"]
-_TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
+HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
 _LETTER_RUN = r"([^\W\d_])\1{2,}"  # "soooo" -> "soo" (Python re: needs a back-reference)
 _ANY_LETTER_RUN = "(?i)" + "|".join(f"{c}{c}{c}" for c in "abcdefghijklmnopqrstuvwxyz")
 _PUNCT_RUNS = ((r"!{4,}", "!!!"), (r"\?{4,}", "???"), (r"\.{4,}", "..."))  # VADER counts up to three
@@ -150,7 +150,7 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         """Vectorised cleaning with Arrow's RE2 kernels; Python only for the rare rows that need it."""
         arr = pc.utf8_normalize(arr, form="NFKC")
         arr = _map_where(arr, pc.match_substring(arr, "&"), html.unescape)
-        arr = _replace(arr, _TAG, " ")
+        arr = _replace(arr, HTML_TAG, " ")
         if self.redact_pii:
             arr = redact_pii(arr, self.language)
         if self.emoji:

@@ -39,7 +39,7 @@ SENTIMENT_SCALE = 2.0**32
 NO_SCORE, NO_OUTCOME, NO_PERIOD = -1, -1, np.iinfo(np.int64).min
 #: Columns of the quote candidates kept across chunks; the input text is under QUOTE_TEXT.
 QUOTE_TEXT = "_text"
-QUOTE_COLUMNS = ["theme_id", "theme_score", "clean_text", "is_duplicate", QUOTE_TEXT]
+QUOTE_COLUMNS = ["theme_id", "theme_score", "clean_text", "is_duplicate", "themes", QUOTE_TEXT]
 TOTALS = ("rows_in", "analysed", "rejected", "nonanswers", "duplicates", "without_theme",
           "multi_theme", "mixed", "negative", "neutral", "positive", "bad_dates")
 #: Per-key sums kept besides the key columns (comments, fixed-point sentiment, negatives).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import platform
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import io as fio
 from ._version import __version__
-from .cleaning import TextCleaner, redact_pii
+from .cleaning import HTML_TAG, TextCleaner, redact_pii
 from .config import Config
 from .counts import theme_mean_sentiment
 from .drivers import membership_matrix, theme_drivers
@@ -435,24 +436,30 @@ def representative_quotes(comments: pd.DataFrame, text_column: str, n: int = N_Q
     from .themes import select_quotes
 
     top = select_quotes(quote_candidates(comments, text_column, n), n)
-    quotes = redact_pii(top[text_column].astype(str).str.replace(r"\s+", " ", regex=True))
+    text = top[text_column].astype(str).str.replace(HTML_TAG, " ", regex=True).map(html.unescape)
+    quotes = redact_pii(text.str.replace(r"\s+", " ", regex=True))
     return quotes.groupby(top["theme_id"]).agg(" | ".join)
 
 
 def quote_candidates(comments: pd.DataFrame, text_column: str, n: int = N_QUOTES) -> pd.DataFrame:
-    """The rows :func:`representative_quotes` picks from: up to ``n`` per theme, best first.
+    """The rows :func:`representative_quotes` picks from: up to ``10·n`` per theme, best first.
 
-    Mergeable: the candidates of chunks' candidates (concatenated in row order) are the
-    candidates of the whole, which is how streamed runs pick the same quotes.
+    Best = about this theme alone, then closest to its centre; of comments that differ only
+    in case and punctuation one is kept (the same whatever the row order). Mergeable: the
+    candidates of chunks' candidates are the candidates of the whole, which is how
+    streamed runs pick the same quotes.
     """
     words = comments["clean_text"].str.count(" ") + 1
     pool = comments.loc[(comments["theme_id"] != NO_THEME) & words.between(4, 30)
                         & ~comments["is_duplicate"],
-                        ["theme_id", "theme_score", "clean_text", "is_duplicate", text_column]]
-    key = pool["clean_text"].str.lower().str.replace(r"[^\w\s]", "", regex=True)
-    pool = pool.assign(_key=key).sort_values(["theme_id", "theme_score", "_key"],
-                                             ascending=[True, False, True], kind="stable")
-    pool = pool.drop_duplicates("_key").drop(columns="_key")
+                        ["theme_id", "theme_score", "clean_text", "is_duplicate", "themes", text_column]]
+    helper = {"_several": pool["themes"].str.len().gt(1).to_numpy(),
+              "_key": pool["clean_text"].str.lower().str.replace(r"[^\w\s]", "", regex=True).to_numpy(),
+              "_original": pool[text_column].astype(str).to_numpy()}
+    pool = pool.assign(**helper).sort_values(
+        ["theme_id", "_several", "theme_score", "_key", "_original"],
+        ascending=[True, True, False, True, True], kind="stable")
+    pool = pool.drop_duplicates("_key").drop(columns=list(helper))
     return pool.groupby("theme_id", sort=True).head(10 * n)  # select_quotes picks n diverse ones
 
 
