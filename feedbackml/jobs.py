@@ -45,12 +45,21 @@ def analyze_file(input: str | Path, out: str | Path, config: Config,
     step("reading input", 1, total)
     df = _read(input)
     if model is not None:
+        if config.codeframe is not None:
+            log.warning("--codeframe is ignored with --model: the saved model's themes are used "
+                        "(refit with `feedbackml fit --codeframe` to change them)")
         step("loading the model", 2, total)
         analyzer = models.load(model, allow_version_mismatch)
     else:
         step("fitting themes", 2, total)
         analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text, score=config.score,
                                                             sentiment_label=config.sentiment_label)
+    return _score_and_write(analyzer, df, config, input, out, xlsx, total)
+
+
+def _score_and_write(analyzer: FeedbackAnalyzer, df, config: Config, input, out: str | Path,
+                     xlsx: bool, total: int) -> Results:
+    """The last steps of analyze and apply: score, write the folder (and the workbook)."""
     step("scoring comments", 3, total)
     results = _score(analyzer, df, config, input)
     step("writing outputs and report", 4, total)
@@ -95,14 +104,7 @@ def apply_file(input: str | Path, model: str | Path, out: str | Path, config: Co
     step("loading the model", 1, total)
     analyzer = models.load(model, allow_version_mismatch)
     step("reading input", 2, total)
-    df = _read(input)
-    step("scoring comments", 3, total)
-    results = _score(analyzer, df, config, input)
-    step("writing outputs and report", 4, total)
-    results.to_folder(out)
-    if xlsx:
-        _write_xlsx(results, out, 5, total)
-    return results
+    return _score_and_write(analyzer, _read(input), config, input, out, xlsx, total)
 
 
 def stream_apply_file(input: str | Path, model: str | Path, out: str | Path, config: Config,

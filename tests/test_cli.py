@@ -220,3 +220,12 @@ def test_progress_bar_is_drawn_on_a_terminal_unless_quiet(tmp_path, feedback_csv
     assert cli(*args) == 0
     drawn = "fitting themes" in err.getvalue() and "█" in err.getvalue()
     assert drawn is not quiet
+
+
+def test_codeframe_with_a_saved_model_is_reported_as_ignored(tmp_path, feedback_csv, capsys):
+    cli("fit", feedback_csv, "--model", tmp_path / "m", "--themes", 3, "--quiet")
+    frame = tmp_path / "themes.toml"
+    frame.write_text('[[themes]]\nname = "Delivery"\nseeds = ["delivery"]\n')
+    assert cli("analyze", feedback_csv, "--model", tmp_path / "m", "--codeframe", frame,
+               "--out", tmp_path / "o") == 0
+    assert "--codeframe is ignored with --model" in capsys.readouterr().err
