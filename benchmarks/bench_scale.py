@@ -14,8 +14,9 @@ on 100k rows (optionally also with ``--n-jobs`` worker processes and on a 2-work
 ``LocalCluster``). The naive per-row pipeline of ``bench_analyze.py`` (pandas ``.apply``:
 spaCy, VADER per document, then TF-IDF + KMeans) is measured on ``--naive-rows`` rows and
 extrapolated linearly to larger sizes (said so in the table). Every configuration runs in
-its own Python process, so its peak RSS is its own (the main process; with worker
-processes the largest worker is reported too). Realistic comments come from the sample
+its own Python process, so its peak RSS is its own (``getrusage`` of the main process;
+with worker processes also the peak of all processes together, sampled every 0.2 s
+with psutil). Realistic comments come from the sample
 generator ``data/make_sample.py``; files are kept in ``--workdir`` and reused.
 """
 
@@ -97,12 +98,45 @@ def run_apply(path: Path, out: Path, model: Path, n_jobs: int = 1, engine: str =
 CONFIGS = {"naive": run_naive, "core": run_core, "analyze": run_analyze, "fit": run_fit, "apply": run_apply}
 
 
+class TreeMemory:
+    """Peak RSS of this process and all its descendants together, sampled every 0.2 s (psutil)."""
+
+    def __init__(self):
+        import threading
+
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.wait(0.2):
+            total = 0
+            for p in [me] + me.children(recursive=True):
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total / 2**20)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
 def child(args: argparse.Namespace) -> int:
     options = json.loads(args.child_options)
     options = {k: Path(v) if k in {"path", "out", "model"} else v for k, v in options.items()}
-    result = CONFIGS[args.child](**options)
+    with TreeMemory() as tree:
+        result = CONFIGS[args.child](**options)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result["worker_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result["tree_peak_rss_mb"] = tree.peak
     print("RESULT " + json.dumps(result), flush=True)
     return 0
 
@@ -153,13 +187,13 @@ def main(argv=None) -> int:
         rows.append({"rows": n, "what": what, "seconds": res["seconds"], "rate": rate,
                      "vs_naive": rate / naive_rate if naive_rate else None,
                      "x_core": res["seconds"] / core_seconds if core_seconds else None,
-                     "rss": res["peak_rss_mb"], "workers_rss": res["worker_peak_rss_mb"] if workers else 0,
+                     "rss": res["peak_rss_mb"], "workers_rss": res["tree_peak_rss_mb"] if workers else 0,
                      "note": note})
         r = rows[-1]
         print(f"{n:>11,}  {what:<44} {r['seconds']:9.1f} s {rate:11,.0f}/s"
               + (f"  {r['vs_naive']:6.1f}x naive" if r["vs_naive"] else "")
               + (f"  {r['x_core']:5.2f}x core time" if r["x_core"] else "")
-              + f"  peak RSS {r['rss']:,.0f} MB" + (f" (worker {r['workers_rss']:,.0f} MB)" if r["workers_rss"] > 50 else "")
+              + f"  peak RSS {r['rss']:,.0f} MB" + (f" (all processes {r['workers_rss']:,.0f} MB)" if workers else "")
               + (f"  [{note}]" if note else ""), flush=True)
 
     k = DEFAULT_THEMES
@@ -195,7 +229,7 @@ def main(argv=None) -> int:
     print("\n| rows | configuration | seconds | comments/s | × naive speed | × core time | peak RSS (MB) |")
     print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        rss = f"{r['rss']:,.0f}" + (f" (worker {r['workers_rss']:,.0f})" if r["workers_rss"] > 50 else "")
+        rss = f"{r['rss']:,.0f}" + (f" (all processes {r['workers_rss']:,.0f})" if r["workers_rss"] else "")
         what = r["what"] + (f" ({r['note']})" if r["note"] else "")
         vs_naive = "" if r["vs_naive"] is None else f"{r['vs_naive']:.1f}"
         x_core = "" if r["x_core"] is None else f"{r['x_core']:.2f}"

@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = fio.DEFAULT_CHUNK_SIZE
 #: Lemmas remembered across chunks while streaming (bounded, so memory stays flat).
-STREAM_LEMMA_CACHE = 500_000
+STREAM_LEMMA_CACHE = 100_000
 _GLOB_CHARS = set("*?[")
 
 
