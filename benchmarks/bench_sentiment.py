@@ -18,7 +18,6 @@ as the pipeline does before scoring. Timed on the same cleaned comments:
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import time
 from pathlib import Path
@@ -28,19 +27,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _common import load_generator  # noqa: E402
 from feedbackml.cleaning import TextCleaner  # noqa: E402
 from feedbackml.sentiment import (  # noqa: E402
     LexiconSentiment, TrainedSentiment, load_lexicon, vader_scores, weak_labels,
 )
-
-
-def sample_module():
-    """``data/make_sample.py`` imported by path (it is a script, not part of the package)."""
-    spec = importlib.util.spec_from_file_location("make_sample", ROOT / "data" / "make_sample.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_sample"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def timed(func, *args):
@@ -62,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the sample generator")
     args = parser.parse_args(argv)
 
-    rows = pd.DataFrame(sample_module().generate(args.rows, args.seed))
+    rows = pd.DataFrame(load_generator().generate(args.rows, args.seed))
     comments = rows["comment"].fillna("")
     clean, clean_s = timed(lambda s: TextCleaner().transform(s)["clean_text"], comments)
     n = len(clean)

@@ -38,7 +38,7 @@ from .errors import UsageError
 from .pipeline import FeedbackAnalyzer, Results
 from .schema import validate
 from .streaming import (DEFAULT_CHUNK_SIZE, ChunkWriter, SeenComments, duplicate_keys, input_files,
-                        input_sha256, resolve_columns, score_chunk)
+                        input_sha256, score_chunk)
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def dask_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str |
     out.mkdir(parents=True, exist_ok=True)
     files = input_files(source)
     first = fio.read_header(files[0])
-    columns = resolve_columns(analyzer, first, text=text, score=score, segment=segment, date=date,
+    columns = analyzer.resolve_columns(first, text=text, score=score, segment=segment, date=date,
                               id=id, outcome=outcome)
     parts = partitions(files, chunk_size)
     own, cluster = client is None, None

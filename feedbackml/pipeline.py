@@ -268,6 +268,21 @@ class FeedbackAnalyzer(BaseEstimator):
         check_is_fitted(self, "theme_model_")
         return self.theme_model_.themes_
 
+    def resolve_columns(self, frame: pd.DataFrame, text=None, score=None, segment=None, date=None,
+                        id=None, outcome=None) -> "Columns":
+        """The input columns to use: given names checked, text and score detected when not given
+        (the text column the model was fitted on first)."""
+        from .counts import Columns
+
+        if text is None and self.text_column_ in frame.columns:
+            text = self.text_column_
+        text = detect_column(frame, "text", text, required=True)
+        score = detect_column(frame, "score", score, required=False)
+        for kind, col in (("segment", segment), ("date", date), ("id", id), ("outcome", outcome)):
+            if col is not None:
+                detect_column(frame, kind, col, required=True)
+        return Columns(text=text, score=score, segment=segment, date=date, id=id, outcome=outcome)
+
     def analyze(self, df: pd.DataFrame, text: str | None = None, score: str | None = None,
                 segment: str | None = None, date: str | None = None, id: str | None = None,
                 source: str | None = None, input_sha256: str | None = None,
@@ -279,13 +294,9 @@ class FeedbackAnalyzer(BaseEstimator):
         0/1 column) the driver statistics are about that outcome instead of detractors.
         """
         check_is_fitted(self, "theme_model_")
-        if text is None and self.text_column_ in df.columns:
-            text = self.text_column_
-        text = detect_column(df, "text", text, required=True)
-        score = detect_column(df, "score", score, required=False)
-        for kind, col in (("segment", segment), ("date", date), ("id", id), ("outcome", outcome)):
-            if col is not None:
-                detect_column(df, kind, col, required=True)
+        columns = self.resolve_columns(df, text=text, score=score, segment=segment, date=date,
+                                       id=id, outcome=outcome)
+        text, score = columns.text, columns.score
         if not isinstance(df.index, pd.RangeIndex) and df.index.name != "row":
             df = df.reset_index(drop=True)
         if df.index.name != "row":

@@ -98,19 +98,6 @@ def spooled_stdin(folder: Path, stdin=None) -> Iterator[Path]:
             os.unlink(name)
 
 
-def resolve_columns(analyzer: FeedbackAnalyzer, frame: pd.DataFrame, text=None, score=None,
-                    segment=None, date=None, id=None, outcome=None) -> Columns:
-    """The columns to use, detected on ``frame`` as :meth:`FeedbackAnalyzer.analyze` does."""
-    if text is None and analyzer.text_column_ in frame.columns:
-        text = analyzer.text_column_
-    text = detect_column(frame, "text", text, required=True)
-    score = detect_column(frame, "score", score, required=False)
-    for kind, col in (("segment", segment), ("date", date), ("id", id), ("outcome", outcome)):
-        if col is not None:
-            detect_column(frame, kind, col, required=True)
-    return Columns(text=text, score=score, segment=segment, date=date, id=id, outcome=outcome)
-
-
 # -- scoring one chunk -------------------------------------------------------------
 @dataclass
 class ScoredChunk:
@@ -296,7 +283,7 @@ def stream_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str
 def _stream(analyzer, files, out, source, sha, chunk_size, n_jobs, csv, names) -> Results:
     chunks = iter_chunks(files, chunk_size)
     first = next(chunks)
-    columns = resolve_columns(analyzer, first, **names)
+    columns = analyzer.resolve_columns(first, **names)
     counts: RunningCounts | None = None
     seen = SeenComments()
     rows = bad = 0
