@@ -96,6 +96,11 @@ def redact_pii(text, language: str = "en"):
     return arr
 
 
+#: Cleaning results of recently seen texts, keyed by the cleaner's parameters and the text.
+_CLEAN_CACHE: dict[tuple, tuple[str, str, bool]] = {}
+_CLEAN_CACHE_LIMIT = 1_000_000
+
+
 class TextCleaner(TransformerMixin, BaseEstimator):
     """Stateless cleaner for survey comments.
 
@@ -128,18 +133,39 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         """Clean an iterable of texts; returns a DataFrame with :data:`OUTPUT_COLUMNS`."""
         texts = _as_series(X)
         codes, uniques = pd.factorize(texts.fillna("").astype(str), use_na_sentinel=False)
-        clean = self._clean_arrow(_arrow(uniques.tolist()))
-        key = nonanswer_key(clean)
-        nonanswer = pc.or_(
-            pc.or_(pc.equal(key, ""), pc.invert(pc.match_substring_regex(clean, r"\pL"))),
-            pc.is_in(key, value_set=pa.array(sorted(nonanswer_phrases(self.language)), type=key.type)),
-        ).to_numpy(zero_copy_only=False)
-        clean_all = clean.to_numpy(zero_copy_only=False).astype(object)[codes]
+        clean, key, nonanswer = self._clean_distinct(uniques.tolist())
+        clean_all = clean[codes]
         nonanswer_all = nonanswer[codes]
-        first_of_key = pd.Series(key.to_numpy(zero_copy_only=False).astype(object)[codes]).duplicated()
-        duplicate = first_of_key.to_numpy(bool) & ~nonanswer_all
+        duplicate = pd.Series(key[codes]).duplicated().to_numpy(bool) & ~nonanswer_all
         return pd.DataFrame({"clean_text": clean_all, "is_nonanswer": nonanswer_all,
                              "is_duplicate": duplicate}, index=texts.index)
+
+    def _clean_distinct(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``clean_text``, non-answer key and ``is_nonanswer`` of distinct texts.
+
+        Texts seen recently (``fit`` then ``analyze`` of one export) come from a bounded cache.
+        """
+        params = (self.language, self.redact_pii, self.emoji)
+        rows = [_CLEAN_CACHE.get((params, t)) for t in texts]
+        todo = [i for i, row in enumerate(rows) if row is None]
+        if todo:
+            clean = self._clean_arrow(_arrow([texts[i] for i in todo]))
+            key = nonanswer_key(clean)
+            nonanswer = pc.or_(
+                pc.or_(pc.equal(key, ""), pc.invert(pc.match_substring_regex(clean, r"\pL"))),
+                pc.is_in(key, value_set=pa.array(sorted(nonanswer_phrases(self.language)), type=key.type)),
+            ).to_pylist()
+            fresh = list(zip(clean.to_pylist(), key.to_pylist(), nonanswer))
+            for i, row in zip(todo, fresh):
+                rows[i] = row
+            if len(_CLEAN_CACHE) + len(todo) > _CLEAN_CACHE_LIMIT:
+                _CLEAN_CACHE.clear()
+            _CLEAN_CACHE.update(((params, texts[i]), row) for i, row in zip(todo, fresh))
+        if not rows:
+            return (np.array([], dtype=object),) * 2 + (np.array([], dtype=bool),)
+        clean, key, nonanswer = zip(*rows)
+        return (np.array(clean, dtype=object), np.array(key, dtype=object),
+                np.array(nonanswer, dtype=bool))
 
     def clean(self, text: pd.Series) -> pd.Series:
         """The ``clean_text`` of each text, as a Series with the same index."""
