@@ -21,6 +21,8 @@ from .lang import load_list, load_table
 
 OUTPUT_COLUMNS = ["clean_text", "is_nonanswer", "is_duplicate"]
 HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
+#: Layout tags only (<br>, <b>, <p> …): removed from quotes, where other markup shows as text.
+FORMATTING_TAG = r"(?i)</?(?:br|b|i|u|em|strong|p|div|span)\b[^<>]*/?>"
 _LETTER_RUN = r"([^\W\d_])\1{2,}"  # "soooo" -> "soo" (Python re: needs a back-reference)
 _ANY_LETTER_RUN = "(?i)" + "|".join(f"{c}{c}{c}" for c in "abcdefghijklmnopqrstuvwxyz")
 _PUNCT_RUNS = ((r"!{4,}", "!!!"), (r"\?{4,}", "???"), (r"\.{4,}", "..."))  # VADER counts up to three

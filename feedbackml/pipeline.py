@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
 import platform
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import io as fio
 from ._version import __version__
-from .cleaning import HTML_TAG, TextCleaner, redact_pii
+from .cleaning import FORMATTING_TAG, TextCleaner, redact_pii
 from .config import Config
 from .counts import theme_mean_sentiment
 from .drivers import membership_matrix, theme_drivers
@@ -441,13 +440,13 @@ def _records(table: pd.DataFrame) -> list[dict]:
 def representative_quotes(comments: pd.DataFrame, text_column: str, n: int = N_QUOTES) -> pd.Series:
     """Up to ``n`` short, diverse comments closest to each theme's centre, joined by " | ".
 
-    Quotes are the original text with only PII redacted, 4 to 30 words long, indexed by
-    ``theme_id``; see :func:`feedbackml.themes.select_quotes` for how near-duplicates are skipped.
+    Quotes are the original text with PII redacted and layout tags (<br>, <b> …) removed
+    (other markup stays, as text), 4 to 30 words long, indexed by ``theme_id``; see :func:`feedbackml.themes.select_quotes` for how near-duplicates are skipped.
     """
     from .themes import select_quotes
 
     top = select_quotes(quote_candidates(comments, text_column, n), n)
-    text = top[text_column].astype(str).str.replace(HTML_TAG, " ", regex=True).map(html.unescape)
+    text = top[text_column].astype(str).str.replace(FORMATTING_TAG, " ", regex=True)
     quotes = redact_pii(text.str.replace(r"\s+", " ", regex=True))
     return quotes.groupby(top["theme_id"]).agg(" | ".join)
 
