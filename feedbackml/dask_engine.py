@@ -2,9 +2,12 @@
 
 ``feedbackml apply 'exports/*.parquet' --model DIR --engine dask [--scheduler ADDRESS]``
 plugs into an existing cluster (or starts a ``LocalCluster``) instead of inventing its
-own workers. Partitions are the row groups of each Parquet file, bundled up to
-``chunk_size`` rows (their row numbers are known from the file metadata), and each
-CSV/TSV file whole. Two passes run on the workers:
+own workers, and writes the same files as the local engine (``comments.parquet`` as a
+folder of parts; no ``comments.csv``).
+
+**Parquet datasets** (every input file Parquet): the partitions are the files' row groups,
+bundled up to ``chunk_size`` rows (their row numbers are known from the metadata), and
+the workers read and write them. Two passes run on the workers:
 
 1. each partition returns the hashes of its distinct comments (and its row count), so
    the driver knows which comments repeat one of an earlier partition — ``is_duplicate``
@@ -13,10 +16,14 @@ CSV/TSV file whole. Two passes run on the workers:
    written to ``comments.parquet/part-NNNNN.parquet``, and returns its
    :class:`~feedbackml.counts.RunningCounts` and rejects.
 
-The driver merges the counts in input order and writes ``themes.csv``, ``drivers.csv``,
-``summary.json`` and the other tables from them — the same files, with the same content,
-as the local engine (which also writes ``comments.csv``; the Dask engine writes Parquet
-parts only). The output folder must be writable by the workers (a shared file system).
+**Other inputs** (CSV/TSV, whose rows cannot be split without reading them): the driver
+reads the files in chunks as the local engine does, the workers score the chunks (a few
+in flight), and the driver marks duplicates, counts and writes one part per chunk.
+
+Either way the driver merges the counts in input order and writes ``themes.csv``,
+``drivers.csv``, ``summary.json`` and the other tables from them — the same files, with
+the same content, as the local engine. The output folder must be writable by the
+workers (a shared file system) for Parquet datasets.
 """
 
 from __future__ import annotations
@@ -38,35 +45,30 @@ from .errors import UsageError
 from .pipeline import FeedbackAnalyzer, Results
 from .schema import validate
 from .streaming import (DEFAULT_CHUNK_SIZE, ChunkWriter, SeenComments, duplicate_keys, input_files,
-                        input_sha256, score_chunk)
+                        input_sha256, score_chunk, stream_files)
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Partition:
-    """A piece of the input one task reads: a whole delimited file or some Parquet row groups."""
+    """A piece of a Parquet dataset one task reads: some row groups of one file."""
 
     index: int
     path: str
-    row_groups: tuple[int, ...] | None = None  # None: the whole file
-    rows: int | None = None  # known for Parquet
+    row_groups: tuple[int, ...]
+    rows: int
 
     def chunks(self, chunk_size: int, first_row: int = 1):
-        if self.row_groups is None:
-            return fio.iter_table(self.path, chunk_size, first_row)
         return fio.iter_parquet(Path(self.path), chunk_size, first_row, list(self.row_groups))
 
 
 def partitions(files: list[Path], chunk_size: int) -> list[Partition]:
-    """The input's partitions, in input order."""
+    """The partitions of Parquet files, in input order: row groups bundled up to ``chunk_size`` rows."""
     import pyarrow.parquet as pq
 
     parts: list[Partition] = []
     for path in files:
-        if fio.READERS.get(path.suffix.lower()) != "parquet":
-            parts.append(Partition(len(parts), str(path)))
-            continue
         meta = pq.ParquetFile(path).metadata
         group, rows = [], 0
         for g in range(meta.num_row_groups):
@@ -148,37 +150,19 @@ def dask_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str |
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files = input_files(source)
-    first = fio.read_header(files[0])
-    columns = analyzer.resolve_columns(first, text=text, score=score, segment=segment, date=date,
-                              id=id, outcome=outcome)
-    parts = partitions(files, chunk_size)
+    names = dict(text=text, score=score, segment=segment, date=date, id=id, outcome=outcome)
+    columns = analyzer.resolve_columns(fio.read_header(files[0]), **names)
     own, cluster = client is None, None
     if own:
         workers = n_workers if n_workers > 1 else (os.cpu_count() or 1)
         client, cluster = _client(scheduler, workers)
     parts_dir = Path(tempfile.mkdtemp(prefix=".comments.parquet.", suffix=".tmp", dir=out))
     try:
-        model = client.scatter(analyzer, broadcast=True)
-        log.info("dask: %d partition(s) on %s", len(parts), client)
-        keyed = client.gather(client.map(partition_keys, parts, analyzer=model, columns=columns,
-                                         chunk_size=chunk_size, pure=False))
-        seen, before, starts, row = SeenComments(), [], [], 1
-        for keys, rows in keyed:
-            before.append(keys[seen.earlier(keys)])
-            seen.add(keys)
-            starts.append(row)
-            row += rows
-        futures = client.map(score_partition, parts, starts, before, analyzer=model, columns=columns,
-                             chunk_size=chunk_size, folder=str(parts_dir), pure=False)
-        counts, rejects, template = None, [], None
-        for part_counts, part_rejects, part_template in client.gather(futures):
-            counts = part_counts if counts is None else counts + part_counts
-            rejects.append(part_rejects)
-            template = part_template if template is None else template
-        results = counts.results(analyzer, columns, source=str(source), input_sha256=input_sha256(files),
-                                 comments=template)
-        results.rejects = pd.concat(rejects, ignore_index=True)
-        fio.write_csv(out / "rejects.csv", results.rejects)
+        if all(fio.READERS.get(f.suffix.lower()) == "parquet" for f in files):
+            results = _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, source, out)
+        else:  # the driver reads the files in chunks, the workers score them
+            results = stream_files(analyzer, files, out, str(source), input_sha256(files), chunk_size,
+                                   False, names, client=client, parts=parts_dir)
         _replace(out / "comments.parquet", parts_dir)
     except BaseException:
         shutil.rmtree(parts_dir, ignore_errors=True)
@@ -191,6 +175,33 @@ def dask_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str |
     with contextlib.suppress(FileNotFoundError):
         (out / "comments.csv").unlink()  # a local run's; would not match these comments
     results.to_folder(out, comments=False)
+    return results
+
+
+def _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, source, out) -> Results:
+    """Parquet datasets: the workers read, score and write their partitions (two passes)."""
+    parts = partitions(files, chunk_size)
+    model = client.scatter(analyzer, broadcast=True)
+    log.info("dask: %d partition(s) on %s", len(parts), client)
+    keyed = client.gather(client.map(partition_keys, parts, analyzer=model, columns=columns,
+                                     chunk_size=chunk_size, pure=False))
+    seen, before, starts, row = SeenComments(), [], [], 1
+    for keys, rows in keyed:
+        before.append(keys[seen.earlier(keys)])
+        seen.add(keys)
+        starts.append(row)
+        row += rows
+    futures = client.map(score_partition, parts, starts, before, analyzer=model, columns=columns,
+                         chunk_size=chunk_size, folder=str(parts_dir), pure=False)
+    counts, rejects, template = None, [], None
+    for part_counts, part_rejects, part_template in client.gather(futures):
+        counts = part_counts if counts is None else counts + part_counts
+        rejects.append(part_rejects)
+        template = part_template if template is None else template
+    results = counts.results(analyzer, columns, source=str(source), input_sha256=input_sha256(files),
+                             comments=template)
+    results.rejects = pd.concat(rejects, ignore_index=True)
+    fio.write_csv(out / "rejects.csv", results.rejects)
     return results
 
 

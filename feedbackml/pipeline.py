@@ -7,7 +7,7 @@ import logging
 import platform
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,9 @@ from .segments import (score_decomposition, segment_table, spike_alerts, theme_t
                        to_periods, trend_table)
 from .sentiment import LexiconSentiment, sentiment_labels, train_sentiment, weak_labels
 from .themes import NO_THEME, ThemeModel
+
+if TYPE_CHECKING:
+    from .counts import Columns
 
 log = logging.getLogger(__name__)
 

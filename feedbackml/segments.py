@@ -105,7 +105,7 @@ def segment_table(segment: pd.Series, category: pd.Series, member: np.ndarray, t
     member = np.asarray(member, dtype=bool)
     weight, segment, category, member, event = weighted_rows(weight, segment, category, member, event)
     codes, names = segment_codes(segment)
-    g, k = len(names), member.shape[1]
+    g = len(names)
     roles = _roles(category, event)
     seg = _counts(codes, g, roles, weight=weight)
     res = _score_ci(seg, metric, alpha, ci_method, n_boot, random_state)

@@ -37,7 +37,7 @@ from .cleaning import nonanswer_key
 from .counts import Columns, RunningCounts
 from .errors import DataError, UsageError
 from .pipeline import FeedbackAnalyzer, Results, flat_comments
-from .schema import detect_column, validate
+from .schema import validate
 
 log = logging.getLogger(__name__)
 
@@ -178,8 +178,12 @@ class SeenComments:
 
 
 def scored_chunks(analyzer: FeedbackAnalyzer, chunks: Iterable[pd.DataFrame], columns: Columns,
-                  n_jobs: int = 1) -> Iterator[ScoredChunk]:
-    """:func:`score_chunk` over ``chunks``, in order; with ``n_jobs`` > 1 in worker processes."""
+                  n_jobs: int = 1, client=None) -> Iterator[ScoredChunk]:
+    """:func:`score_chunk` over ``chunks``, in order; with ``n_jobs`` > 1 in worker processes,
+    or on the workers of a Dask ``client`` (a few chunks in flight at a time)."""
+    if client is not None:
+        yield from _dask_scored(client, analyzer, chunks, columns)
+        return
     if n_jobs == 1:
         for chunk in chunks:
             yield score_chunk(analyzer, chunk, columns)
@@ -188,6 +192,20 @@ def scored_chunks(analyzer: FeedbackAnalyzer, chunks: Iterable[pd.DataFrame], co
 
     parallel = Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="n_jobs")
     yield from parallel(delayed(score_chunk)(analyzer, chunk, columns) for chunk in chunks)
+
+
+def _dask_scored(client, analyzer, chunks, columns) -> Iterator[ScoredChunk]:
+    from collections import deque
+
+    model = client.scatter(analyzer, broadcast=True)
+    window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+    pending: deque = deque()
+    for chunk in chunks:
+        pending.append(client.submit(score_chunk, model, chunk, columns, pure=False))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 # -- writing -----------------------------------------------------------------------
@@ -251,6 +269,31 @@ class ChunkWriter:
                 fh.close()
 
 
+class PartsWriter(ChunkWriter):
+    """Like :class:`ChunkWriter`, but each chunk's comments go to their own
+    ``part-NNNNN.parquet`` in ``folder`` (a partitioned dataset); no comments.csv."""
+
+    def __init__(self, folder: Path, rejects: Path):
+        super().__init__(Path(folder), None, rejects)
+        self._parts = 0
+
+    def _write_parquet(self, comments: pd.DataFrame) -> None:
+        import pyarrow.parquet as pq
+
+        if self._schema is None:
+            self._schema = _schema(pa.Table.from_pandas(comments, preserve_index=False))
+        table = pa.Table.from_pandas(comments, schema=self._schema, preserve_index=False)
+        pq.write_table(table, self.parquet_path / f"part-{self._parts:05d}.parquet", compression="zstd")
+        self._parts += 1
+
+    def close(self) -> None:
+        if self._parts == 0 and self._empty is not None:
+            self._write_parquet(self._empty)
+        self._empty = None
+        if not self._rejects.closed:
+            self._rejects.close()
+
+
 # -- the whole run -----------------------------------------------------------------
 def stream_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str | os.PathLike, *,
                  text=None, score=None, segment=None, date=None, id=None, outcome=None,
@@ -263,7 +306,6 @@ def stream_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str
     are in ``out``). ``n_jobs`` > 1 scores chunks in that many worker processes.
     """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     if chunk_size < 1:
         raise UsageError(f"chunk size must be at least 1, not {chunk_size}")
     if n_jobs == 0 or n_jobs < -1:
@@ -274,13 +316,21 @@ def stream_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str
         else:
             files = input_files(source)
         sha = input_sha256(files)
-        results = _stream(analyzer, files, out, str(source), sha, chunk_size, n_jobs, csv,
-                          dict(text=text, score=score, segment=segment, date=date, id=id, outcome=outcome))
+        results = stream_files(analyzer, files, out, str(source), sha, chunk_size, csv,
+                               dict(text=text, score=score, segment=segment, date=date, id=id,
+                                    outcome=outcome), n_jobs=n_jobs)
     results.to_folder(out, csv=csv, comments=False)
     return results
 
 
-def _stream(analyzer, files, out, source, sha, chunk_size, n_jobs, csv, names) -> Results:
+def stream_files(analyzer, files: list[Path], out: Path, source: str, sha: str, chunk_size: int,
+                 csv: bool, names: dict, *, n_jobs: int = 1, client=None,
+                 parts: Path | None = None) -> Results:
+    """The streaming run behind :func:`stream_apply` (and the Dask engine's for CSV input).
+
+    Writes ``comments.parquet`` (or, with ``parts``, one ``part-NNNNN.parquet`` per chunk
+    in that folder), ``comments.csv`` and ``rejects.csv``; returns the Results.
+    """
     chunks = iter_chunks(files, chunk_size)
     first = next(chunks)
     columns = analyzer.resolve_columns(first, **names)
@@ -288,12 +338,14 @@ def _stream(analyzer, files, out, source, sha, chunk_size, n_jobs, csv, names) -
     seen = SeenComments()
     rows = bad = 0
     with contextlib.ExitStack() as stack:
-        paths = {name: stack.enter_context(fio.atomic_path(out / name))
-                 for name in ("comments.parquet", "rejects.csv") + (("comments.csv",) if csv else ())}
-        writer = ChunkWriter(paths["comments.parquet"], paths.get("comments.csv"), paths["rejects.csv"])
+        names_out = ("rejects.csv",) + (("comments.parquet",) if parts is None else ()) + (
+            ("comments.csv",) if csv and parts is None else ())
+        paths = {name: stack.enter_context(fio.atomic_path(out / name)) for name in names_out}
+        writer = (ChunkWriter(paths["comments.parquet"], paths.get("comments.csv"), paths["rejects.csv"])
+                  if parts is None else PartsWriter(parts, paths["rejects.csv"]))
         stack.callback(writer.close)  # runs before the renames
         template = None
-        for scored in scored_chunks(analyzer, itertools.chain([first], chunks), columns, n_jobs):
+        for scored in scored_chunks(analyzer, itertools.chain([first], chunks), columns, n_jobs, client):
             seen.mark(scored.comments, scored.keys)
             writer.write(scored.comments, scored.rejects)
             part = RunningCounts.from_chunk(analyzer, scored.comments, scored.accepted, scored.rejects,

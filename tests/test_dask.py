@@ -1,11 +1,14 @@
 """Dask engine: the model mapped over partitions on a 2-worker cluster, same results as locally."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from dask.distributed import Client, LocalCluster
 
 import feedbackml as fml
 from feedbackml import jobs
+from feedbackml.cli import run
 from feedbackml.config import Config
 from feedbackml.dask_engine import dask_apply, partitions
 from feedbackml.streaming import input_files, stream_apply
@@ -38,28 +41,38 @@ def dataset(folder):
     return df
 
 
-def test_dask_engine_writes_the_same_tables_and_comments_as_the_local_engine(tmp_path, client, analyzer):
+def same_outputs(local, dask):
+    names = {p.name for p in local.iterdir()} - {"comments.csv"}
+    assert names == {p.name for p in dask.iterdir()}
+    for name in names - {"comments.parquet"}:
+        assert (local / name).read_bytes() == (dask / name).read_bytes(), name
+    assert (dask / "comments.parquet").is_dir()
+    comments = pd.read_parquet(local / "comments.parquet")
+    pd.testing.assert_frame_equal(comments, pd.read_parquet(dask / "comments.parquet"))
+    return comments
+
+
+@pytest.mark.parametrize("pattern", ["*", "*.parquet"])
+def test_dask_engine_writes_the_same_tables_and_comments_as_the_local_engine(tmp_path, client, analyzer,
+                                                                             pattern):
+    """``*``: CSV and Parquet files, read by the driver; ``*.parquet``: partitions read by the workers."""
     dataset(tmp_path / "in")
-    source = str(tmp_path / "in" / "*")
+    source = str(tmp_path / "in" / pattern)
     options = dict(segment="channel", date="submitted_at", outcome="churned", chunk_size=25)
     stream_apply(analyzer, source, tmp_path / "local", **options)
     dask_apply(analyzer, source, tmp_path / "dask", client=client, **options)
-    names = {p.name for p in (tmp_path / "local").iterdir()} - {"comments.csv"}
-    assert names == {p.name for p in (tmp_path / "dask").iterdir()}
-    for name in names - {"comments.parquet"}:
-        assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name
-    assert (tmp_path / "dask" / "comments.parquet").is_dir()
-    local_comments = pd.read_parquet(tmp_path / "local" / "comments.parquet")
-    pd.testing.assert_frame_equal(local_comments, pd.read_parquet(tmp_path / "dask" / "comments.parquet"))
-    assert local_comments.set_index("row").loc[111, "is_duplicate"]  # first seen in a.csv
+    comments = same_outputs(tmp_path / "local", tmp_path / "dask")
+    if pattern == "*":
+        assert comments.set_index("row").loc[111, "is_duplicate"]  # first seen in a.csv
+    else:
+        assert comments["is_duplicate"].sum() > 0
 
 
-def test_partitions_bundle_row_groups_up_to_the_chunk_size(tmp_path):
+def test_parquet_partitions_bundle_row_groups_up_to_the_chunk_size(tmp_path):
     dataset(tmp_path / "in")
-    parts = partitions(input_files(str(tmp_path / "in" / "*")), chunk_size=25)
-    b = [p for p in parts if p.path.endswith("b.parquet")]
-    assert [p.row_groups for p in b] == [(0, 1), (2, 3)] and [p.rows for p in b] == [24, 16]
-    assert [p.row_groups for p in parts if p.path.endswith(".csv")] == [None, None]
+    parts = partitions(input_files(str(tmp_path / "in" / "*.parquet")), chunk_size=25)
+    assert [(Path(p.path).name, p.row_groups, p.rows) for p in parts] == [
+        ("b.parquet", (0, 1), 24), ("b.parquet", (2, 3), 16), ("d.parquet", (0,), 24)]
 
 
 def test_cli_apply_with_a_dask_scheduler_address(tmp_path, client, analyzer, capsys):
@@ -70,3 +83,4 @@ def test_cli_apply_with_a_dask_scheduler_address(tmp_path, client, analyzer, cap
     comments = pd.read_parquet(tmp_path / "out" / "comments.parquet")
     rejects = pd.read_csv(tmp_path / "out" / "rejects.csv")
     assert len(comments) + len(rejects) == res.summary["rows"]["in"] == 40 + len(export()) - 100
+    assert run(["report", str(tmp_path / "out"), "--quiet"]) == 0  # reads the folder of parts
