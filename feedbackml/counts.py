@@ -86,7 +86,8 @@ def pattern_words(member: np.ndarray) -> np.ndarray:
 
 def words_to_member(words: np.ndarray, k: int) -> np.ndarray:
     """Inverse of :func:`pattern_words`."""
-    raw = np.ascontiguousarray(words, dtype=np.uint64).view(np.uint8).reshape(len(words), -1)
+    words = np.ascontiguousarray(words, dtype=np.uint64)
+    raw = words.view(np.uint8).reshape(len(words), words.shape[1] * 8)
     return np.unpackbits(raw, axis=1, count=k).astype(bool) if k else np.zeros((len(words), 0), bool)
 
 

@@ -10,7 +10,8 @@ trends and summary are computed once from the merged counts, so they equal the
 in-memory analysis of the whole export while memory stays flat.
 
 A comment that repeats one of an earlier chunk is a duplicate, as in the in-memory
-path: the 64-bit hashes of the distinct comments seen so far are kept (8 bytes each).
+path: the 64-bit hashes of the distinct comments seen so far are kept (8 bytes each;
+two different comments share a hash with a probability of about n²/2⁶⁵).
 """
 
 from __future__ import annotations

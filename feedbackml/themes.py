@@ -354,6 +354,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     def _all_themes(self, texts: np.ndarray, primary: np.ndarray) -> np.ndarray:
         """Per text, the list of theme IDs: the primary one, then those of well-fitting parts."""
         parts = split_segments(pd.Series(texts, dtype=object), self.language)
+        parts["doc"] = parts["doc"].astype(np.int64)  # object dtype when there are no parts
         many = parts.groupby("doc")["doc"].transform("size") > 1
         parts = parts[many & (primary[parts["doc"].to_numpy()] != NO_THEME)]
         pairs = pd.DataFrame({"doc": np.arange(len(texts)), "theme": primary, "order": -1})

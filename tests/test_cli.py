@@ -229,3 +229,13 @@ def test_codeframe_with_a_saved_model_is_reported_as_ignored(tmp_path, feedback_
     assert cli("analyze", feedback_csv, "--model", tmp_path / "m", "--codeframe", frame,
                "--out", tmp_path / "o") == 0
     assert "--codeframe is ignored with --model" in capsys.readouterr().err
+
+
+def test_export_with_every_score_invalid_puts_every_row_in_rejects(tmp_path, feedback):
+    feedback["nps"] = "11"
+    path = tmp_path / "all_bad.csv"
+    feedback.to_csv(path, index=False)
+    assert cli("analyze", path, "--out", tmp_path / "o", "--themes", 3, "--quiet") == 0
+    rejects = pd.read_csv(tmp_path / "o" / "rejects.csv")
+    assert len(rejects) == len(feedback) and (rejects["value"].astype(str) == "11").all()
+    assert len(pd.read_parquet(tmp_path / "o" / "comments.parquet")) == 0

@@ -207,3 +207,12 @@ def test_fit_on_a_sample_records_the_sample_size(tmp_path):
     assert run(["fit", str(path), "--model", str(tmp_path / "m"), "--sample", "90", "--themes", "3",
                 "--quiet"]) == 0
     assert fml.load(tmp_path / "m").training_rows_ == 90
+
+
+@pytest.mark.parametrize("content", ["comment,nps\nlate delivery,11\nrude staff,ten\n", "comment,nps\n"])
+def test_export_with_every_row_rejected_or_no_rows_still_writes_every_file(tmp_path, model, content):
+    (tmp_path / "in.csv").write_text(content)
+    res = jobs.stream_apply_file(tmp_path / "in.csv", model, tmp_path / "o", Config().replace(chunk_size=1))
+    assert len(pd.read_parquet(tmp_path / "o" / "comments.parquet")) == 0
+    assert len(pd.read_csv(tmp_path / "o" / "rejects.csv")) == res.summary["rows"]["in"] == content.count("\n") - 1
+    assert (tmp_path / "o" / "drivers.csv").is_file() and res.summary["nps"]["nps"] is None

@@ -384,3 +384,11 @@ def test_quotes_about_one_theme_come_before_comments_about_several():
     pool = pd.DataFrame({"theme_id": [0, 0], "theme_score": [0.9, 0.5], "themes": [[0, 1], [0]],
                          "clean_text": ["late delivery and a double charge", "the courier lost my parcel"]})
     assert select_quotes(pool, n=1)["clean_text"].tolist() == ["the courier lost my parcel"]
+
+
+def test_transform_of_no_comments_gives_an_empty_table():
+    from tests.conftest import make_feedback
+
+    model = ThemeModel(n_themes=3).fit(make_feedback()["comment"])
+    out = model.transform(pd.Series([], dtype=object))
+    assert len(out) == 0 and list(out.columns) == ["theme_id", "theme_score", "themes"]
