@@ -8,6 +8,8 @@ from typing import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 @lru_cache(maxsize=None)
@@ -86,7 +88,47 @@ def _lemmatize_unique(texts: list[str], language: str, batch_size: int) -> np.nd
     return np.array([" ".join(flat[a:b]) for a, b in zip(starts.tolist(), ends.tolist())], dtype=object)
 
 
+CUT = "\x00"  # marks where a text is cut
+#: Sentence ends: after .!?; and whitespace, at line breaks, and between .!? and a capital
+#: ("Great.The app …"). Python's regex, and the same as RE2 (Arrow) replacements marking cuts.
 _SENTENCE_END = r"(?<=[.!?;])\s+|\n+|(?<=[.!?])(?=[A-Z])"
+ASCII_SPACE = r"[\s\x0b\x1c-\x1f]"  # Python's ``\s`` on ASCII (RE2's lacks \v and \x1c-\x1f)
+_SENTENCE_END_RE2 = ((rf"([.!?;]){ASCII_SPACE}+", rf"\1{CUT}"), (r"\n+", CUT),
+                     (r"([.!?])([A-Z])", rf"\1{CUT}\2"))
+
+
+@lru_cache(maxsize=None)
+def _contrast_markers(language: str) -> str:
+    from .lang import load_list
+
+    return "|".join(sorted((m.replace(" ", r"\s+") for m in load_list("contrast", language)),
+                           key=len, reverse=True))
+
+
+def _cut_arrow(texts: pd.Series, rules: Iterable[tuple[str, str]]) -> pd.Series:
+    arr = pa.array(texts.tolist(), type=pa.large_string())
+    for pattern, replacement in rules:
+        arr = pc.replace_substring_regex(arr, pattern=pattern, replacement=replacement)
+    lists = pc.split_pattern(arr, CUT)
+    return pd.Series(pc.list_flatten(lists).to_numpy(zero_copy_only=False),
+                     index=texts.index[pc.list_parent_indices(lists).to_numpy()], dtype=object)
+
+
+def cut_texts(texts: pd.Series, patterns: Iterable[str], rules: Iterable[tuple[str, str]]) -> pd.Series:
+    r"""Texts split at the regex ``patterns`` in turn: one stripped, non-empty part per row,
+    indexed like ``texts``, in order.
+
+    ``rules`` say the same for Arrow's RE2 as (pattern, replacement that puts a NUL at each
+    cut); they do the ASCII texts, ≈4× faster than Python's ``re``, which does the rest
+    (RE2's ``\b`` is ASCII only). Write ``\s`` in ``rules`` as :data:`ASCII_SPACE`.
+    """
+    fast = texts.str.isascii().to_numpy(bool) & ~texts.str.contains(CUT, regex=False).to_numpy(bool)
+    slow = texts[~fast]
+    for pattern in patterns:
+        slow = slow.str.split(pattern, regex=True).explode()
+    parts = pd.concat([_cut_arrow(texts[fast], rules), slow]).sort_index(kind="stable")
+    parts = parts.fillna("").str.strip()
+    return parts[parts != ""]
 
 
 def split_clauses(texts, language: str = "en") -> pd.DataFrame:
@@ -97,18 +139,13 @@ def split_clauses(texts, language: str = "en") -> pd.DataFrame:
     clause starts with a marker from ``lang/<language>/contrast.txt``, e.g. "but …").
     Vectorised with regexes, like spaCy's sentencizer on ``.!?`` plus the markers.
     """
-    from .lang import load_list
-
     series = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts.to_numpy(), dtype=object)
     series = series.fillna("").astype(str)
-    markers = "|".join(sorted((m.replace(" ", r"\s+") for m in load_list("contrast", language)),
-                              key=len, reverse=True))
-    contrast = rf"(?i)[,;:]?\s+(?=(?:{markers})\b)"
-    parts = series.str.split(_SENTENCE_END, regex=True).explode()
-    parts = parts.str.split(contrast, regex=True).explode()
-    parts = parts.fillna("").str.strip()
-    out = pd.DataFrame({"doc": parts.index.to_numpy(), "text": parts.to_numpy(object)})
-    out = out[out["text"] != ""].reset_index(drop=True)
+    markers = _contrast_markers(language)
+    re2_markers = markers.replace(r"\s", ASCII_SPACE)
+    parts = cut_texts(series, [_SENTENCE_END, rf"(?i)[,;:]?\s+(?=(?:{markers})\b)"],
+                      [*_SENTENCE_END_RE2, (rf"(?i)[,;:]?{ASCII_SPACE}+((?:{re2_markers})\b)", rf"{CUT}\1")])
+    out = pd.DataFrame({"doc": parts.index.to_numpy(np.int64), "text": parts.to_numpy(object)})
     out["clause"] = out.groupby("doc").cumcount()
     out["after_contrast"] = out["text"].str.match(rf"(?i)(?:{markers})\b")
     return out[["doc", "clause", "text", "after_contrast"]]

@@ -62,13 +62,6 @@ def fingerprint(df: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
-def flat_comments(comments: pd.DataFrame) -> pd.DataFrame:
-    """``comments`` as written to comments.csv: the ``themes`` lists joined by ";"."""
-    flat = comments.copy()
-    flat["themes"] = flat["themes"].map(lambda ids: ";".join(map(str, ids)))
-    return flat
-
-
 @dataclass
 class Results:
     """What an analysis produced; the CLI writes exactly these tables.
@@ -100,7 +93,8 @@ class Results:
         if comments:
             fio.write_parquet(out / "comments.parquet", self.comments)
             if csv:
-                fio.write_csv(out / "comments.csv", flat_comments(self.comments))
+                with fio.atomic_path(out / "comments.csv") as tmp, open(tmp, "wb") as fh:
+                    fio.write_comments_csv(fh, self.comments)
             fio.write_csv(out / "rejects.csv", self.rejects)
         fio.write_csv(out / "themes.csv", self.themes)
         fio.write_csv(out / "drivers.csv", self.drivers)

@@ -37,7 +37,7 @@ from . import io as fio
 from .cleaning import nonanswer_key
 from .counts import Columns, RunningCounts
 from .errors import DataError, UsageError
-from .pipeline import FeedbackAnalyzer, Results, flat_comments
+from .pipeline import FeedbackAnalyzer, Results
 from .schema import validate
 
 log = logging.getLogger(__name__)
@@ -236,7 +236,7 @@ class ChunkWriter:
         self._parquet = None
         self._schema: pa.Schema | None = None
         self._empty: pd.DataFrame | None = None  # the columns, until a chunk has comments
-        self._csv = open(csv, "w", encoding="utf-8", newline="") if csv is not None else None
+        self._csv = open(csv, "wb") if csv is not None else None
         self._rejects = open(rejects, "w", encoding="utf-8", newline="")
         self._first = True
 
@@ -246,7 +246,7 @@ class ChunkWriter:
         elif self._empty is None:
             self._empty = comments  # types are known once a chunk has rows
         if self._csv is not None and (len(comments) or self._first):
-            flat_comments(comments).to_csv(self._csv, index=False, header=self._first, lineterminator="\n")
+            fio.write_comments_csv(self._csv, comments, header=self._first)
         if len(rejects) or self._first:
             rejects.to_csv(self._rejects, index=False, header=self._first, lineterminator="\n")
         self._first = False

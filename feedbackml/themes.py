@@ -31,7 +31,7 @@ from .clustering import choose_k, chosen_k, k_range, spherical_kmeans
 from .codeframe import Codeframe, CodeframeTheme, read_codeframe, with_notes
 from .features import TOKEN_PATTERN, CommentVectors, spread_weights
 from .lang import load_list
-from .nlp import lemmatize, split_clauses
+from .nlp import ASCII_SPACE, CUT, cut_texts, lemmatize, split_clauses
 from .theme_matching import match_themes, profile_similarity
 
 NO_THEME = -1
@@ -354,12 +354,13 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     def _all_themes(self, texts: np.ndarray, primary: np.ndarray) -> np.ndarray:
         """Per text, the list of theme IDs: the primary one, then those of well-fitting parts."""
         parts = split_segments(pd.Series(texts, dtype=object), self.language)
-        parts["doc"] = parts["doc"].astype(np.int64)  # object dtype when there are no parts
         many = parts.groupby("doc")["doc"].transform("size") > 1
         parts = parts[many & (primary[parts["doc"].to_numpy()] != NO_THEME)]
         pairs = pd.DataFrame({"doc": np.arange(len(texts)), "theme": primary, "order": -1})
         if len(parts):
-            cluster, score = self._assign(parts["text"].to_numpy(object))
+            codes, distinct = pd.factorize(parts["text"])  # short parts repeat across comments
+            cluster, score = self._assign(np.asarray(distinct, dtype=object))
+            cluster, score = cluster[codes], score[codes]
             good = (cluster >= 0) & (score >= self.segment_threshold_[np.maximum(cluster, 0)])
             extra = pd.DataFrame({"doc": parts["doc"].to_numpy()[good],
                                   "theme": self.cluster_theme_[cluster[good]],
@@ -516,17 +517,18 @@ def _unique_labels(labels: pd.Series, ids: pd.Series) -> list[str]:
 
 
 @lru_cache(maxsize=None)
-def _break_pattern(language: str) -> re.Pattern:
-    words = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in load_list("theme_breaks", language)),
-                   key=len, reverse=True)
-    return re.compile(rf"\s*[,;]\s*|\s+(?:{'|'.join(words)})\s+", re.IGNORECASE)
+def _break_words(language: str) -> str:
+    return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in load_list("theme_breaks", language)),
+                           key=len, reverse=True))
 
 
 def split_segments(texts: pd.Series, language: str = "en") -> pd.DataFrame:
     """Clauses (:func:`feedbackml.nlp.split_clauses`) further split at commas, semicolons
     and joining words (``lang/<language>/theme_breaks.txt``): ``doc, text`` per part."""
     clauses = split_clauses(texts, language)
-    parts = clauses["text"].str.split(_break_pattern(language), regex=True).explode()
-    out = pd.DataFrame({"doc": clauses["doc"].to_numpy()[parts.index.to_numpy()] if len(parts) else [],
-                        "text": parts.fillna("").str.strip().to_numpy(object)})
-    return out[out["text"] != ""].reset_index(drop=True)
+    words = _break_words(language)
+    breaks = r"(?i)\s*[,;]\s*|\s+(?:{})\s+"
+    parts = cut_texts(clauses["text"], [breaks.format(words)],
+                      [(breaks.format(words).replace(r"\s", ASCII_SPACE), CUT)])
+    return pd.DataFrame({"doc": clauses["doc"].to_numpy()[parts.index.to_numpy()],
+                         "text": parts.to_numpy(object)})

@@ -1,10 +1,11 @@
+import csv
 import io
 
 import pandas as pd
 import pytest
 
 from feedbackml.errors import DataError, UsageError
-from feedbackml.io import atomic_path, read_table, sniff_delimiter, sniff_encoding, write_csv
+from feedbackml.io import atomic_path, read_table, sniff_delimiter, sniff_encoding, strictly_quoted, write_csv
 
 
 def test_reads_utf8_with_bom(tmp_path):
@@ -58,6 +59,22 @@ def test_quoted_line_breaks_are_kept_in_the_comment(tmp_path):
     path.write_text('comment,nps\n"first line\nsecond line",9\nok,8\n')
     df = read_table(path)
     assert df["comment"].tolist() == ["first line\nsecond line", "ok"]
+
+
+@pytest.mark.parametrize("text", [
+    'a,b\n"x\ny",2\n', 'a,b\r\n"x\r\ny",2\r\n', 'a,b\n5" screen,"say ""hi"""\n', 'a,b\n,\n\n',
+    'a,b\n"unclosed,2\nc,3\n"ok",4\n', 'a,b\n"x" y,2\n', 'a,b\n"never closed,2\n', 'a,b\n"x"\r"y",2',
+])
+@pytest.mark.parametrize("sep", [",", "\t", "|"])
+def test_strict_quoting_check_agrees_with_the_csv_module(text, sep):
+    text = text.replace(",", sep)
+    try:
+        list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True))
+        expected = True
+    except csv.Error:
+        expected = False
+    assert strictly_quoted(text, sep) is expected
+    assert strictly_quoted((text[i:i + 3] for i in range(0, len(text), 3)), sep) is expected  # in pieces
 
 
 def test_empty_file_is_a_data_error_naming_the_file(tmp_path):
