@@ -48,8 +48,9 @@ def _map_where(arr: pa.Array, mask: pa.Array, func) -> pa.Array:
 
 
 @lru_cache(maxsize=None)
-def _emoji_table() -> tuple[re.Pattern, dict[str, str]]:
-    """Emoji → words from VADER's own emoji lexicon (ships in ``vaderSentiment``)."""
+def _emoji_table() -> tuple[re.Pattern, dict[str, str], list[int]]:
+    """Emoji → words from VADER's own emoji lexicon (ships in ``vaderSentiment``): a pattern
+    for the characters an emoji can start with, the names, and the emoji lengths (longest first)."""
     import vaderSentiment
 
     path = Path(vaderSentiment.__file__).with_name("emoji_utf8_lexicon.txt")
@@ -58,13 +59,23 @@ def _emoji_table() -> tuple[re.Pattern, dict[str, str]]:
         emoji, _, name = line.partition("\t")
         if emoji and name:
             names[emoji] = name
-    keys = sorted(names, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, keys))), names
+    firsts = "".join(sorted({re.escape(e[0]) for e in names}))
+    return re.compile(f"[{firsts}]"), names, sorted({len(e) for e in names}, reverse=True)
 
 
 def _name_emoji(text: str) -> str:
-    pattern, names = _emoji_table()
-    return pattern.sub(lambda m: f" {names[m.group(0)]} ", text)
+    """Each emoji replaced by its name, the longest one that matches first."""
+    starts, names, lengths = _emoji_table()
+    out, done = [], 0
+    for m in starts.finditer(text):
+        i = m.start()
+        if i < done:
+            continue
+        emoji = next((text[i:i + n] for n in lengths if text[i:i + n] in names), None)
+        if emoji is not None:
+            out += [text[done:i], f" {names[emoji]} "]
+            done = i + len(emoji)
+    return "".join(out) + text[done:] if out else text
 
 
 def _squeeze_letters(text: str) -> str:

@@ -53,15 +53,16 @@ def spherical_kmeans(X: np.ndarray, weight: np.ndarray, k: int, seeds: np.ndarra
     rng = np.random.default_rng(random_state)
     pull = anchor * weight.sum() / max(k, 1)
     best: KMeansResult | None = None
+    X64 = X.astype(np.float64)  # what the weighted sums upcast X to anyway; once, not per step
     with threadpool_limits(1):  # small products: one thread is faster (and the result the same)
         for _ in range(max(1, n_init) if k > n_seeds else 1):
-            result = _lloyd(X, weight, k, seeds, pull, max_iter, tol, rng)
+            result = _lloyd(X, X64, weight, k, seeds, pull, max_iter, tol, rng)
             if best is None or result.objective > best.objective + 1e-12:
                 best = result
     return best
 
 
-def _lloyd(X, weight, k, seeds, pull, max_iter, tol, rng) -> KMeansResult:
+def _lloyd(X, X64, weight, k, seeds, pull, max_iter, tol, rng) -> KMeansResult:
     """One start of :func:`spherical_kmeans`."""
     n_seeds = len(seeds)
     centers = _init_centers(X, weight, k, seeds, rng)
@@ -75,7 +76,7 @@ def _lloyd(X, weight, k, seeds, pull, max_iter, tol, rng) -> KMeansResult:
         if moved <= tol * weight.sum():
             break
         member = sp.csr_matrix((weight, (labels, np.arange(len(X)))), shape=(k, len(X)))
-        sums = np.asarray(member @ X)
+        sums = np.asarray(member @ X64)
         sums[:n_seeds] += pull * seeds
         empty = np.flatnonzero(np.linalg.norm(sums, axis=1) == 0)
         if len(empty):  # restart empty free clusters at the worst-served rows

@@ -197,8 +197,10 @@ class FeedbackAnalyzer(BaseEstimator):
             n_themes=self.n_themes, random_state=self.random_state, max_features=self.max_features,
             language=self.language, batch_size=self.batch_size, codeframe=self.codeframe)
         old = getattr(previous, "theme_model_", previous)
+        codes, distinct = pd.factorize(usable, use_na_sentinel=False)
         try:
-            self.theme_model_.fit(usable, previous=old)
+            self.theme_model_.fit(pd.Series(distinct, dtype=object), sample_weight=np.bincount(codes),
+                                  previous=old)
         except ValueError as exc:
             raise DataError(f"cannot find themes: {exc}", column=text) from None
         self._fit_sentiment(df, cleaned, score, sentiment_label)
@@ -318,8 +320,10 @@ class FeedbackAnalyzer(BaseEstimator):
     def _score_comments(self, accepted: pd.DataFrame, text: str) -> pd.DataFrame:
         cleaned = self._cleaner().transform(accepted[text])
         usable = cleaned["clean_text"].where(~cleaned["is_nonanswer"], "")
-        sentiment = self.sentiment_model_.transform(usable)  # non-answers are neutral
-        themes = self.theme_model_.transform(usable)
+        codes, distinct = pd.factorize(usable, use_na_sentinel=False)  # each distinct text scored once
+        distinct = pd.Series(distinct, dtype=object)
+        sentiment = self.sentiment_model_.transform(distinct).take(codes).set_axis(usable.index)  # non-answers neutral
+        themes = self.theme_model_.transform(distinct).take(codes).set_axis(usable.index)
         labels = self.themes_.set_index("theme_id")["label"]
         out = accepted.drop(columns=["_score", "_outcome"], errors="ignore")
         # Input columns that clash with output names are kept under an ``input_`` prefix.

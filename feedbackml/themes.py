@@ -96,18 +96,22 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
 
     # -- fitting -------------------------------------------------------------------
-    def fit(self, X, y=None, previous: "ThemeModel | None" = None):
+    def fit(self, X, y=None, sample_weight=None, previous: "ThemeModel | None" = None):
         """Learn word vectors, theme centres, labels and keywords from cleaned texts.
 
-        Empty strings (non-answers) are ignored. With ``previous`` (a fitted ThemeModel)
-        themes that match an old theme keep its ID and label; ``changes_`` says what changed.
+        Empty strings (non-answers) are ignored. ``sample_weight`` says how many comments
+        each text stands for (pass distinct texts and their counts: the same model, faster).
+        With ``previous`` (a fitted ThemeModel) themes that match an old theme keep its ID
+        and label; ``changes_`` says what changed.
         """
         codeframe = self._codeframe()
         lemmas = lemmatize(_as_series(X), self.language, self.batch_size)
-        docs, counts = np.unique(lemmas[lemmas != ""], return_counts=True)
+        weight = np.ones(len(lemmas)) if sample_weight is None else np.asarray(sample_weight, np.float64)
+        keep = lemmas != ""
+        codes, docs = pd.factorize(lemmas[keep], sort=True)  # = np.unique, by hashing
+        docs, counts = np.asarray(docs, dtype=object), np.bincount(codes, weight[keep], minlength=len(docs))
         if len(docs) < 2:
             raise ValueError("need at least two comments with text to find themes")
-        counts = counts.astype(np.float64)
         excluded = _lemmas(codeframe.exclude, self.language)
         stop = sorted(set(stop_words(self.language)) | {w for e in excluded for w in e.split()})
         rng = np.random.default_rng(self.random_state)
@@ -324,13 +328,15 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         return np.concatenate(clusters), np.concatenate(scores)
 
     def _assign_lemmas(self, lemmas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cluster and score of each lemma string, in chunks so memory stays flat."""
+        """Cluster and score of each lemma string (each distinct one vectorised once), in
+        chunks so memory stays flat."""
+        codes, lemmas = pd.factorize(np.asarray(lemmas, dtype=object), use_na_sentinel=False)
         clusters, scores = [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
         for start in range(0, len(lemmas), CHUNK):
             c, s = self._nearest_cluster(self.vectors_.transform(lemmas[start:start + CHUNK]))
             clusters.append(c)
             scores.append(s)
-        return np.concatenate(clusters), np.concatenate(scores)
+        return np.concatenate(clusters)[codes], np.concatenate(scores)[codes]
 
     def _assign(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Cluster and score of each cleaned text."""
