@@ -52,26 +52,41 @@ class CommentVectors(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None, sample_weight=None):
         """Learn vocabulary, IDF and word vectors from lemma strings (``sample_weight`` = counts)."""
-        docs = np.asarray(list(X) if not isinstance(X, np.ndarray) else X, dtype=object)
+        self._fit(_as_array(X), sample_weight)
+        return self
+
+    def fit_count(self, X, sample_weight=None) -> sp.csr_matrix:
+        """``fit(X).count(X)``, tokenising ``X`` once when all of it was used to fit."""
+        docs = _as_array(X)
+        counts = self._fit(docs, sample_weight)
+        return self.count(docs) if counts is None else counts
+
+    def _fit(self, docs: np.ndarray, sample_weight) -> sp.csr_matrix | None:
+        """Fit; return the term counts of ``docs`` (None when fitted on a sample of them)."""
         weight = np.ones(len(docs)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        if len(docs) > self.max_docs:  # co-occurrence statistics from a seeded sample
+        sampled = len(docs) > self.max_docs
+        if sampled:  # co-occurrence statistics from a seeded sample
             keep = np.sort(np.random.default_rng(self.random_state).choice(
                 len(docs), self.max_docs, replace=False, p=weight / weight.sum()))
             docs, weight = docs[keep], np.ones(len(keep))
         min_df = self.min_df if weight.sum() >= 10 * self.min_df else 1
         # Vocabulary by *weighted* document frequency: a word of an answer given 50 times
         # in the same words ("it was alright") is frequent, though it is in one distinct comment.
-        scout = CountVectorizer(token_pattern=TOKEN_PATTERN, stop_words=self.stop_words, binary=True)
-        present = scout.fit_transform(docs)
+        scout = CountVectorizer(token_pattern=TOKEN_PATTERN, stop_words=self.stop_words, dtype=np.float64)
+        all_counts = scout.fit_transform(docs).tocsr()
+        present = all_counts.copy()
+        present.data[:] = 1.0
         df = np.asarray(present.T @ weight).ravel()
         order = np.lexsort((np.arange(len(df)), -df))
         keep = order[df[order] >= min_df][: self.max_features]
         if not len(keep):
             raise ValueError("no word occurs in enough comments")
-        words = scout.get_feature_names_out()[np.sort(keep)]
+        columns = np.sort(keep)
+        words = scout.get_feature_names_out()[columns]
         self.counter_ = CountVectorizer(token_pattern=TOKEN_PATTERN, stop_words=self.stop_words,
-                                        vocabulary=dict(zip(words, range(len(words)))), dtype=np.float64)
-        counts = self.counter_.fit_transform(docs).tocsr()
+                                        vocabulary=dict(zip(words, range(len(words)))),
+                                        dtype=np.float64).fit(docs[:1])
+        counts = all_counts[:, columns]  # = counter_.transform(docs), without tokenising again
         binary = counts.copy()
         binary.data[:] = 1.0
         df = np.asarray(binary.T @ weight).ravel()
@@ -82,7 +97,7 @@ class CommentVectors(TransformerMixin, BaseEstimator):
         if self.remove_common:
             self.common_ = self._common_direction(counts, weight)
         self.n_features_in_ = 1
-        return self
+        return None if sampled else counts
 
     def _word_vectors(self, binary: sp.csr_matrix, weight: np.ndarray) -> np.ndarray:
         """Rows of U·S^p from the truncated SVD of the PPMI matrix of within-comment co-occurrence."""

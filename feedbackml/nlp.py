@@ -141,6 +141,9 @@ def split_clauses(texts, language: str = "en") -> pd.DataFrame:
     """
     series = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts.to_numpy(), dtype=object)
     series = series.fillna("").astype(str)
+    key = (language, tuple(series.tolist()))
+    if _LAST_SPLIT and _LAST_SPLIT[0] == key:  # sentiment, then themes, split the same texts
+        return _LAST_SPLIT[1].copy()
     markers = _contrast_markers(language)
     re2_markers = markers.replace(r"\s", ASCII_SPACE)
     parts = cut_texts(series, [_SENTENCE_END, rf"(?i)[,;:]?\s+(?=(?:{markers})\b)"],
@@ -148,4 +151,9 @@ def split_clauses(texts, language: str = "en") -> pd.DataFrame:
     out = pd.DataFrame({"doc": parts.index.to_numpy(np.int64), "text": parts.to_numpy(object)})
     out["clause"] = out.groupby("doc").cumcount()
     out["after_contrast"] = out["text"].str.match(rf"(?i)(?:{markers})\b")
-    return out[["doc", "clause", "text", "after_contrast"]]
+    out = out[["doc", "clause", "text", "after_contrast"]]
+    _LAST_SPLIT[:] = [key, out.copy()]
+    return out
+
+
+_LAST_SPLIT: list = []  # [key, clauses] of the last call

@@ -119,8 +119,8 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         self.vectors_ = CommentVectors(
             n_components=self.n_components, min_df=self.min_df, max_features=self.max_features,
             stop_words=stop, max_docs=self.max_docs, random_state=self.random_state,
-        ).fit(docs, sample_weight=counts)
-        term_counts = self.vectors_.count(docs)
+        )
+        term_counts = self.vectors_.fit_count(docs, sample_weight=counts)
         k = self._fit_centres(term_counts, counts, codeframe, rng)
         self.n_features_in_ = 1
 
