@@ -39,5 +39,15 @@ class Timer:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process so far, in MB.
+
+    Linux: ``VmHWM`` of ``/proc/self/status``, the peak of this program's own memory.
+    (``getrusage``'s ``ru_maxrss`` starts at the parent's size at ``fork``, so a child
+    of a big benchmark driver would report the driver's memory.)
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / (1024 if sys.platform == "darwin" else 1)

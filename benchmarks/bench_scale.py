@@ -14,7 +14,7 @@ on 100k rows (optionally also with ``--n-jobs`` worker processes and on a 2-work
 ``LocalCluster``). The naive per-row pipeline of ``bench_analyze.py`` (pandas ``.apply``:
 spaCy, VADER per document, then TF-IDF + KMeans) is measured on ``--naive-rows`` rows and
 extrapolated linearly to larger sizes (said so in the table). Every configuration runs in
-its own Python process, so its peak RSS is its own (``getrusage`` of the main process;
+its own Python process, so its peak RSS is its own (``VmHWM`` of the main process;
 with worker processes also the peak of all processes together, sampled every 0.2 s
 with psutil). Realistic comments come from the sample
 generator ``data/make_sample.py``; files are kept in ``--workdir`` and reused.
@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import make_csv  # noqa: E402
+from _common import make_csv, peak_rss_mb  # noqa: E402
 
 DEFAULT_THEMES = 12  # what the current rule gives from 100k comments up; used if analyze did not run
 MODEL_ROWS = 100_000
@@ -135,7 +134,7 @@ def child(args: argparse.Namespace) -> int:
     options = {k: Path(v) if k in {"path", "out", "model"} else v for k, v in options.items()}
     with TreeMemory() as tree:
         result = CONFIGS[args.child](**options)
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_rss_mb"] = peak_rss_mb()
     result["tree_peak_rss_mb"] = tree.peak
     print("RESULT " + json.dumps(result), flush=True)
     return 0

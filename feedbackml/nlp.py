@@ -61,15 +61,49 @@ def lemmatize(texts: Iterable[str], language: str = "en", batch_size: int = 2000
     return lemmas[codes] if len(uniques) else np.array([], dtype=object)
 
 
+#: Whitespace other than the plain space (Python's ``str.isspace``), for RE2.
+_OTHER_SPACE = r"[\t\n\x0b\f\r\x1c-\x1f\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+
+
 def _lemmatize_unique(texts: list[str], language: str, batch_size: int) -> np.ndarray:
     """Lemma strings of distinct lower-cased texts.
 
-    spaCy's tokenizer runs through ``nlp.tokenizer.pipe``; tokens come out as arrays of
-    hashes and flags, and the lookup lemmatizer's table (the same one the ``lemmatizer``
-    component uses in lookup mode) is applied once per distinct token.
+    spaCy's tokenizer cuts a text at spaces and tokenises each space-free piece on its own
+    (prefixes, suffixes, infixes, exceptions), so a text whose only whitespace is single
+    spaces between words is tokenised piece by piece: each distinct word-with-punctuation
+    once, whatever the number of texts it occurs in. Other texts go through whole.
+    """
+    arr = pa.array(texts, type=pa.large_string())
+    simple = pc.invert(pc.match_substring_regex(arr, rf"{_OTHER_SPACE}|  |^ | $")).to_numpy(zero_copy_only=False)
+    out = np.empty(len(texts), dtype=object)
+    whole = np.flatnonzero(~simple)
+    out[whole] = _lemmatize_docs([texts[i] for i in whole], language, batch_size)
+    pieces = pc.split_pattern(arr.filter(pa.array(simple)), " ")
+    encoded = pc.dictionary_encode(pc.list_flatten(pieces)) if len(pieces) else None
+    if encoded is not None and len(encoded):
+        lemmas = pa.array(_lemmatize_docs(encoded.dictionary.to_pylist(), language, batch_size).tolist(),
+                          type=pa.large_string())
+        words = type(pieces).from_arrays(pieces.offsets, lemmas.take(encoded.indices))
+        joined = pc.binary_join(words, pa.scalar(" ", pa.large_string()))
+        # pieces without words (punctuation, numbers) left empty lemma strings: drop their spaces
+        joined = pc.utf8_trim(pc.replace_substring_regex(joined, " {2,}", " "), " ")
+        out[np.flatnonzero(simple)] = joined.to_numpy(zero_copy_only=False)
+    else:
+        out[np.flatnonzero(simple)] = ""
+    return out
+
+
+def _lemmatize_docs(texts: list[str], language: str, batch_size: int) -> np.ndarray:
+    """Lemma strings of texts, each through spaCy's tokenizer.
+
+    ``nlp.tokenizer.pipe`` gives tokens as arrays of hashes and flags; the lookup
+    lemmatizer's table (the same one the ``lemmatizer`` component uses in lookup mode) is
+    applied once per distinct token.
     """
     from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, LIKE_URL, ORTH
 
+    if not texts:
+        return np.array([], dtype=object)
     nlp = get_nlp(language)
     table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     arrays = [doc.to_array([ORTH, IS_PUNCT, IS_SPACE, LIKE_NUM, LIKE_URL])

@@ -27,3 +27,24 @@ def test_clauses_split_on_sentences_and_contrast_markers():
 def test_a_comment_without_markers_is_one_clause():
     out = split_clauses(["not bad at all"])
     assert out["text"].tolist() == ["not bad at all"] and not out["after_contrast"].any()
+
+
+TRICKY = ["e-mail me at a@b.com!", "don't can't won't", "(hello) world...", "http://x.com/a b",
+          "12 3rd 4.5", "u.s.a. ok", ":) :-(", "o'clock", "... !!!", "a . b", "two  spaces",
+          " lead", "trail ", "no\u00a0break", "tab\there", "", "Ünïcödé café’s naïve", "emoji 👍 ok"]
+
+
+def test_lemmas_word_by_word_equal_spacy_on_the_whole_text():
+    from feedbackml.nlp import _lemmatize_docs, _lemmatize_unique
+
+    texts = [t.lower() for t in TRICKY]
+    assert _lemmatize_unique(texts, "en", 100).tolist() == _lemmatize_docs(texts, "en", 100).tolist()
+
+
+def test_splitting_gives_the_same_clauses_for_ascii_and_other_texts():
+    # ASCII texts are split by Arrow's RE2, the others by Python's re: same rules
+    ascii_out = split_clauses(["Great staff but slow, though fine.Next one"])
+    other_out = split_clauses(["Gréat staff but slow, though fine.Next one"])
+    assert ascii_out["text"].str.replace("Great", "Gréat").tolist() == other_out["text"].tolist()
+    assert ascii_out["after_contrast"].tolist() == other_out["after_contrast"].tolist()
+    assert ascii_out["text"].tolist() == ["Great staff", "but slow", "though fine.", "Next one"]
