@@ -1,8 +1,9 @@
 import numpy as np
 import pandas as pd
+import pytest
 import scipy.sparse as sp
 
-from feedbackml.features import CommentVectors, spread_weights
+from feedbackml.features import TOKEN_PATTERN, CommentVectors, count_terms, spread_weights
 
 DOCS = np.array(["courier lose parcel", "parcel arrive late courier", "late parcel courier",
                  "staff friendly helpful", "friendly staff", "helpful staff lovely",
@@ -49,3 +50,25 @@ def test_transform_is_deterministic_and_keeps_feature_names():
     b = CommentVectors(n_components=3, min_df=1, random_state=4).fit(pd.Series(DOCS).to_numpy())
     assert np.array_equal(a.transform(DOCS), b.transform(DOCS))
     assert list(a.get_feature_names_out()) == ["dim0", "dim1", "dim2"]
+
+
+TRICKY = np.array(["late parcel late again", "", "don't stop-me now", "x\ty\nz  double  space",
+                 "Éclair ÉCLAIR café", "_under_score 12ab ab12 a", "it's o'clock", "the and of"], dtype=object)
+
+
+def test_term_counts_equal_scikit_learns_count_vectorizer():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    stop = ["the", "and", "of", "again"]
+    reference = CountVectorizer(token_pattern=TOKEN_PATTERN, stop_words=stop, dtype=np.float64)
+    expected = reference.fit_transform(TRICKY)
+    counts, names = count_terms(TRICKY, None, stop)
+    assert names.tolist() == reference.get_feature_names_out().tolist()
+    assert (counts != expected).nnz == 0 and counts.dtype == np.float64
+    fixed = count_terms(TRICKY[:3], reference.vocabulary_, stop)[0]
+    assert (fixed != reference.transform(TRICKY[:3])).nnz == 0 and fixed.has_sorted_indices
+
+
+def test_term_counts_of_stop_words_only_is_an_error_like_scikit_learns():
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        count_terms(np.array(["the and", ""], dtype=object), None, ["the", "and"])
