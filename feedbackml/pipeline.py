@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
@@ -458,6 +460,9 @@ def representative_quotes(comments: pd.DataFrame, text_column: str, n: int = N_Q
     return quotes.groupby(top["theme_id"]).agg(" | ".join)
 
 
+_NOT_WORD_OR_SPACE = r"[^\pL\pN_\s\x0b\x1c-\x1f\x{85}\p{Z}]"
+
+
 def quote_candidates(comments: pd.DataFrame, text_column: str, n: int = N_QUOTES) -> pd.DataFrame:
     """The rows :func:`representative_quotes` picks from: up to ``10·n`` per theme, best first.
 
@@ -466,12 +471,13 @@ def quote_candidates(comments: pd.DataFrame, text_column: str, n: int = N_QUOTES
     candidates of chunks' candidates are the candidates of the whole, which is how
     streamed runs pick the same quotes.
     """
-    words = comments["clean_text"].str.count(" ") + 1
-    pool = comments.loc[(comments["theme_id"] != NO_THEME) & words.between(4, 30)
-                        & ~comments["is_duplicate"],
+    pool = comments.loc[(comments["theme_id"] != NO_THEME) & ~comments["is_duplicate"],
                         ["theme_id", "theme_score", "clean_text", "is_duplicate", "themes", text_column]]
+    pool = pool[(pool["clean_text"].str.count(" ") + 1).between(4, 30)]
+    clean = pa.array(pool["clean_text"].to_numpy(object), type=pa.large_string())
+    key = pc.replace_substring_regex(pc.utf8_lower(clean), _NOT_WORD_OR_SPACE, "")  # Python's [^\w\s]
     helper = {"_several": pool["themes"].str.len().gt(1).to_numpy(),
-              "_key": pool["clean_text"].str.lower().str.replace(r"[^\w\s]", "", regex=True).to_numpy(),
+              "_key": key.to_numpy(zero_copy_only=False),
               "_original": pool[text_column].astype(str).to_numpy()}
     pool = pool.assign(**helper).sort_values(
         ["theme_id", "_several", "theme_score", "_key", "_original"],

@@ -66,6 +66,11 @@ def parse_scores(values: pd.Series, metric: str = "nps") -> tuple[pd.Series, pd.
     value was rejected (empty string for valid or empty values). ``9``, ``"9"`` and
     ``9.0`` are 9; ``"11"``, ``"-1"``, ``"ten"`` and ``9.5`` are invalid for NPS.
     """
+    codes, distinct = pd.factorize(values.astype("string"), use_na_sentinel=False)
+    if len(distinct) < len(values):  # exports hold a handful of distinct scores: parse those
+        score, reason = parse_scores(pd.Series(distinct, dtype="string"), metric)
+        return (pd.Series(score.array.take(codes), index=values.index),
+                pd.Series(reason.to_numpy(object)[codes], index=values.index, dtype=object))
     low, high = METRIC_RANGES[metric]
     text = values.astype("string").str.strip()
     empty = text.isna() | (text == "") | text.str.lower().isin(["nan", "none", "null", "na", "n/a"])
