@@ -210,5 +210,6 @@ def _as_series(X) -> pd.Series:
             raise ValueError("TextCleaner expects a single text column")
         X = X.iloc[:, 0]
     if isinstance(X, pd.Series):
-        return X.astype(object)
+        # pandas' Arrow-backed strings stay so: factorising them is done by Arrow, fast
+        return X if isinstance(X.dtype, pd.StringDtype) else X.astype(object)
     return pd.Series(list(X), dtype=object)

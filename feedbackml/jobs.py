@@ -6,6 +6,7 @@ Each job is one call a script or notebook can make too; the CLI only parses opti
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -14,14 +15,21 @@ from . import models
 from .config import Config
 from .progress import step
 from .io import read_table
+from .nlp import get_nlp
 from .pipeline import FeedbackAnalyzer, Results
 
 log = logging.getLogger(__name__)
 XLSX_NAME = "results.xlsx"
 
 
-def _read(input: str | Path):
-    df = read_table(input)
+def _read(input: str | Path, language: str | None = None):
+    """Read the input; with ``language``, load spaCy meanwhile (pyarrow's reader and the
+    checks release the GIL, so the second it takes to import is mostly hidden)."""
+    with ThreadPoolExecutor(1) as pool:
+        nlp = pool.submit(get_nlp, language) if language else None
+        df = read_table(input)
+        if nlp is not None:
+            nlp.result()
     log.info("read %d rows from %s", len(df) + len(df.attrs.get("bad_rows") or []), input)
     return df
 
@@ -43,7 +51,7 @@ def analyze_file(input: str | Path, out: str | Path, config: Config,
     """``feedbackml analyze``: fit themes on ``input`` (or use ``model``) and write ``out``."""
     total = 4 + xlsx
     step("reading input", 1, total)
-    df = _read(input)
+    df = _read(input, config.language)
     if model is not None:
         if config.codeframe is not None:
             log.warning("--codeframe is ignored with --model: the saved model's themes are used "
@@ -87,7 +95,7 @@ def fit_file(input: str | Path, model: str | Path, config: Config,
     """
     old = models.load(previous) if previous is not None else None
     step("reading input", 1, 3)
-    df = _read(input) if config.sample is None else _sample(input, config)
+    df = _read(input, config.language) if config.sample is None else _sample(input, config)
     step("fitting themes", 2, 3)
     analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text, score=config.score,
                                                         sentiment_label=config.sentiment_label,
@@ -104,7 +112,7 @@ def apply_file(input: str | Path, model: str | Path, out: str | Path, config: Co
     step("loading the model", 1, total)
     analyzer = models.load(model, allow_version_mismatch)
     step("reading input", 2, total)
-    return _score_and_write(analyzer, _read(input), config, input, out, xlsx, total)
+    return _score_and_write(analyzer, _read(input, config.language), config, input, out, xlsx, total)
 
 
 def stream_apply_file(input: str | Path, model: str | Path, out: str | Path, config: Config,
