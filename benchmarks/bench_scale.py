@@ -202,11 +202,11 @@ def main(argv=None) -> int:
         k = analyzed[n].get("themes", k)
     naive = measure("naive", path=data[args.naive_rows], k=k)
     naive_rate = args.naive_rows / naive["seconds"]
-    add(args.naive_rows, "naive per-row pipeline (measured)", naive)
+    add(args.naive_rows, "naive per-row pipeline (measured)", naive, naive_rate)
     for n in sizes:
         core = measure("core", path=data[n], k=k)
         note = "" if n == args.naive_rows else f"naive extrapolated from {args.naive_rows:,} rows"
-        add(n, "scikit-learn core: TF-IDF + MiniBatchKMeans", core, naive_rate)
+        add(n, "scikit-learn core: TF-IDF + MiniBatchKMeans", core, naive_rate, core["seconds"])
         add(n, "feedbackml analyze (read, fit, score, write)", analyzed[n], naive_rate, core["seconds"], note)
     if stream_sizes:
         model = work / "model_100k"

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from .caches import CLEANED
 from .lang import load_list, load_table
 from .threads import map_slices
 
@@ -110,11 +111,6 @@ def redact_pii(text, language: str = "en"):
     return arr
 
 
-#: Cleaning results of recently seen texts, keyed by the cleaner's parameters and the text.
-_CLEAN_CACHE: dict[tuple, tuple[str, str, bool]] = {}
-_CLEAN_CACHE_LIMIT = 1_000_000
-
-
 class TextCleaner(TransformerMixin, BaseEstimator):
     """Stateless cleaner for survey comments.
 
@@ -157,10 +153,11 @@ class TextCleaner(TransformerMixin, BaseEstimator):
     def _clean_distinct(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``clean_text``, non-answer key and ``is_nonanswer`` of distinct texts.
 
-        Texts seen recently (``fit`` then ``analyze`` of one export) come from a bounded cache.
+        Texts seen recently (``fit`` then ``analyze`` of one export) come from
+        :data:`feedbackml.caches.CLEANED`.
         """
         params = (self.language, self.redact_pii, self.emoji)
-        rows = [_CLEAN_CACHE.get((params, t)) for t in texts]
+        rows = CLEANED.get_many((params, t) for t in texts)
         todo = [i for i, row in enumerate(rows) if row is None]
         if todo:
             clean = map_slices(self._clean_arrow, _arrow([texts[i] for i in todo]))
@@ -172,9 +169,7 @@ class TextCleaner(TransformerMixin, BaseEstimator):
             fresh = list(zip(clean.to_pylist(), key.to_pylist(), nonanswer))
             for i, row in zip(todo, fresh):
                 rows[i] = row
-            if len(_CLEAN_CACHE) + len(todo) > _CLEAN_CACHE_LIMIT:
-                _CLEAN_CACHE.clear()
-            _CLEAN_CACHE.update(((params, texts[i]), row) for i, row in zip(todo, fresh))
+            CLEANED.put_many([((params, texts[i]), row) for i, row in zip(todo, fresh)])
         if not rows:
             return (np.array([], dtype=object),) * 2 + (np.array([], dtype=bool),)
         clean, key, nonanswer = zip(*rows)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from .caches import LEMMAS
 
 
 @lru_cache(maxsize=None)
@@ -23,41 +24,20 @@ def get_nlp(language: str = "en"):
     return nlp
 
 
-#: Lemmas of recently seen texts: ``fit`` then ``transform`` of the same export
-#: lemmatises each distinct text once. Cleared when it grows past the limit.
-_LEMMA_CACHE: dict[tuple[str, str], str] = {}
-_LEMMA_CACHE_LIMIT = 2_000_000
-
-
-@contextlib.contextmanager
-def lemma_cache_limit(limit: int) -> Iterator[None]:
-    """Within the block, keep at most ``limit`` texts' lemmas (streaming keeps memory flat)."""
-    global _LEMMA_CACHE_LIMIT
-    previous, _LEMMA_CACHE_LIMIT = _LEMMA_CACHE_LIMIT, limit
-    try:
-        if len(_LEMMA_CACHE) > limit:
-            _LEMMA_CACHE.clear()
-        yield
-    finally:
-        _LEMMA_CACHE_LIMIT = previous
-
-
 def lemmatize(texts: Iterable[str], language: str = "en", batch_size: int = 2000) -> np.ndarray:
     """Lower-cased lemmas of each text joined by spaces, punctuation, numbers and URLs dropped.
 
-    Each distinct text is tokenised once (and remembered for the next call); the result
-    is broadcast back.
+    Each distinct text is tokenised once (and remembered in :data:`feedbackml.caches.LEMMAS`
+    for the next call); the result is broadcast back.
     """
     series = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts, dtype=object)
     codes, uniques = pd.factorize(series.fillna("").astype(str).str.lower(), use_na_sentinel=False)
     uniques = uniques.tolist()  # plain str: indexing an Arrow-backed Index is slow
-    lemmas = np.array([_LEMMA_CACHE.get((language, t)) for t in uniques], dtype=object)
+    lemmas = np.array(LEMMAS.get_many((language, t) for t in uniques), dtype=object)
     todo = np.flatnonzero(pd.isna(lemmas))
     if len(todo):
         lemmas[todo] = _lemmatize_unique([uniques[i] for i in todo], language, batch_size)
-        if len(_LEMMA_CACHE) + len(todo) > _LEMMA_CACHE_LIMIT:
-            _LEMMA_CACHE.clear()
-        _LEMMA_CACHE.update(((language, uniques[i]), lemmas[i]) for i in todo)
+        LEMMAS.put_many([((language, uniques[i]), lemmas[i]) for i in todo])
     return lemmas[codes] if len(uniques) else np.array([], dtype=object)
 
 
@@ -132,7 +112,9 @@ _SENTENCE_END_RE2 = ((rf"([.!?;]){ASCII_SPACE}+", rf"\1{CUT}"), (r"\n+", CUT),
 
 
 @lru_cache(maxsize=None)
-def _contrast_markers(language: str) -> str:
+def contrast_markers(language: str = "en") -> str:
+    """The contrast markers of ``lang/<language>/contrast.txt`` as one regex alternation,
+    longest first."""
     from .lang import load_list
 
     return "|".join(sorted((m.replace(" ", r"\s+") for m in load_list("contrast", language)),
@@ -181,10 +163,12 @@ def split_clauses(texts, language: str = "en") -> pd.DataFrame:
     """
     series = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts.to_numpy(), dtype=object)
     series = series.fillna("").astype(str)
+    global _last_split
     key = (language, tuple(series.tolist()))
-    if _LAST_SPLIT and _LAST_SPLIT[0] == key:  # sentiment, then themes, split the same texts
-        return _LAST_SPLIT[1].copy()
-    markers = _contrast_markers(language)
+    last = _last_split  # one read: another thread may replace it meanwhile
+    if last is not None and last[0] == key:  # sentiment, then themes, split the same texts
+        return last[1].copy()
+    markers = contrast_markers(language)
     re2_markers = markers.replace(r"\s", ASCII_SPACE)
     parts = cut_texts(series, [_SENTENCE_END, rf"(?i)[,;:]?\s+(?=(?:{markers})\b)"],
                       [*_SENTENCE_END_RE2, (rf"(?i)[,;:]?{ASCII_SPACE}+((?:{re2_markers})\b)", rf"{CUT}\1")])
@@ -192,8 +176,8 @@ def split_clauses(texts, language: str = "en") -> pd.DataFrame:
     out["clause"] = out.groupby("doc").cumcount()
     out["after_contrast"] = out["text"].str.match(rf"(?i)(?:{markers})\b")
     out = out[["doc", "clause", "text", "after_contrast"]]
-    _LAST_SPLIT[:] = [key, out.copy()]
+    _last_split = (key, out.copy())
     return out
 
 
-_LAST_SPLIT: list = []  # [key, clauses] of the last call
+_last_split: tuple | None = None  # (key, clauses) of the last call

@@ -450,7 +450,8 @@ def representative_quotes(comments: pd.DataFrame, text_column: str, n: int = N_Q
     """Up to ``n`` short, diverse comments closest to each theme's centre, joined by " | ".
 
     Quotes are the original text with PII redacted and layout tags (<br>, <b> …) removed
-    (other markup stays, as text), 4 to 30 words long, indexed by ``theme_id``; see :func:`feedbackml.themes.select_quotes` for how near-duplicates are skipped.
+    (other markup stays, as text), 4 to 30 words long, indexed by ``theme_id``; see
+    :func:`feedbackml.themes.select_quotes` for how near-duplicates are skipped.
     """
     from .themes import select_quotes
 

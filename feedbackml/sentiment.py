@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .lang import load_list, load_table
-from .nlp import split_clauses
+from .nlp import contrast_markers, split_clauses
 
 OUTPUT_COLUMNS = ["sentiment", "sentiment_label", "mixed"]
 CLAUSE_COLUMNS = ["doc", "clause", "text", "sentiment"]
@@ -261,13 +261,6 @@ def score_clause_texts(texts, language: str = "en") -> pd.DataFrame:
                          "sentiment": np.clip(compound, -1.0, 1.0)}, index=series.index)
 
 
-@lru_cache(maxsize=None)
-def _markers(language: str) -> str:
-    """The contrast markers of ``contrast.txt`` as one regex alternation, longest first."""
-    return "|".join(sorted((m.replace(" ", r"\s+") for m in load_list("contrast", language)),
-                           key=len, reverse=True))
-
-
 def _contrast_weights(clauses: pd.DataFrame, valence: np.ndarray, language: str) -> np.ndarray:
     """Weight of each clause in its comment, from the contrast marker that opens or follows it.
 
@@ -281,7 +274,7 @@ def _contrast_weights(clauses: pd.DataFrame, valence: np.ndarray, language: str)
     weight = np.ones(len(clauses))
     if len(idx) == 0:
         return weight
-    markers = _markers(language)
+    markers = contrast_markers(language)
     opening = pc.utf8_lower(pa.array(clauses["text"].to_numpy(object)[idx], type=pa.string()))
     opener = pc.struct_field(pc.extract_regex(opening, rf"^(?P<m>{markers})\b"), [0])
     opener = pc.replace_substring_regex(opener, pattern=r"\s+", replacement=" ").to_pylist()
@@ -306,8 +299,9 @@ def clause_table(texts, language: str = "en", split: bool = True) -> pd.DataFram
         clauses = split_clauses(_as_series(texts), language)
     else:
         text = _as_series(texts).str.strip().reset_index(drop=True)
+        opens = text.str.match(rf"(?i)(?:{contrast_markers(language)})\b").to_numpy(bool)
         clauses = pd.DataFrame({"doc": np.arange(len(text)), "clause": 0, "text": text.to_numpy(object),
-                                "after_contrast": text.str.match(rf"(?i)(?:{_markers(language)})\b").to_numpy(bool)})
+                                "after_contrast": opens})
         clauses = clauses[clauses["text"] != ""].reset_index(drop=True)
     codes, uniques = pd.factorize(clauses["text"], use_na_sentinel=False)
     scored = score_clause_texts(pd.Series(uniques, dtype=object), language).to_numpy()

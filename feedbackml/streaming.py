@@ -43,8 +43,8 @@ from .schema import validate
 log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = fio.DEFAULT_CHUNK_SIZE
-#: Lemmas remembered across chunks while streaming (bounded, so memory stays flat).
-STREAM_LEMMA_CACHE = 100_000
+#: Texts the cleaning and lemma caches keep while streaming (bounded: memory stays flat).
+STREAM_CACHE = 100_000
 _GLOB_CHARS = set("*?[")
 
 
@@ -115,12 +115,13 @@ class ScoredChunk:
 def score_chunk(analyzer: FeedbackAnalyzer, chunk: pd.DataFrame, columns: Columns) -> ScoredChunk:
     """Validate and score one chunk (index = input row numbers) as ``analyze`` would.
 
-    The lemma cache is capped at :data:`STREAM_LEMMA_CACHE` texts, in whichever process runs this.
+    The text caches (cleaning, lemmas) are capped at :data:`STREAM_CACHE` texts each, in
+    whichever process runs this, so memory stays flat however many rows stream through.
     """
-    from .nlp import lemma_cache_limit
+    from . import caches
 
     accepted, rejects = validate(chunk, columns.score, analyzer.metric, columns.outcome)
-    with lemma_cache_limit(STREAM_LEMMA_CACHE):
+    with caches.limited(STREAM_CACHE):
         if len(accepted):
             comments = analyzer._score_comments(accepted, columns.text)
         else:  # every row rejected: score a stand-in row for the columns and their types
