@@ -81,6 +81,7 @@ def test_strict_quoting_check_agrees_with_the_csv_module(text, sep):
     "a,b\n1,2\n", "a,b\r\n1,2\r\n3,\r\n", "\ufeffa,b\n1,2\n", "a,b\n\n1,2\n\n", 'a,b\n"","x""y"\n',
     "a,b\n1,2", "a,b\n", "a;b\n1;2\n", 'a,b\n"multi\nline",2\n', "a,b\n,\n", 'a,b\n"x" y,2\n',
     "a,b\n café , ü \n", "a,b\r1,2\r3,4\r", "a,b\n  \n1,2\n", "a,a\n1,2\n", "a,\n1,2\n", "a,b\n1\n",
+    'a,b\r\n"x\r\ny",2\r\n', 'a,b\n"1,5",2\n', 'a,b\n"",""\n', "a,b\n1,2\n\n\n",
 ])
 def test_the_fast_reader_gives_what_pandas_c_parser_gives(content):
     from feedbackml.io import _read_arrow
