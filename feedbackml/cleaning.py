@@ -160,13 +160,8 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         rows = CLEANED.get_many((params, t) for t in texts)
         todo = [i for i, row in enumerate(rows) if row is None]
         if todo:
-            clean = map_slices(self._clean_arrow, _arrow([texts[i] for i in todo]))
-            key = nonanswer_key(clean)
-            nonanswer = pc.or_(
-                pc.or_(pc.equal(key, ""), pc.invert(pc.match_substring_regex(clean, r"\pL"))),
-                pc.is_in(key, value_set=pa.array(sorted(nonanswer_phrases(self.language)), type=key.type)),
-            ).to_pylist()
-            fresh = list(zip(clean.to_pylist(), key.to_pylist(), nonanswer))
+            done = map_slices(self._clean_and_key, _arrow([texts[i] for i in todo]))
+            fresh = list(zip(*(done.field(i).to_pylist() for i in range(3))))
             for i, row in zip(todo, fresh):
                 rows[i] = row
             CLEANED.put_many([((params, texts[i]), row) for i, row in zip(todo, fresh)])
@@ -175,6 +170,16 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         clean, key, nonanswer = zip(*rows)
         return (np.array(clean, dtype=object), np.array(key, dtype=object),
                 np.array(nonanswer, dtype=bool))
+
+    def _clean_and_key(self, arr: pa.Array) -> pa.StructArray:
+        """``clean``, non-answer ``key`` and ``nonanswer`` flag of each text, as one array."""
+        clean = self._clean_arrow(arr)
+        key = nonanswer_key(clean)
+        nonanswer = pc.or_(
+            pc.or_(pc.equal(key, ""), pc.invert(pc.match_substring_regex(clean, r"\pL"))),
+            pc.is_in(key, value_set=pa.array(sorted(nonanswer_phrases(self.language)), type=key.type)),
+        )
+        return pa.StructArray.from_arrays([clean, key, nonanswer], names=["clean", "key", "nonanswer"])
 
     def clean(self, text: pd.Series) -> pd.Series:
         """The ``clean_text`` of each text, as a Series with the same index."""
