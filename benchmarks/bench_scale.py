@@ -13,7 +13,9 @@ for each size of ``--stream-sizes`` the streaming ``feedbackml apply`` with a mo
 on 100k rows (optionally also with ``--n-jobs`` worker processes and on a 2-worker Dask
 ``LocalCluster``). The naive per-row pipeline of ``bench_analyze.py`` (pandas ``.apply``:
 spaCy, VADER per document, then TF-IDF + KMeans) is measured on ``--naive-rows`` rows and
-extrapolated linearly to larger sizes (said so in the table). Every configuration runs in
+extrapolated linearly to larger sizes (said so in the table). ``--repeat N`` runs every
+configuration N times and reports the median time (on a shared machine single runs vary
+by ±10%). Every configuration runs in
 its own Python process, so its peak RSS is its own (``VmHWM`` of the main process;
 with worker processes also the peak of all processes together, sampled every 0.2 s
 with psutil). Realistic comments come from the sample
@@ -26,6 +28,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -140,8 +143,19 @@ def child(args: argparse.Namespace) -> int:
     return 0
 
 
-def measure(config: str, **options) -> dict:
-    """Run one configuration in a fresh Python process and return what it measured."""
+def measure(config: str, repeat: int = 1, **options) -> dict:
+    """Run one configuration ``repeat`` times, each in a fresh Python process: the median
+    seconds (all of them in ``runs``) and the largest peak memory."""
+    results = [_measure_once(config, **options) for _ in range(repeat)]
+    out = dict(results[0])
+    out["runs"] = [r["seconds"] for r in results]
+    out["seconds"] = statistics.median(out["runs"])
+    for key in ("peak_rss_mb", "tree_peak_rss_mb"):
+        out[key] = max(r[key] for r in results)
+    return out
+
+
+def _measure_once(config: str, **options) -> dict:
     cmd = [sys.executable, __file__, "--child", config, "--child-options",
            json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in options.items()})]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[1]),
@@ -163,6 +177,8 @@ def main(argv=None) -> int:
     parser.add_argument("--n-jobs", type=int, default=1, help="also measure apply with this many workers")
     parser.add_argument("--dask", action="store_true", help="also measure apply on a 2-worker Dask LocalCluster")
     parser.add_argument("--chunk-size", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each configuration this many times and report the median time")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "feedbackml-bench")
     parser.add_argument("--child", choices=sorted(CONFIGS), help=argparse.SUPPRESS)
     parser.add_argument("--child-options", help=argparse.SUPPRESS)
@@ -183,6 +199,8 @@ def main(argv=None) -> int:
 
     def add(n, what, res, naive_rate=None, core_seconds=None, note="", workers=False):
         rate = n / res["seconds"]
+        if len(res.get("runs", [])) > 1:
+            note = ", ".join(filter(None, [note, "median of " + " / ".join(f"{t:.1f}" for t in res["runs"]) + " s"]))
         rows.append({"rows": n, "what": what, "seconds": res["seconds"], "rate": rate,
                      "vs_naive": rate / naive_rate if naive_rate else None,
                      "x_core": res["seconds"] / core_seconds if core_seconds else None,
@@ -198,13 +216,13 @@ def main(argv=None) -> int:
     k = DEFAULT_THEMES
     analyzed = {}
     for n in sizes:
-        analyzed[n] = measure("analyze", path=data[n], out=work / f"out_analyze_{n}")
+        analyzed[n] = measure("analyze", args.repeat, path=data[n], out=work / f"out_analyze_{n}")
         k = analyzed[n].get("themes", k)
-    naive = measure("naive", path=data[args.naive_rows], k=k)
+    naive = measure("naive", args.repeat, path=data[args.naive_rows], k=k)
     naive_rate = args.naive_rows / naive["seconds"]
     add(args.naive_rows, "naive per-row pipeline (measured)", naive, naive_rate)
     for n in sizes:
-        core = measure("core", path=data[n], k=k)
+        core = measure("core", args.repeat, path=data[n], k=k)
         note = "" if n == args.naive_rows else f"naive extrapolated from {args.naive_rows:,} rows"
         add(n, "scikit-learn core: TF-IDF + MiniBatchKMeans", core, naive_rate, core["seconds"])
         add(n, "feedbackml analyze (read, fit, score, write)", analyzed[n], naive_rate, core["seconds"], note)
@@ -215,15 +233,15 @@ def main(argv=None) -> int:
         for n in stream_sizes:
             note = "" if n == args.naive_rows else f"naive extrapolated from {args.naive_rows:,} rows"
             common = dict(path=data[n], model=model, chunk_size=args.chunk_size)
-            add(n, "feedbackml apply, streaming", measure("apply", out=work / f"out_apply_{n}", **common),
+            add(n, "feedbackml apply, streaming", measure("apply", args.repeat, out=work / f"out_apply_{n}", **common),
                 naive_rate, note=note)
             if args.n_jobs > 1:
                 add(n, f"feedbackml apply, streaming, --n-jobs {args.n_jobs}",
-                    measure("apply", out=work / f"out_apply_{n}_j", n_jobs=args.n_jobs, **common), naive_rate,
+                    measure("apply", args.repeat, out=work / f"out_apply_{n}_j", n_jobs=args.n_jobs, **common), naive_rate,
                     note=note, workers=True)
             if args.dask:
                 add(n, "feedbackml apply --engine dask (2 local workers)",
-                    measure("apply", out=work / f"out_dask_{n}", engine="dask", n_jobs=2, **common),
+                    measure("apply", args.repeat, out=work / f"out_dask_{n}", engine="dask", n_jobs=2, **common),
                     naive_rate, note=note, workers=True)
     print("\n| rows | configuration | seconds | comments/s | × naive speed | × core time | peak RSS (MB) |")
     print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
