@@ -18,26 +18,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from feedbackml.drivers import theme_drivers  # noqa: E402
-
-TRUE_OR = np.array([4.0, 2.0, 1.0, 0.5])
-THEMES = pd.DataFrame({"theme_id": [0, 1, 2, 3], "label": ["A", "B", "C", "D"]})
-
-
-def simulate(seed: int, n: int):
-    rng = np.random.default_rng(seed)
-    a = rng.random(n) < 0.25
-    b = rng.random(n) < 0.15 + 0.30 * a
-    c = rng.random(n) < 0.10 + 0.45 * a
-    d = rng.random(n) < 0.20
-    member = np.column_stack([a, b, c, d])
-    detractor = rng.random(n) < 1 / (1 + np.exp(1.0 - member @ np.log(TRUE_OR)))
-    other = np.where(rng.random(n) < 0.5, "promoter", "passive")
-    return member, pd.Series(np.where(detractor, "detractor", other), dtype=object)
-
+from tests.test_drivers import THEMES, TRUE_OR, simulate  # noqa: E402  (the simulation the tests check)
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

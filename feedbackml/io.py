@@ -87,6 +87,7 @@ def read_table(source: str | os.PathLike, *, stdin: Any = None) -> pd.DataFrame:
         raw = (stdin or sys.stdin.buffer).read()
         df = _read_delimited(raw, "<stdin>", None)
         df.attrs["sha256"] = hashlib.sha256(raw).hexdigest()
+        df.attrs["source"] = "<stdin>"
         return df
     path = Path(source)
     kind = _check_path(path)
@@ -95,6 +96,7 @@ def read_table(source: str | os.PathLike, *, stdin: Any = None) -> pd.DataFrame:
             raw = path.read_bytes()
             df = _read_delimited(raw, path, "\t" if kind == "tsv" else None)
             df.attrs["sha256"] = hashlib.sha256(raw).hexdigest()
+            df.attrs["source"] = str(path)
             return df
         if kind == "excel":
             df = pd.read_excel(path, dtype=object)
@@ -112,6 +114,7 @@ def read_table(source: str | os.PathLike, *, stdin: Any = None) -> pd.DataFrame:
     df.attrs["bad_rows"] = []
     df.attrs["encoding"] = None
     df.attrs["sha256"] = file_sha256(path)
+    df.attrs["source"] = str(path)
     return df
 
 
@@ -133,7 +136,12 @@ def iter_table(source: str | os.PathLike, chunk_size: int = DEFAULT_CHUNK_SIZE,
     ``attrs["last_row"]`` of each chunk is the last input row number consumed so far. A
     file without data rows gives one empty chunk with its columns.
     """
-    path = Path(source)
+    for chunk in _iter_table(Path(source), chunk_size, first_row):
+        chunk.attrs["source"] = str(source)
+        yield chunk
+
+
+def _iter_table(path: Path, chunk_size: int, first_row: int) -> Iterator[pd.DataFrame]:
     kind = _check_path(path)
     if chunk_size < 1:
         raise UsageError(f"chunk size must be at least 1, not {chunk_size}")
@@ -153,7 +161,12 @@ def iter_table(source: str | os.PathLike, chunk_size: int = DEFAULT_CHUNK_SIZE,
 
 def read_header(source: str | os.PathLike) -> pd.DataFrame:
     """The columns of an export as an empty DataFrame, without parsing its rows (CSV/TSV/Parquet)."""
-    path = Path(source)
+    header = _read_header(Path(source))
+    header.attrs["source"] = str(source)
+    return header
+
+
+def _read_header(path: Path) -> pd.DataFrame:
     kind = _check_path(path)
     try:
         if kind in {"csv", "tsv"}:
@@ -260,26 +273,37 @@ def _needs_strict_read(path: Path, options: dict, chunk_size: int) -> bool:
 def _iter_delimited_tolerant(path: Path, encoding: str, sep: str, chunk_size: int,
                              first_row: int) -> Iterator[pd.DataFrame]:
     """Chunks of :func:`_read_delimited_tolerant`: good rows numbered as read, bad ones kept aside."""
-    shift = first_row - 1
     with open(path, encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh, delimiter=sep, strict=True)
-        rows, bad, good_index, number, yielded = [], [], [], 0, False
-        try:
-            header = next(reader)
-            for number, fields in enumerate(reader, start=1):
-                if len(fields) == len(header):
-                    rows.append(fields)
-                    good_index.append(number + shift)
-                    if len(rows) == chunk_size:
-                        yield _tolerant_chunk(rows, header, good_index, bad, encoding, number + shift)
-                        rows, bad, good_index, yielded = [], [], [], True
-                elif fields:
-                    bad.append((number + shift, sep.join(fields)))
-        except csv.Error as exc:
-            raise DataError(f"broken CSV near line {reader.line_num}: {exc}", file=path,
-                            hint="check for an unclosed double quote") from None
-        except StopIteration:
-            raise DataError("the file is empty", file=path) from None
+        yield from _tolerant_chunks(fh, path, sep, chunk_size, first_row, encoding)
+
+
+def _tolerant_chunks(stream, name: Any, sep: str, chunk_size: int, first_row: int,
+                     encoding: str | None) -> Iterator[pd.DataFrame]:
+    """The strict reader: good rows in chunks numbered as read, rows with the wrong number
+    of fields in ``attrs["bad_rows"]``; a broken quote is a DataError that says where the
+    row holding it starts."""
+    shift = first_row - 1
+    reader = csv.reader(stream, delimiter=sep, strict=True)
+    rows, bad, good_index, number, yielded, start = [], [], [], 0, False, 1
+    try:
+        header = next(reader)
+        start = reader.line_num + 1
+        for number, fields in enumerate(reader, start=1):
+            if len(fields) == len(header):
+                rows.append(fields)
+                good_index.append(number + shift)
+                if len(rows) == chunk_size:
+                    yield _tolerant_chunk(rows, header, good_index, bad, encoding, number + shift)
+                    rows, bad, good_index, yielded = [], [], [], True
+            elif fields:
+                bad.append((number + shift, sep.join(fields)))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        where = "the header" if start == 1 else f"row {number + 1 + shift}, which starts on line {start}"
+        raise DataError(f"broken CSV near line {reader.line_num}: {exc} (in {where})", file=name,
+                        hint="check for an unclosed double quote") from None
+    except StopIteration:
+        raise DataError("the file is empty", file=name) from None
     if rows or bad or not yielded:
         yield _tolerant_chunk(rows, header, good_index, bad, encoding, number + shift)
 
@@ -421,21 +445,9 @@ _MAX_FIELD = 32 * 2**20
 
 def _read_delimited_tolerant(text: str, name: Any, sep: str) -> tuple[pd.DataFrame, list]:
     """Slow path for broken files: keep good rows, report each bad one with its row number."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
-    try:
-        header = next(reader)
-        rows, bad, good_index = [], [], []
-        for number, fields in enumerate(reader, start=1):
-            if len(fields) == len(header):
-                rows.append(fields)
-                good_index.append(number)
-            elif fields:
-                bad.append((number, sep.join(fields)))
-    except csv.Error as exc:
-        raise DataError(f"broken CSV near line {reader.line_num}: {exc}", file=name,
-                        hint="check for an unclosed double quote") from None
-    df = pd.DataFrame(rows, columns=header, dtype=str,
-                      index=pd.Index(good_index, name="row", dtype="int64"))
+    (df,) = _tolerant_chunks(io.StringIO(text, newline=""), name, sep, sys.maxsize, 1, None)
+    bad = df.attrs["bad_rows"]
+    df.attrs = {}
     return df, bad
 
 

@@ -39,10 +39,11 @@ def detect_column(df: pd.DataFrame, kind: str, given: str | None, *, required: b
     """
     columns = [str(c) for c in df.columns]
     available = ", ".join(columns) or "(none)"
+    source = df.attrs.get("source") or "the input"  # the file, when the reader said
     if given is not None:
         if given in columns:
             return given
-        raise UsageError(f"no {kind} column {given!r} in the input; available columns: {available}")
+        raise UsageError(f"no {kind} column {given!r} in {source}; available columns: {available}")
     candidates = TEXT_CANDIDATES if kind == "text" else SCORE_CANDIDATES
     by_norm = {}
     for col in columns:
@@ -52,7 +53,7 @@ def detect_column(df: pd.DataFrame, kind: str, given: str | None, *, required: b
             log.info("using column %r as the %s column", by_norm[cand], kind)
             return by_norm[cand]
     if required:
-        raise UsageError(f"cannot tell which column holds the {kind}; pass --{kind} COLUMN "
+        raise UsageError(f"cannot tell which column of {source} holds the {kind}; pass --{kind} COLUMN "
                          f"(available columns: {available})")
     log.warning("no %s column found; continuing without it", kind)
     return None

@@ -61,7 +61,16 @@ def test_bad_inputs_give_one_clear_line_and_no_traceback(tmp_path, capsys, conte
 
 def test_missing_column_is_a_usage_error_with_exit_code_2(tmp_path, feedback_csv, capsys):
     assert cli("analyze", feedback_csv, "--text", "verbatim", "--out", tmp_path / "o") == 2
-    assert "no text column 'verbatim'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no text column 'verbatim'" in err
+    assert f"in {feedback_csv}" in err  # names the file
+
+
+def test_streamed_apply_names_the_file_of_a_missing_column(tmp_path, feedback_csv, capsys):
+    model = tmp_path / "m"
+    assert cli("fit", feedback_csv, "--model", model) == 0
+    assert cli("apply", feedback_csv, "--model", model, "--text", "verbatim", "--out", tmp_path / "o") == 2
+    assert f"no text column 'verbatim' in {feedback_csv}" in capsys.readouterr().err
 
 
 def test_empty_file_is_a_data_error_with_exit_code_1(tmp_path, capsys):

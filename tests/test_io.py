@@ -54,6 +54,17 @@ def test_unclosed_quote_is_a_clear_data_error(tmp_path):
         read_table(path)
 
 
+def test_an_unclosed_quote_names_the_row_it_opens_in(tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text('comment,nps\n"fine",9\nok,8\n"never closed,3\nmore,4\n')
+    with pytest.raises(DataError, match=r"quote.csv: broken CSV .*\(in row 3, which starts on line 4\)"):
+        read_table(path)
+    from feedbackml.io import iter_table
+
+    with pytest.raises(DataError, match=r"\(in row 3, which starts on line 4\)"):
+        list(iter_table(path, 2))
+
+
 def test_quoted_line_breaks_are_kept_in_the_comment(tmp_path):
     path = tmp_path / "multi.csv"
     path.write_text('comment,nps\n"first line\nsecond line",9\nok,8\n')
