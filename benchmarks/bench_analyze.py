@@ -29,7 +29,7 @@ def naive_pipeline(path: Path, n_themes: int, seed: int = 0) -> pd.DataFrame:
     from sklearn.cluster import KMeans
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from feedbackml.sentiment import vader_analyzer
+    from feedbackml.sentiment.lexicon import vader_analyzer
 
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     nlp = spacy.blank("en")
@@ -55,7 +55,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     from feedbackml.config import Config
-    from feedbackml.jobs import analyze_file
+    from feedbackml.run.jobs import analyze_file
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="fml-bench-"))
     work.mkdir(parents=True, exist_ok=True)

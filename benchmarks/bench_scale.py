@@ -70,7 +70,7 @@ def run_core(path: Path, k: int, **_) -> dict:
 
 def run_analyze(path: Path, out: Path, **_) -> dict:
     from feedbackml.config import Config
-    from feedbackml.jobs import analyze_file
+    from feedbackml.run.jobs import analyze_file
 
     start = time.perf_counter()
     res = analyze_file(path, out, Config())
@@ -79,7 +79,7 @@ def run_analyze(path: Path, out: Path, **_) -> dict:
 
 def run_fit(path: Path, model: Path, **_) -> dict:
     from feedbackml.config import Config
-    from feedbackml.jobs import fit_file
+    from feedbackml.run.jobs import fit_file
 
     start = time.perf_counter()
     fit_file(path, model, Config())
@@ -89,7 +89,7 @@ def run_fit(path: Path, model: Path, **_) -> dict:
 def run_apply(path: Path, out: Path, model: Path, n_jobs: int = 1, engine: str = "local",
               chunk_size: int = 100_000, **_) -> dict:
     from feedbackml.config import Config
-    from feedbackml.jobs import stream_apply_file
+    from feedbackml.run.jobs import stream_apply_file
 
     config = Config().replace(n_jobs=n_jobs, engine=engine, chunk_size=chunk_size)
     start = time.perf_counter()

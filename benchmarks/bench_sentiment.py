@@ -28,10 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from _common import load_generator  # noqa: E402
-from feedbackml.cleaning import TextCleaner  # noqa: E402
-from feedbackml.sentiment import (  # noqa: E402
-    LexiconSentiment, TrainedSentiment, load_lexicon, vader_scores, weak_labels,
-)
+from feedbackml.text.cleaning import TextCleaner  # noqa: E402
+from feedbackml.sentiment.lexicon_model import LexiconSentiment
+from feedbackml.sentiment.trained import TrainedSentiment, vader_scores
+from feedbackml.sentiment.lexicon import load_lexicon
+from feedbackml.sentiment.labels import weak_labels
 
 
 def timed(func, *args):

@@ -39,10 +39,10 @@ sys.path.insert(0, str(ROOT))
 
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, roc_auc_score  # noqa: E402
 
-from feedbackml.cleaning import TextCleaner  # noqa: E402
-from feedbackml.sentiment import (  # noqa: E402
-    LABELS, LexiconSentiment, TrainedSentiment, label_scores, vader_scores, weak_labels,
-)
+from feedbackml.text.cleaning import TextCleaner  # noqa: E402
+from feedbackml.sentiment.labels import label_scores, LABELS, weak_labels
+from feedbackml.sentiment.lexicon_model import LexiconSentiment
+from feedbackml.sentiment.trained import TrainedSentiment, vader_scores
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 REPEATS = 3  # scoring speeds are the median of this many runs

@@ -33,9 +33,9 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from feedbackml.cleaning import TextCleaner  # noqa: E402
-from feedbackml.nlp import lemmatize  # noqa: E402
-from feedbackml.themes import NO_THEME, ThemeModel, stop_words  # noqa: E402
+from feedbackml.text.cleaning import TextCleaner  # noqa: E402
+from feedbackml.text.nlp import lemmatize  # noqa: E402
+from feedbackml.themes.model import NO_THEME, stop_words, ThemeModel  # noqa: E402
 
 AIRLINES = (r"united|us ?airways|usair|american ?air(?:lines)?|american|southwest(?: ?air)?|"
             r"delta(?: ?assist)?|virgin ?america|virgin|jet ?blue")

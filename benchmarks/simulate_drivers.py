@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from feedbackml.drivers import theme_drivers  # noqa: E402
+from feedbackml.stats.drivers import theme_drivers  # noqa: E402
 from tests.test_drivers import THEMES, TRUE_OR, simulate  # noqa: E402  (the simulation the tests check)
 
 def main(argv=None) -> int:

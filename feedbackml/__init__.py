@@ -1,14 +1,16 @@
 """feedbackml: what customers feel, what they talk about, and which themes drive detractors."""
 
 from ._version import __version__
-from .cleaning import TextCleaner
+from .analyzer import FeedbackAnalyzer, analyze
 from .config import Config, load_config
 from .errors import DataError, FeedbackMLError, ModelError, UsageError
-from .io import read_table
-from .models import load, save
-from .pipeline import FeedbackAnalyzer, Results, analyze
-from .sentiment import LexiconSentiment, TrainedSentiment
-from .themes import ThemeModel
+from .io.models import load, save
+from .io.read import read_table
+from .results import Results
+from .sentiment.lexicon_model import LexiconSentiment
+from .sentiment.trained import TrainedSentiment
+from .text.cleaning import TextCleaner
+from .themes.model import ThemeModel
 
 __all__ = [
     "__version__", "analyze", "FeedbackAnalyzer", "Results", "save", "load", "read_table",

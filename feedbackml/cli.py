@@ -13,11 +13,11 @@ from pathlib import Path
 
 import click
 
-from . import jobs, progress
 from ._version import __version__
 from .config import load_config
 from .errors import FeedbackMLError
-from .io import _json_default
+from .io.write import _json_default
+from .run import jobs, progress
 
 log = logging.getLogger("feedbackml")
 

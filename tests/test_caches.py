@@ -1,4 +1,4 @@
-from feedbackml.caches import TextCache
+from feedbackml.text.caches import TextCache
 
 
 def test_the_cache_returns_what_was_put_and_none_for_the_rest():

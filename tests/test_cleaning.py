@@ -5,7 +5,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
-from feedbackml.cleaning import TextCleaner
+from feedbackml.text.cleaning import TextCleaner
 
 
 def clean(texts):

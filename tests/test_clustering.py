@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 from sklearn.preprocessing import normalize
 
-from feedbackml.clustering import chosen_k, choose_k, k_range, spherical_kmeans
+from feedbackml.themes.kmeans import choose_k, chosen_k, k_range, spherical_kmeans
 
 
 def blobs(k: int, n: int = 80, dim: int = 20, spread: float = 0.15, seed: int = 0):
@@ -66,7 +66,7 @@ def test_weights_count_like_repeated_rows():
 def test_cosine_silhouette_agrees_with_scikit_learn():
     from sklearn.metrics import silhouette_score
 
-    from feedbackml.clustering import cosine_silhouette
+    from feedbackml.themes.kmeans import cosine_silhouette
 
     X, truth = blobs(3, n=30, spread=0.6)
     labels = truth.copy()
@@ -79,7 +79,7 @@ def test_cosine_silhouette_agrees_with_scikit_learn():
 def test_rand_index_agrees_with_scikit_learn():
     from sklearn.metrics import adjusted_rand_score
 
-    from feedbackml.clustering import rand_index
+    from feedbackml.themes.kmeans import rand_index
 
     rng = np.random.default_rng(0)
     a, b = rng.integers(0, 4, 300), rng.integers(0, 5, 300)

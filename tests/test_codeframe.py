@@ -1,7 +1,6 @@
 import pytest
 
-from feedbackml.codeframe import (Codeframe, CodeframeTheme, codeframe_to_toml, parse_codeframe,
-                                  read_codeframe, write_codeframe)
+from feedbackml.themes.codeframe import (Codeframe, codeframe_to_toml, CodeframeTheme, parse_codeframe, read_codeframe, write_codeframe)
 from feedbackml.errors import UsageError
 
 EXAMPLE = '''

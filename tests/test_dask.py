@@ -7,11 +7,11 @@ import pytest
 from dask.distributed import Client, LocalCluster
 
 import feedbackml as fml
-from feedbackml import jobs
+from feedbackml.run import jobs
 from feedbackml.cli import run
 from feedbackml.config import Config
-from feedbackml.dask_engine import dask_apply, partitions
-from feedbackml.streaming import input_files, stream_apply
+from feedbackml.run.dask_engine import dask_apply, partitions
+from feedbackml.run.streaming import input_files, stream_apply
 
 from conftest import make_feedback
 from test_streaming import export

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from feedbackml.attribution import adjusted_odds_ratios, shapley_impacts
-from feedbackml.drivers import DRIVER_COLUMNS, membership_matrix, theme_drivers
-from feedbackml.nps import nps_from_counts, score_values
+from feedbackml.stats.attribution import adjusted_odds_ratios, shapley_impacts
+from feedbackml.stats.drivers import DRIVER_COLUMNS, membership_matrix, theme_drivers
+from feedbackml.stats.scores import nps_from_counts, score_values
 
 pytestmark = pytest.mark.filterwarnings("error")  # no division warning may reach the user
 

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from feedbackml.errors import DataError, UsageError
-from feedbackml.io import atomic_path, read_table, sniff_delimiter, sniff_encoding, strictly_quoted, write_csv
+from feedbackml.io.write import atomic_path, write_csv
+from feedbackml.io.read import read_table, sniff_delimiter, sniff_encoding, strictly_quoted
 
 
 def test_reads_utf8_with_bom(tmp_path):
@@ -59,7 +60,7 @@ def test_an_unclosed_quote_names_the_row_it_opens_in(tmp_path):
     path.write_text('comment,nps\n"fine",9\nok,8\n"never closed,3\nmore,4\n')
     with pytest.raises(DataError, match=r"quote.csv: broken CSV .*\(in row 3, which starts on line 4\)"):
         read_table(path)
-    from feedbackml.io import iter_table
+    from feedbackml.io.chunks import iter_table
 
     with pytest.raises(DataError, match=r"\(in row 3, which starts on line 4\)"):
         list(iter_table(path, 2))
@@ -95,7 +96,7 @@ def test_strict_quoting_check_agrees_with_the_csv_module(text, sep):
     'a,b\r\n"x\r\ny",2\r\n', 'a,b\n"1,5",2\n', 'a,b\n"",""\n', "a,b\n1,2\n\n\n",
 ])
 def test_the_fast_reader_gives_what_pandas_c_parser_gives(content):
-    from feedbackml.io import _read_arrow
+    from feedbackml.io.read import _read_arrow
 
     raw = content.encode("utf-8")
     encoding = "utf-8-sig" if content.startswith("\ufeff") else "utf-8"
@@ -163,7 +164,7 @@ def test_outputs_get_the_usual_permissions_not_private_temp_ones(tmp_path):
 
 
 def chunked(path, size):
-    from feedbackml.io import iter_table
+    from feedbackml.io.chunks import iter_table
 
     chunks = list(iter_table(path, size))
     return chunks, pd.concat(chunks), [b for c in chunks for b in c.attrs["bad_rows"]]
@@ -200,7 +201,7 @@ def test_a_header_without_rows_gives_one_empty_chunk(tmp_path):
 
 
 def test_chunks_continue_the_row_numbers_of_a_previous_file(tmp_path):
-    from feedbackml.io import iter_table
+    from feedbackml.io.chunks import iter_table
 
     path = tmp_path / "x.csv"
     path.write_text("comment,nps\na,1\nb,2\n")

@@ -1,4 +1,4 @@
-from feedbackml.nlp import lemmatize, split_clauses
+from feedbackml.text.nlp import lemmatize, split_clauses
 
 
 def test_lemmas_are_lower_case_without_punctuation_or_numbers():
@@ -35,7 +35,7 @@ TRICKY = ["e-mail me at a@b.com!", "don't can't won't", "(hello) world...", "htt
 
 
 def test_lemmas_word_by_word_equal_spacy_on_the_whole_text():
-    from feedbackml.nlp import _lemmatize_docs, _lemmatize_unique
+    from feedbackml.text.nlp import _lemmatize_docs, _lemmatize_unique
 
     texts = [t.lower() for t in TRICKY]
     assert _lemmatize_unique(texts, "en", 100).tolist() == _lemmatize_docs(texts, "en", 100).tolist()

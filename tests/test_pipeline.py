@@ -5,7 +5,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 import feedbackml as fml
-from feedbackml.pipeline import COMMENT_COLUMNS, THEME_TABLE_COLUMNS
+from feedbackml.results import COMMENT_COLUMNS, THEME_TABLE_COLUMNS
 
 
 def test_analyze_returns_the_contracted_tables(feedback):

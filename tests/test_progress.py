@@ -3,7 +3,7 @@
 import io
 import logging
 
-from feedbackml import progress
+from feedbackml.run import progress
 
 
 class Terminal(io.StringIO):

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from feedbackml.errors import UsageError
-from feedbackml.schema import detect_column, parse_scores, validate
+from feedbackml.io.schema import detect_column, parse_scores, validate
 
 
 def test_scores_accept_int_string_and_float_forms():

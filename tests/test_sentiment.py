@@ -13,11 +13,13 @@ from sklearn.pipeline import Pipeline
 import feedbackml as fml
 from feedbackml.cli import run
 from feedbackml.errors import DataError, UsageError
-from feedbackml.pipeline import COMMENT_COLUMNS, THEME_TABLE_COLUMNS
-from feedbackml.sentiment import (
-    CLAUSE_COLUMNS, OUTPUT_COLUMNS, CharNgramVectorizer, LexiconSentiment, TrainedSentiment,
-    WordNgramVectorizer, load_lexicon, sentiment_labels, train_sentiment, weak_labels,
-)
+from feedbackml.results import COMMENT_COLUMNS, THEME_TABLE_COLUMNS
+from feedbackml.sentiment.scorer import CLAUSE_COLUMNS
+from feedbackml.sentiment.lexicon_model import LexiconSentiment, OUTPUT_COLUMNS
+from feedbackml.sentiment.vectorizers import CharNgramVectorizer, WordNgramVectorizer
+from feedbackml.sentiment.trained import train_sentiment, TrainedSentiment
+from feedbackml.sentiment.lexicon import load_lexicon
+from feedbackml.sentiment.labels import sentiment_labels, weak_labels
 
 # Survey answers with the label a reader gives them: negation and contrast first.
 PHRASES = [
@@ -387,7 +389,7 @@ def test_cli_unknown_label_column_is_exit_code_2(tmp_path, capsys):
 
 
 def test_batches_give_the_same_scores_as_one_pass(monkeypatch):
-    import feedbackml.sentiment as sentiment
+    import feedbackml.sentiment.scorer as sentiment
 
     texts = [text for text, _ in PHRASES]
     lexicon = LexiconSentiment().transform(texts)
@@ -406,7 +408,7 @@ def test_batches_give_the_same_scores_as_one_pass(monkeypatch):
 
 
 def test_clauses_taken_whole_score_as_when_split_again():
-    from feedbackml.sentiment import clause_table
+    from feedbackml.sentiment.scorer import clause_table
 
     clause_texts = LexiconSentiment().clauses([text for text, _ in PHRASES])["text"]
     pd.testing.assert_frame_equal(clause_table(clause_texts, split=False), clause_table(clause_texts))

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 
 import feedbackml as fml
-from feedbackml import jobs
+from feedbackml.run import jobs
 from feedbackml.cli import run
 from feedbackml.config import Config
 from feedbackml.errors import DataError
-from feedbackml.io import read_table
-from feedbackml.streaming import sample_rows
+from feedbackml.io.read import read_table
+from feedbackml.run.streaming import sample_rows
 
 from conftest import make_feedback
 
@@ -48,9 +48,9 @@ def model(tmp_path_factory):
 
 
 def both(input, model, tmp_path, config):
-    """Outputs of the in-memory apply and of the streamed apply of ``input``."""
+    """Outputs of the in-memory analysis with the model and of the streamed apply of ``input``."""
     mem, streamed = tmp_path / "memory", tmp_path / "streamed"
-    jobs.apply_file(input, model, mem, config)
+    jobs.analyze_file(input, mem, config, model=model)
     jobs.stream_apply_file(input, model, streamed, config)
     return mem, streamed
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from feedbackml.theme_matching import match_themes, profile_similarity
+from feedbackml.themes.matching import match_themes, profile_similarity
 
 
 def test_profiles_are_compared_on_the_union_of_both_vocabularies():

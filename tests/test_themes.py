@@ -5,10 +5,12 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from feedbackml.cleaning import TextCleaner
-from feedbackml.codeframe import Codeframe, CodeframeTheme
+from feedbackml.text.cleaning import TextCleaner
+from feedbackml.themes.codeframe import Codeframe, CodeframeTheme
 from feedbackml.lang import load_list
-from feedbackml.themes import NO_THEME, ThemeModel, select_quotes, split_segments, stop_words
+from feedbackml.themes.model import NO_THEME, stop_words, ThemeModel
+from feedbackml.themes.quotes import select_quotes
+from feedbackml.themes.parts import split_segments
 
 SAMPLE = "data/sample_feedback.csv"
 SEEDED = Codeframe(themes=(CodeframeTheme(0, ("courier", "parcel", "delivery")),

@@ -1,8 +1,8 @@
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from feedbackml import threads
-from feedbackml.threads import map_slices
+from feedbackml.text import threads
+from feedbackml.text.threads import map_slices
 
 
 def upper(arr):

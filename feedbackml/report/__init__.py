@@ -20,12 +20,11 @@ import jinja2
 import numpy as np
 import pandas as pd
 from markupsafe import Markup
-from scipy import stats
 
 from . import charts
 
 if TYPE_CHECKING:
-    from ..pipeline import Results
+    from ..results import Results
 
 __all__ = ["render_report", "content_security_policy", "impact_interval", "charts"]
 
@@ -116,61 +115,14 @@ def _weight(summary: dict) -> float:
     return 1.0 if metric == "nps" else 0.0
 
 
-def impact_interval(drivers: pd.DataFrame, themes: pd.DataFrame, overall: dict,
-                    alpha: float = 0.05, weight: float = 1.0) -> pd.DataFrame | None:
-    """CI of each theme's ``nps_impact`` from the category counts, or None if they disagree.
-
-    impact = score of all − score without the theme = f·(score_in − score_out) with f = n_in/n.
-    By the delta method, Var ≈ f²·(Var_in/n_in + Var_out/n_out) + (score_in − score_out)²·f(1 − f)/n,
-    where Var = p + w²d − (p − w·d)² per comment: the sampling error of the two scores plus that
-    of the theme's size. Used only when the recomputed impact matches ``nps_impact``.
-    """
-    need = {"theme_id", "promoters", "passives", "detractors"}
-    if drivers.empty or "nps_impact" not in drivers or not need <= set(themes) or not overall.get("n"):
-        return None
-    counts = themes.set_index("theme_id").reindex(drivers["theme_id"])
-    p_in, d_in = counts["promoters"].to_numpy(float), counts["detractors"].to_numpy(float)
-    n_in = p_in + d_in + counts["passives"].to_numpy(float)
-    n = float(overall["n"])
-    p_out, d_out = float(overall["promoters"]) - p_in, float(overall["detractors"]) - d_in
-    n_out = n - n_in
-    with np.errstate(divide="ignore", invalid="ignore"):
-        def score_var(p, d, m):
-            pr, dr = p / m, d / m
-            return pr - weight * dr, np.maximum(pr + weight ** 2 * dr - (pr - weight * dr) ** 2, 0) / m
-        s_in, v_in = score_var(p_in, d_in, n_in)
-        s_out, v_out = score_var(p_out, d_out, n_out)
-        w = n_in / n
-        impact = 100 * w * (s_in - s_out)
-        se = 100 * np.sqrt(w ** 2 * (v_in + v_out) + (s_in - s_out) ** 2 * w * (1 - w) / n)
-    reported = pd.to_numeric(drivers["nps_impact"], errors="coerce").to_numpy(float)
-    ok = np.isfinite(impact) & np.isfinite(reported)
-    if not ok.any() or not np.allclose(impact[ok], reported[ok], rtol=1e-6, atol=1e-6):
-        return None
-    z = float(stats.norm.ppf(1 - alpha / 2))
-    low, high = np.where(ok, reported - z * se, np.nan), np.where(ok, reported + z * se, np.nan)
-    return pd.DataFrame({"nps_impact_ci_low": low, "nps_impact_ci_high": high}, index=drivers.index)
-
-
-def _with_impact_ci(results: "Results") -> tuple[pd.DataFrame, bool]:
-    """The driver table with impact CIs: its own columns if it has them, else computed here."""
-    d = results.drivers
-    if d.empty or charts._impact_ci(d):
-        return d, False
-    alpha = (results.summary.get("config") or {}).get("alpha") or 0.05
-    ci = impact_interval(d, results.themes, results.summary.get("nps") or {}, alpha, _weight(results.summary))
-    return (d, False) if ci is None else (d.join(ci), True)
-
-
 def _drivers(results: "Results") -> dict[str, Any]:
-    d, computed = _with_impact_ci(results)
+    d = results.drivers
     cols = set(d.columns)
-    ci = charts._impact_ci(d) if not d.empty else None
+    ci = charts.IMPACT_CI if set(charts.IMPACT_CI) <= cols else None
     return {
         "rows": _records(d),
         "chart": charts.driver_chart(d),
         "impact_ci": ci,
-        "impact_ci_computed": computed,
         "has": {c: c in cols for c in ("shapley_impact", "odds_ratio", "adjusted_or", "small_sample",
                                       "n_scored")},
     }

@@ -10,126 +10,16 @@ Each function takes a table with the documented output columns and returns ``Mar
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
-HARM = "#c8414b"        # significant and pulls the score down
-HELP = "#1f8a70"        # significant and lifts the score
-MUTED = "#a3acb9"       # not significant
-PASSIVE = "#d5dbe2"
-INK = "#243b53"
-GRID = "#e6e9ee"
-SOFT = "#627d98"
-PALETTE = ["#3d5a80", "#e07a5f", "#2a9d8f", "#e9c46a", "#8e6ac8", "#5fa8d3", "#bc4b51", "#6b9080"]
-IMPACT_CI = [("nps_impact_ci_low", "nps_impact_ci_high"), ("impact_ci_low", "impact_ci_high")]
-WIDTH = 1000
-LABEL_CHARS = 38
+from . import svg
+from .svg import GRID, HARM, HELP, INK, MUTED, PALETTE, PASSIVE, SOFT, WIDTH
 
-
-def _f(x: float) -> str:
-    """A coordinate with one decimal, so the same input gives the same bytes."""
-    return f"{float(x):.1f}"
-
-
-def _missing(v) -> bool:
-    return v is None or (isinstance(v, (float, np.floating)) and math.isnan(v)) or v is pd.NA
-
-
-def _short(text, n: int = LABEL_CHARS) -> str:
-    text = "" if _missing(text) else str(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _svg(height: float, body: Iterable[str], title: str) -> Markup:
-    """Wrap ``body`` (already escaped pieces) in a scalable SVG with an accessible title."""
-    return Markup(
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {_f(height)}" role="img" '
-        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="13">'
-        f"<title>{escape(title)}</title>" + "".join(body) + "</svg>")
-
-
-def _text(x, y, text, anchor="start", size=None, fill=INK, weight=None, extra="") -> str:
-    attrs = f'x="{_f(x)}" y="{_f(y)}" fill="{fill}"'
-    if anchor != "start":
-        attrs += f' text-anchor="{anchor}"'
-    if size:
-        attrs += f' font-size="{size}"'
-    if weight:
-        attrs += f' font-weight="{weight}"'
-    return f"<text {attrs}{extra}>{escape(text)}</text>"
-
-
-def _line(x1, y1, x2, y2, stroke=GRID, width=1, dash=None) -> str:
-    d = f' stroke-dasharray="{dash}"' if dash else ""
-    return (f'<line x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" '
-            f'stroke="{stroke}" stroke-width="{width}"{d}/>')
-
-
-def _rect(x, y, w, h, fill, tip=None, rx=2) -> str:
-    if w <= 0 or h <= 0:
-        return ""
-    title = f"<title>{escape(tip)}</title>" if tip else ""
-    return (f'<rect x="{_f(x)}" y="{_f(y)}" width="{_f(w)}" height="{_f(h)}" rx="{rx}" '
-            f'fill="{fill}">{title}</rect>')
-
-
-def _circle(x, y, r, fill, tip=None, stroke="#ffffff", width=1.5) -> str:
-    title = f"<title>{escape(tip)}</title>" if tip else ""
-    return (f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{r}" fill="{fill}" stroke="{stroke}" '
-            f'stroke-width="{width}">{title}</circle>')
-
-
-def nice_step(span: float, target: int = 5) -> float:
-    """A round tick step (1, 2 or 5 × 10^k) giving about ``target`` ticks over ``span``."""
-    if not span > 0:
-        return 1.0
-    raw = span / target
-    base = 10 ** math.floor(math.log10(raw))
-    for m in (1, 2, 5, 10):
-        if raw <= m * base:
-            return m * base
-    return 10 * base
-
-
-def _ticks(lo: float, hi: float, target: int = 5) -> list[float]:
-    step = nice_step(hi - lo, target)
-    start = math.ceil(lo / step - 1e-9) * step
-    out, v = [], start
-    while v <= hi + 1e-9:
-        out.append(round(v, 10) + 0.0)
-        v += step
-    return out
-
-
-def nice_range(lo: float, hi: float, target: int = 5) -> tuple[float, float, list[float]]:
-    """Round bounds that contain ``lo``…``hi`` and the ticks between them."""
-    if not hi > lo:
-        lo, hi = lo - 1, hi + 1
-    step = nice_step(hi - lo, target)
-    vmin, vmax = math.floor(lo / step + 1e-9) * step, math.ceil(hi / step - 1e-9) * step
-    return vmin, vmax, _ticks(vmin, vmax, target)
-
-
-def _fmt_tick(v: float) -> str:
-    return f"{v:g}" if abs(v) >= 1 or v == 0 else f"{v:.2g}"
-
-
-def _signed(v: float, digits: int = 1) -> str:
-    return "–" if _missing(v) else f"{v:+.{digits}f}".replace("-", "−")
-
-
-def _impact_ci(drivers: pd.DataFrame) -> tuple[str, str] | None:
-    return next(((lo, hi) for lo, hi in IMPACT_CI if lo in drivers and hi in drivers), None)
-
-
-def _tone(significant: bool, value: float) -> str:
-    if not significant or _missing(value):
-        return MUTED
-    return HARM if value < 0 else HELP
+#: Columns of drivers.csv holding the interval of the impact drawn as the main bar.
+IMPACT_CI = ("nps_impact_ci_low", "nps_impact_ci_high")
 
 
 def driver_chart(drivers: pd.DataFrame) -> Markup:
@@ -138,7 +28,7 @@ def driver_chart(drivers: pd.DataFrame) -> Markup:
     if drivers is None or drivers.empty:
         return Markup("")
     d = drivers.reset_index(drop=True)
-    ci = _impact_ci(d)
+    ci = IMPACT_CI if set(IMPACT_CI) <= set(d.columns) else None
     sig = d["significant"].fillna(False).astype(bool).to_numpy() if "significant" in d else np.zeros(len(d), bool)
     impact = pd.to_numeric(d["nps_impact"], errors="coerce").to_numpy(dtype=float)
     lo_i = pd.to_numeric(d[ci[0]], errors="coerce").to_numpy(dtype=float) if ci else impact
@@ -159,7 +49,7 @@ def driver_chart(drivers: pd.DataFrame) -> Markup:
     finite = np.concatenate([impact, lo_i, hi_i])
     finite = finite[np.isfinite(finite)]
     reach = max(float(np.abs(finite).max()) if finite.size else 1.0, 1.0)
-    step = nice_step(2 * reach, 6)
+    step = svg.nice_step(2 * reach, 6)
     reach = math.ceil(reach / step) * step
     pad = 46.0                     # room for the value printed at the end of a bar
     xi = lambda v: a0 + pad + (v + reach) / (2 * reach) * (a1 - a0 - 2 * pad)  # noqa: E731
@@ -170,64 +60,64 @@ def driver_chart(drivers: pd.DataFrame) -> Markup:
     llo, lhi = math.log(lmin / 1.15), math.log(lmax * 1.15)
     xl = lambda v: b0 + (math.log(min(max(v, lmin / 1.15), lmax * 1.15)) - llo) / (lhi - llo) * (b1 - b0)  # noqa: E731
 
-    out = [_text(a0, 20, "NPS impact (points)", weight="600"),
-           _text(a0, 38, "NPS of all minus NPS without the theme" + (" · 95% CI" if ci else ""),
+    out = [svg.text(a0, 20, "NPS impact (points)", weight="600"),
+           svg.text(a0, 38, "NPS of all minus NPS without the theme" + (" · 95% CI" if ci else ""),
                  size=11.5, fill=SOFT),
-           _text(b0, 20, "Detractor lift (95% CI, log scale)", weight="600"),
-           _text(b0, 38, "detractor rate in the theme ÷ rate outside it", size=11.5, fill=SOFT)]
+           svg.text(b0, 20, "Detractor lift (95% CI, log scale)", weight="600"),
+           svg.text(b0, 38, "detractor rate in the theme ÷ rate outside it", size=11.5, fill=SOFT)]
     bottom = top + row_h * len(d)
     digits = 0 if step >= 1 else 1
-    for t in _ticks(-reach, reach, 6):
-        out.append(_line(xi(t), top - 6, xi(t), bottom, GRID))
-        out.append(_text(xi(t), bottom + 18, _signed(t, digits) if t else "0", "middle", 11, SOFT))
-    out.append(_line(xi(0), top - 6, xi(0), bottom, "#9aa5b1"))
+    for t in svg.ticks(-reach, reach, 6):
+        out.append(svg.line(xi(t), top - 6, xi(t), bottom, GRID))
+        out.append(svg.text(xi(t), bottom + 18, svg.signed(t, digits) if t else "0", "middle", 11, SOFT))
+    out.append(svg.line(xi(0), top - 6, xi(0), bottom, "#9aa5b1"))
     span = math.log10(lmax / lmin)
     marks = (0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100) if span > 2 else (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
     for t in marks:
         if lmin / 1.15 <= t <= lmax * 1.15:
-            out.append(_line(xl(t), top - 6, xl(t), bottom, GRID))
-            out.append(_text(xl(t), bottom + 18, f"{t:g}×", "middle", 11, SOFT))
-    out.append(_line(xl(1), top - 6, xl(1), bottom, "#9aa5b1"))
+            out.append(svg.line(xl(t), top - 6, xl(t), bottom, GRID))
+            out.append(svg.text(xl(t), bottom + 18, f"{t:g}×", "middle", 11, SOFT))
+    out.append(svg.line(xl(1), top - 6, xl(1), bottom, "#9aa5b1"))
     for i, r in d.iterrows():
         y = top + i * row_h
         cy = y + row_h / 2
         if i % 2 == 0:
-            out.append(_rect(0, y, WIDTH, row_h, "#f7f9fb", rx=0))
-        colour = _tone(sig[i], impact[i])
+            out.append(svg.rect(0, y, WIDTH, row_h, "#f7f9fb", rx=0))
+        colour = svg.tone(sig[i], impact[i])
         label = f"{r['theme_id']} · {r['label']}" if "theme_id" in d else str(r["label"])
-        out.append(_text(310, cy - 2, _short(label), "end", 13, INK if sig[i] else "#52606d",
+        out.append(svg.text(310, cy - 2, svg.short(label), "end", 13, INK if sig[i] else "#52606d",
                          "600" if sig[i] else None, extra=""))
-        note = f"n = {int(r['n']):,}" if "n" in d and not _missing(r["n"]) else ""
-        if "q_value" in d and not _missing(r["q_value"]):
+        note = f"n = {int(r['n']):,}" if "n" in d and not svg.missing(r["n"]) else ""
+        if "q_value" in d and not svg.missing(r["q_value"]):
             note += f" · q {_qtext(r['q_value'])}"
         if sig[i]:
             note += " · significant"
-        out.append(_text(310, cy + 13, note, "end", 11, SOFT))
-        if not _missing(impact[i]):
+        out.append(svg.text(310, cy + 13, note, "end", 11, SOFT))
+        if not svg.missing(impact[i]):
             x0, x1 = sorted((xi(0), xi(impact[i])))
-            tip = f"{label}: impact {_signed(impact[i], 2)} points"
+            tip = f"{label}: impact {svg.signed(impact[i], 2)} points"
             if ci and np.isfinite(lo_i[i]) and np.isfinite(hi_i[i]):
-                tip += f" (95% CI {_signed(lo_i[i], 2)} to {_signed(hi_i[i], 2)})"
-            out.append(_rect(x0, cy - 9, max(x1 - x0, 1.5), 18, colour, tip))
+                tip += f" (95% CI {svg.signed(lo_i[i], 2)} to {svg.signed(hi_i[i], 2)})"
+            out.append(svg.rect(x0, cy - 9, max(x1 - x0, 1.5), 18, colour, tip))
             if ci and np.isfinite(lo_i[i]) and np.isfinite(hi_i[i]):
-                out.append(_line(xi(lo_i[i]), cy, xi(hi_i[i]), cy, INK, 1.5))
-                out.append(_line(xi(lo_i[i]), cy - 5, xi(lo_i[i]), cy + 5, INK, 1.5))
-                out.append(_line(xi(hi_i[i]), cy - 5, xi(hi_i[i]), cy + 5, INK, 1.5))
+                out.append(svg.line(xi(lo_i[i]), cy, xi(hi_i[i]), cy, INK, 1.5))
+                out.append(svg.line(xi(lo_i[i]), cy - 5, xi(lo_i[i]), cy + 5, INK, 1.5))
+                out.append(svg.line(xi(hi_i[i]), cy - 5, xi(hi_i[i]), cy + 5, INK, 1.5))
             right = impact[i] >= 0
             edge = max(xi(impact[i]), xi(hi_i[i]) if ci and np.isfinite(hi_i[i]) else -1e9) if right \
                 else min(xi(impact[i]), xi(lo_i[i]) if ci and np.isfinite(lo_i[i]) else 1e9)
-            out.append(_text(edge + (6 if right else -6), cy + 4, _signed(impact[i]),
+            out.append(svg.text(edge + (6 if right else -6), cy + 4, svg.signed(impact[i]),
                              "start" if right else "end", 11.5, colour if sig[i] else "#52606d", "600"))
         if np.isfinite(lift[i]) and lift[i] > 0:
             tip = f"{label}: lift {lift[i]:.2f}×"
             if np.isfinite(lift_lo[i]) and np.isfinite(lift_hi[i]):
                 tip += f" (95% CI {lift_lo[i]:.2f} to {lift_hi[i]:.2f})"
-                out.append(_line(xl(lift_lo[i]), cy, xl(lift_hi[i]), cy, colour, 2.5))
-            out.append(_circle(xl(lift[i]), cy, 5.5, colour, tip))
+                out.append(svg.line(xl(lift_lo[i]), cy, xl(lift_hi[i]), cy, colour, 2.5))
+            out.append(svg.circle(xl(lift[i]), cy, 5.5, colour, tip))
     for k, (colour, name) in enumerate([(HARM, "significant, hurts"), (HELP, "significant, helps"),
                                         (MUTED, "not significant")]):
-        out += [_rect(12, 6 + 15 * k, 10, 10, colour), _text(28, 15 + 15 * k, name, size=11.5, fill=SOFT)]
-    return _svg(height, out, "Drivers: NPS impact and detractor lift per theme")
+        out += [svg.rect(12, 6 + 15 * k, 10, 10, colour), svg.text(28, 15 + 15 * k, name, size=11.5, fill=SOFT)]
+    return svg.figure(height, out, "Drivers: NPS impact and detractor lift per theme")
 
 
 def _qtext(q) -> str:
@@ -260,23 +150,23 @@ def score_chart(themes: pd.DataFrame, overall: dict | None = None,
     c0, c1 = 330.0, 880.0
     mid = (c0 + c1) / 2
     half = (c1 - c0) / 2
-    out = [_text(990, 17, metric, "end", 11.5, SOFT, "600")]
+    out = [svg.text(990, 17, metric, "end", 11.5, SOFT, "600")]
     for k, (colour, name) in enumerate(zip((HARM, PASSIVE, HELP), names)):
-        out += [_rect(c0 + 160 * k, 8, 10, 10, colour), _text(c0 + 160 * k + 15, 17, name, size=11.5, fill=SOFT)]
+        out += [svg.rect(c0 + 160 * k, 8, 10, 10, colour), svg.text(c0 + 160 * k + 15, 17, name, size=11.5, fill=SOFT)]
     bottom = top + row_h * len(rows)
     for pct in (-100, -50, 0, 50, 100):
         x = mid + pct / 100 * half
-        out.append(_line(x, top - 6, x, bottom, "#9aa5b1" if pct == 0 else GRID))
-        out.append(_text(x, bottom + 16, f"{abs(pct)}%", "middle", 11, SOFT))
+        out.append(svg.line(x, top - 6, x, bottom, "#9aa5b1" if pct == 0 else GRID))
+        out.append(svg.text(x, bottom + 16, f"{abs(pct)}%", "middle", 11, SOFT))
     for i, (label, p, pa, dt, is_all) in enumerate(rows):
         y = top + i * row_h
         cy = y + row_h / 2
         n = int(p) + int(pa) + int(dt)
         if is_all:
-            out.append(_rect(0, y, WIDTH, row_h, "#eef2f6", rx=0))
-        out.append(_text(310, cy + 4, _short(label), "end", 13, INK, "600" if is_all else None))
+            out.append(svg.rect(0, y, WIDTH, row_h, "#eef2f6", rx=0))
+        out.append(svg.text(310, cy + 4, svg.short(label), "end", 13, INK, "600" if is_all else None))
         if n == 0:
-            out.append(_text(mid, cy + 4, "no scored comments", "middle", 11.5, SOFT))
+            out.append(svg.text(mid, cy + 4, "no scored comments", "middle", 11.5, SOFT))
             continue
         sp, spa, sd = p / n, pa / n, dt / n
         segs = [(mid - (sd + spa / 2) * half, sd, HARM, names[0], dt),
@@ -284,18 +174,18 @@ def score_chart(themes: pd.DataFrame, overall: dict | None = None,
                 (mid + spa / 2 * half, sp, HELP, names[2], p)]
         for x, share, fill, name, count in segs:
             w = share * half
-            out.append(_rect(x, cy - 10, w, 20, fill, f"{label}: {int(count):,} {name} ({100 * share:.0f}%)", rx=0))
+            out.append(svg.rect(x, cy - 10, w, 20, fill, f"{label}: {int(count):,} {name} ({100 * share:.0f}%)", rx=0))
             if share >= 0.08:
                 colour = INK if fill == PASSIVE else "#ffffff"
-                out.append(_text(x + w / 2, cy + 4, f"{100 * share:.0f}%", "middle", 11, colour))
+                out.append(svg.text(x + w / 2, cy + 4, f"{100 * share:.0f}%", "middle", 11, colour))
         nps = 100 * (sp - weight * sd)
-        out.append(_text(990, cy + 4, _signed(nps), "end", 13, HARM if nps < 0 else HELP, "600"))
-        out.append(_text(935, cy + 4, f"n {n:,}", "end", 11, SOFT))
-    return _svg(height, out, "Score mix and NPS by theme")
+        out.append(svg.text(990, cy + 4, svg.signed(nps), "end", 13, HARM if nps < 0 else HELP, "600"))
+        out.append(svg.text(935, cy + 4, f"n {n:,}", "end", 11, SOFT))
+    return svg.figure(height, out, "Score mix and NPS by theme")
 
 
 def _y_scale(lo: float, hi: float, y0: float, y1: float):
-    lo, hi, ticks = nice_range(lo, hi, 5)
+    lo, hi, ticks = svg.nice_range(lo, hi, 5)
     return (lambda v: y1 - (v - lo) / (hi - lo) * (y1 - y0)), ticks
 
 
@@ -320,25 +210,25 @@ def trend_chart(trends: pd.DataFrame) -> Markup:
     x = _x_positions(len(periods), left, right)
     out = []
     for t in ticks:
-        out.append(_line(left, y(t), right, y(t), "#9aa5b1" if t == 0 else GRID))
-        out.append(_text(left - 8, y(t) + 4, _fmt_tick(t), "end", 11, SOFT))
+        out.append(svg.line(left, y(t), right, y(t), "#9aa5b1" if t == 0 else GRID))
+        out.append(svg.text(left - 8, y(t) + 4, svg.fmt_tick(t), "end", 11, SOFT))
     out += _x_labels(periods, x, bottom)
     ok = np.isfinite(lo) & np.isfinite(hi)
     if has_ci and ok.sum() >= 2:
         idx = np.flatnonzero(ok)
-        pts = [f"{_f(x[i])},{_f(y(hi[i]))}" for i in idx] + [f"{_f(x[i])},{_f(y(lo[i]))}" for i in idx[::-1]]
+        pts = [f"{svg.num(x[i])},{svg.num(y(hi[i]))}" for i in idx] + [f"{svg.num(x[i])},{svg.num(y(lo[i]))}" for i in idx[::-1]]
         out.append(f'<polygon points="{" ".join(pts)}" fill="#3d5a80" fill-opacity="0.14"/>')
-    path = " ".join(f"{'M' if k == 0 else 'L'}{_f(x[i])},{_f(y(nps[i]))}" for k, i in enumerate(range(len(nps))))
+    path = " ".join(f"{'M' if k == 0 else 'L'}{svg.num(x[i])},{svg.num(y(nps[i]))}" for k, i in enumerate(range(len(nps))))
     out.append(f'<path d="{path}" fill="none" stroke="#3d5a80" stroke-width="2.5"/>')
     ns = allrows["n"].tolist() if "n" in allrows else [None] * len(periods)
     for i, p in enumerate(periods):
         tip = f"{p}: NPS {nps[i]:.1f}"
         if has_ci and ok[i]:
             tip += f" (95% CI {lo[i]:.1f} to {hi[i]:.1f})"
-        if ns[i] is not None and not _missing(ns[i]):
+        if ns[i] is not None and not svg.missing(ns[i]):
             tip += f", n = {int(ns[i]):,}"
-        out.append(_circle(x[i], y(nps[i]), 4, "#3d5a80", tip))
-    return _svg(bottom + 34, out, "NPS per period with 95% confidence band")
+        out.append(svg.circle(x[i], y(nps[i]), 4, "#3d5a80", tip))
+    return svg.figure(bottom + 34, out, "NPS per period with 95% confidence band")
 
 
 def _all_comments(trends: pd.DataFrame) -> pd.Series:
@@ -356,7 +246,7 @@ def _x_positions(n: int, left: float, right: float) -> list[float]:
 
 def _x_labels(periods: list[str], x: list[float], bottom: float) -> list[str]:
     every = max(1, math.ceil(len(periods) / 12))
-    return [_text(x[i], bottom + 20, _short(p, 12), "middle", 11, SOFT)
+    return [svg.text(x[i], bottom + 20, svg.short(p, 12), "middle", 11, SOFT)
             for i, p in enumerate(periods) if i % every == 0 or i == len(periods) - 1]
 
 
@@ -386,8 +276,8 @@ def theme_share_chart(trends: pd.DataFrame, labels: dict, alerts: list | None = 
     x = dict(zip(periods, _x_positions(len(periods), left, right)))
     out = []
     for v in ticks:
-        out.append(_line(left, y(v), right, y(v), GRID))
-        out.append(_text(left - 8, y(v) + 4, f"{100 * v:.0f}%", "end", 11, SOFT))
+        out.append(svg.line(left, y(v), right, y(v), GRID))
+        out.append(svg.text(left - 8, y(v) + 4, f"{100 * v:.0f}%", "end", 11, SOFT))
     out += _x_labels(periods, list(x.values()), bottom)
     spikes = {(int(a["theme_id"]), str(a.get("period"))) for a in (alerts or [])
               if _int_like(a.get("theme_id"))}
@@ -397,29 +287,29 @@ def theme_share_chart(trends: pd.DataFrame, labels: dict, alerts: list | None = 
         s = s[s["share"].notna()]
         if s.empty:
             continue
-        path = " ".join(f"{'M' if j == 0 else 'L'}{_f(x[p])},{_f(y(v))}"
+        path = " ".join(f"{'M' if j == 0 else 'L'}{svg.num(x[p])},{svg.num(y(v))}"
                         for j, (p, v) in enumerate(zip(s["period"], s["share"])))
         out.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         name = f"{int(tid)} · {labels.get(int(tid), '')}"
         for p, v in zip(s["period"], s["share"]):
-            out.append(_circle(x[p], y(v), 3, colour, f"{name} — {p}: {100 * v:.1f}% of comments"))
+            out.append(svg.circle(x[p], y(v), 3, colour, f"{name} — {p}: {100 * v:.1f}% of comments"))
             if (int(tid), p) in spikes:
-                out.append(f'<circle cx="{_f(x[p])}" cy="{_f(y(v))}" r="9" fill="none" '
+                out.append(f'<circle cx="{svg.num(x[p])}" cy="{svg.num(y(v))}" r="9" fill="none" '
                            f'stroke="{HARM}" stroke-width="2"><title>{escape("spike: " + name + " in " + p)}'
                            f"</title></circle>")
         ly = top + 6 + k * 22
-        out.append(_rect(730, ly - 9, 12, 12, colour))
-        out.append(_text(748, ly + 1, _short(name, 34), size=12))
+        out.append(svg.rect(730, ly - 9, 12, 12, colour))
+        out.append(svg.text(748, ly + 1, svg.short(name, 34), size=12))
     if spikes:
         ly = top + 6 + len(ids) * 22 + 6
-        out.append(f'<circle cx="736" cy="{_f(ly - 3)}" r="6" fill="none" stroke="{HARM}" stroke-width="2"/>')
-        out.append(_text(748, ly + 1, "spike alert", size=12, fill=SOFT))
-    return _svg(bottom + 34, out, "Share of comments per theme and period")
+        out.append(f'<circle cx="736" cy="{svg.num(ly - 3)}" r="6" fill="none" stroke="{HARM}" stroke-width="2"/>')
+        out.append(svg.text(748, ly + 1, "spike alert", size=12, fill=SOFT))
+    return svg.figure(bottom + 34, out, "Share of comments per theme and period")
 
 
 def _int_like(v) -> bool:
     try:
-        return not _missing(v) and float(v) == int(float(v))
+        return not svg.missing(v) and float(v) == int(float(v))
     except (TypeError, ValueError):
         return False
 
@@ -439,41 +329,41 @@ def segment_chart(segments: pd.DataFrame, overall_nps: float | None = None) -> M
     vals = vals[np.isfinite(vals)]
     if not vals.size:
         return Markup("")
-    vmin, vmax, ticks = nice_range(max(-100.0, float(vals.min())), min(100.0, float(vals.max())), 6)
+    vmin, vmax, ticks = svg.nice_range(max(-100.0, float(vals.min())), min(100.0, float(vals.max())), 6)
     c0, c1 = 330.0, 900.0
     xs = lambda v: c0 + (v - vmin) / (vmax - vmin) * (c1 - c0)  # noqa: E731
     row_h, top = 32, 30
     bottom = top + row_h * len(s)
-    out = [_text(c0, 16, "NPS with 95% CI", weight="600")]
+    out = [svg.text(c0, 16, "NPS with 95% CI", weight="600")]
     for t in ticks:
-        out.append(_line(xs(t), top - 4, xs(t), bottom, GRID))
-        out.append(_text(xs(t), bottom + 18, _fmt_tick(t), "middle", 11, SOFT))
+        out.append(svg.line(xs(t), top - 4, xs(t), bottom, GRID))
+        out.append(svg.text(xs(t), bottom + 18, svg.fmt_tick(t), "middle", 11, SOFT))
     if overall_nps is not None and np.isfinite(overall_nps):
-        out.append(_line(xs(overall_nps), top - 4, xs(overall_nps), bottom, INK, 1.2, "4 3"))
-        out.append(_text(xs(overall_nps), top - 8, f"all {overall_nps:.1f}", "middle", 11, INK))
+        out.append(svg.line(xs(overall_nps), top - 4, xs(overall_nps), bottom, INK, 1.2, "4 3"))
+        out.append(svg.text(xs(overall_nps), top - 8, f"all {overall_nps:.1f}", "middle", 11, INK))
     for i, r in s.iterrows():
         cy = top + i * row_h + row_h / 2
         if i % 2 == 0:
-            out.append(_rect(0, cy - row_h / 2, WIDTH, row_h, "#f7f9fb", rx=0))
+            out.append(svg.rect(0, cy - row_h / 2, WIDTH, row_h, "#f7f9fb", rx=0))
         ref = overall_nps if overall_nps is not None else 0.0
         colour = (HARM if nps[i] < ref else HELP) if differs[i] and np.isfinite(nps[i]) else MUTED
-        n = f" (n = {int(r['n']):,})" if "n" in s and not _missing(r["n"]) else ""
-        out.append(_text(310, cy + 4, _short(r["segment"], 28) + n, "end", 13, INK, "600" if differs[i] else None))
+        n = f" (n = {int(r['n']):,})" if "n" in s and not svg.missing(r["n"]) else ""
+        out.append(svg.text(310, cy + 4, svg.short(r["segment"], 28) + n, "end", 13, INK, "600" if differs[i] else None))
         if not np.isfinite(nps[i]):
-            out.append(_text(c0, cy + 4, "no scored comments", size=11.5, fill=SOFT))
+            out.append(svg.text(c0, cy + 4, "no scored comments", size=11.5, fill=SOFT))
             continue
         tip = f"{r['segment']}: NPS {nps[i]:.1f}"
         if has_ci and np.isfinite(lo[i]) and np.isfinite(hi[i]):
             tip += f" (95% CI {lo[i]:.1f} to {hi[i]:.1f})"
-            out.append(_line(xs(lo[i]), cy, xs(hi[i]), cy, colour, 2.5))
-        out.append(_circle(xs(nps[i]), cy, 6, colour, tip))
-        out.append(_text(990, cy + 4, f"{nps[i]:.1f}", "end", 12.5, colour if differs[i] else "#52606d", "600"))
-    return _svg(bottom + 30, out, "NPS by segment")
+            out.append(svg.line(xs(lo[i]), cy, xs(hi[i]), cy, colour, 2.5))
+        out.append(svg.circle(xs(nps[i]), cy, 6, colour, tip))
+        out.append(svg.text(990, cy + 4, f"{nps[i]:.1f}", "end", 12.5, colour if differs[i] else "#52606d", "600"))
+    return svg.figure(bottom + 30, out, "NPS by segment")
 
 
 def mix_bar(parts: list[tuple[float, str, str]]) -> Markup:
     """A thin 100% stacked bar of ``(count, colour, name)`` parts for the headline cards."""
-    total = float(sum(c for c, _, _ in parts if not _missing(c)))
+    total = float(sum(c for c, _, _ in parts if not svg.missing(c)))
     if total <= 0:
         return Markup("")
     x, body = 0.0, []
@@ -500,30 +390,30 @@ def decomposition_chart(components: pd.DataFrame) -> Markup:
     volume = pd.to_numeric(c["volume_effect"], errors="coerce").fillna(0).to_numpy(float)
     total = c["total"].to_numpy(float)
     reach = float(max(np.abs(np.concatenate([score, volume, total])).max(), 0.5))
-    step = nice_step(2 * reach, 6)
+    step = svg.nice_step(2 * reach, 6)
     reach = math.ceil(reach / step) * step
     c0, c1, pad = 330.0, 900.0, 40.0
     xs = lambda v: c0 + pad + (v + reach) / (2 * reach) * (c1 - c0 - 2 * pad)  # noqa: E731
     row_h, top = 34, 40
     bottom = top + row_h * len(c)
-    out = [_rect(c0, 8, 10, 10, "#3d5a80"), _text(c0 + 15, 17, "score change within the theme", size=11.5, fill=SOFT),
-           _rect(c0 + 215, 8, 10, 10, "#98c1d9"), _text(c0 + 230, 17, "change in the theme's share", size=11.5, fill=SOFT),
-           _text(990, 17, "total", "end", 11.5, SOFT, "600")]
+    out = [svg.rect(c0, 8, 10, 10, "#3d5a80"), svg.text(c0 + 15, 17, "score change within the theme", size=11.5, fill=SOFT),
+           svg.rect(c0 + 215, 8, 10, 10, "#98c1d9"), svg.text(c0 + 230, 17, "change in the theme's share", size=11.5, fill=SOFT),
+           svg.text(990, 17, "total", "end", 11.5, SOFT, "600")]
     digits = 0 if step >= 1 else 1
-    for t in _ticks(-reach, reach, 6):
-        out.append(_line(xs(t), top - 6, xs(t), bottom, "#9aa5b1" if t == 0 else GRID))
-        out.append(_text(xs(t), bottom + 16, _signed(t, digits) if t else "0", "middle", 11, SOFT))
+    for t in svg.ticks(-reach, reach, 6):
+        out.append(svg.line(xs(t), top - 6, xs(t), bottom, "#9aa5b1" if t == 0 else GRID))
+        out.append(svg.text(xs(t), bottom + 16, svg.signed(t, digits) if t else "0", "middle", 11, SOFT))
     for i, r in c.iterrows():
         y = top + i * row_h
         if i % 2 == 0:
-            out.append(_rect(0, y, WIDTH, row_h, "#f7f9fb", rx=0))
+            out.append(svg.rect(0, y, WIDTH, row_h, "#f7f9fb", rx=0))
         tid = r.get("theme_id")
         label = f"{int(tid)} · {r['label']}" if _int_like(tid) and int(float(tid)) >= 0 else str(r["label"])
-        out.append(_text(310, y + row_h / 2 + 4, _short(label), "end", 13, INK))
+        out.append(svg.text(310, y + row_h / 2 + 4, svg.short(label), "end", 13, INK))
         for k, (value, colour, name) in enumerate([(score[i], "#3d5a80", "score change"),
                                                     (volume[i], "#98c1d9", "share change")]):
             x0, x1 = sorted((xs(0), xs(value)))
-            out.append(_rect(x0, y + 7 + k * 11, max(x1 - x0, 1), 9, colour,
-                             f"{label}: {name} {_signed(value, 2)} points", rx=1))
-        out.append(_text(990, y + row_h / 2 + 4, _signed(total[i]), "end", 13, HARM if total[i] < 0 else HELP, "600"))
-    return _svg(bottom + 28, out, "Change in score between the last two periods, per theme")
+            out.append(svg.rect(x0, y + 7 + k * 11, max(x1 - x0, 1), 9, colour,
+                             f"{label}: {name} {svg.signed(value, 2)} points", rx=1))
+        out.append(svg.text(990, y + row_h / 2 + 4, svg.signed(total[i]), "end", 13, HARM if total[i] < 0 else HELP, "600"))
+    return svg.figure(bottom + 28, out, "Change in score between the last two periods, per theme")

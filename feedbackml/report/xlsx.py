@@ -21,7 +21,7 @@ import pandas as pd
 from .. import io as fio
 
 if TYPE_CHECKING:
-    from ..pipeline import Results
+    from ..results import Results
 
 log = logging.getLogger(__name__)
 

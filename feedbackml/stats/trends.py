@@ -1,11 +1,7 @@
-"""Comparisons across segments and periods: segment scores, trends, shift-share, spike alerts.
+"""Comparisons over time: periods, theme trends, trend tests, spike alerts and the shift-share decomposition of a score change.
 
-Every table is built from a handful of ``np.bincount`` calls over group codes and the
-(comment, theme) pairs of the membership matrix, so the cost is linear in the number of
-comments and does not loop over rows. Every function takes an optional ``weight`` (a
-count per row, default 1), so a table of counts per distinct (themes, category, segment,
-period) gives exactly the result of the comments it stands for.
-"""
+Built like :mod:`feedbackml.stats.segments` from bincounts over period codes, with an optional
+``weight`` per row so counts stand for the comments they count."""
 
 from __future__ import annotations
 
@@ -13,147 +9,30 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .scores import get_metric, weighted_rows
 from .drivers import benjamini_hochberg
-from .nps import bootstrap_ci, get_metric, score_from_counts, weighted_rows
+from .segments import (
+    ALL_COMMENTS,
+    NO_THEME_LABEL,
+    group_counts,
+    role_masks,
+    score_ci,
+    whole_counts,
+)
 
-MISSING_SEGMENT = "(missing)"
-ALL_COMMENTS = "(all comments)"
-NO_THEME_LABEL = "(no theme)"
 PERIODS = {"week": "W", "month": "M", "quarter": "Q"}
-SEGMENT_COLUMNS = ["segment", "n", "n_scored", "nps", "nps_ci_low", "nps_ci_high", "nps_rest",
-                   "difference", "p_value", "q_value", "differs", "detractor_rate", "top_drivers"]
+
+
 TREND_COLUMNS = ["period", "theme_id", "label", "n", "n_scored", "share", "nps", "nps_ci_low",
                  "nps_ci_high", "detractor_rate"]
 THEME_TREND_COLUMNS = ["theme_id", "label", "share_first", "share_last", "slope", "z", "p_value",
                        "q_value", "direction"]
 DECOMPOSITION_COLUMNS = ["theme_id", "label", "weight_from", "weight_to", "score_from", "score_to",
                          "volume_effect", "score_effect", "total"]
-#: A theme needs this many scored comments in a segment to be listed among its top drivers.
-MIN_CELL = 5
+
+
 #: Spike alerts: look-back window, least history for a mean + SD, least comments in the period.
 ALERT_WINDOW, ALERT_MIN_HISTORY, ALERT_MIN_COUNT, ALERT_SD = 6, 3, 5, 2.0
-
-
-def _roles(category: pd.Series, event: pd.Series | None) -> dict[str, np.ndarray]:
-    """Boolean arrays per comment: scored, promoter, passive, detractor, event known, event."""
-    cat = pd.Series(category, dtype="object").reset_index(drop=True)
-    scored = cat.notna().to_numpy()
-    out = {"scored": scored, "pro": (cat == "promoter").to_numpy() & scored,
-           "pas": (cat == "passive").to_numpy() & scored,
-           "det": (cat == "detractor").to_numpy() & scored}
-    if event is None:
-        out["known"], out["hit"] = scored, out["det"]
-    else:
-        ev = pd.Series(event).reset_index(drop=True).astype("boolean")
-        out["known"] = ev.notna().to_numpy()
-        out["hit"] = ev.fillna(False).to_numpy(bool)
-    return out
-
-
-def _counts(index: np.ndarray, size: int, roles: dict[str, np.ndarray],
-            rows: np.ndarray | None = None, weight: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """Counts per group index (length ``size``); ``rows`` maps each index entry to its comment.
-
-    ``weight``: optional count per comment (indexed like the roles).
-    """
-    rows = np.arange(len(index)) if rows is None else rows
-    w = None if weight is None else weight[rows]
-    out = {"n": _whole(np.bincount(index, weights=w, minlength=size))}
-    for name, flag in roles.items():
-        out[name] = _whole(np.bincount(index, weights=flag[rows] if w is None else flag[rows] * w,
-                                       minlength=size))
-    return out
-
-
-def _whole(counts: np.ndarray) -> np.ndarray:
-    """Counts summed as floats (from weights) back to int64."""
-    return np.rint(counts).astype(np.int64)
-
-
-def _score_ci(c: dict[str, np.ndarray], metric: str, alpha: float, ci_method: str, n_boot: int,
-              random_state: int) -> dict[str, np.ndarray]:
-    res = score_from_counts(c["pro"], c["det"], c["scored"], alpha, metric)
-    if ci_method == "bootstrap" and len(c["scored"]):
-        res.update(bootstrap_ci(c["pro"], c["pas"], c["det"], alpha, metric, n_boot, random_state))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        res["event_rate"] = c["hit"] / c["known"]
-    return res
-
-
-def segment_codes(segment: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer code per comment and the sorted segment names; missing values are ``(missing)``."""
-    values = pd.Series(segment).reset_index(drop=True).astype("string").str.strip()
-    values = values.mask(values.isna() | (values == ""), MISSING_SEGMENT)
-    codes, names = pd.factorize(values, sort=True)
-    return codes.astype(np.int64), pd.Index(names.astype(str))
-
-
-def segment_table(segment: pd.Series, category: pd.Series, member: np.ndarray, themes: pd.DataFrame,
-                  *, metric: str = "nps", alpha: float = 0.05, ci_method: str = "analytic",
-                  n_boot: int = 2000, random_state: int = 0, event: pd.Series | None = None,
-                  top: int = 3, weight=None) -> pd.DataFrame:
-    """One row per segment (:data:`SEGMENT_COLUMNS`), lowest score first.
-
-    ``nps`` is the metric's score (NPS, % satisfied, % easy) with its CI; ``nps_rest`` the
-    score of all other segments and ``difference`` = nps − nps_rest. ``p_value`` comes from a
-    two-sample z test with the pooled multinomial variance under "no difference" (for CSAT
-    and CES the classic pooled two-proportion test), ``q_value`` from Benjamini–Hochberg
-    across segments, ``differs`` = q < alpha. ``top_drivers`` lists up to ``top`` themes that
-    pull the segment's score down most (leave-out impact within the segment, at least
-    :data:`MIN_CELL` scored comments), as ``label (impact)`` joined by ``; ``.
-    """
-    member = np.asarray(member, dtype=bool)
-    weight, segment, category, member, event = weighted_rows(weight, segment, category, member, event)
-    codes, names = segment_codes(segment)
-    g = len(names)
-    roles = _roles(category, event)
-    seg = _counts(codes, g, roles, weight=weight)
-    res = _score_ci(seg, metric, alpha, ci_method, n_boot, random_state)
-    total = {name: arr.sum() for name, arr in seg.items()}
-    rest = {name: total[name] - arr for name, arr in seg.items()}
-    w = get_metric(metric).detractor_weight
-    rest_score = score_from_counts(rest["pro"], rest["det"], rest["scored"], alpha, metric)["score"]
-    n1, n2 = seg["scored"].astype(float), rest["scored"].astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p, d = total["pro"] / total["scored"], total["det"] / total["scored"]
-        pooled_var = max(float(p + w * w * d - (p - w * d) ** 2), 0.0) if total["scored"] else np.nan
-        diff = res["score"] - rest_score
-        se = 100 * np.sqrt(pooled_var * (1 / n1 + 1 / n2))
-        z = np.where(se > 0, diff / se, 0.0)
-    p_value = np.where((n1 > 0) & (n2 > 0), 2 * stats.norm.sf(np.abs(z)), np.nan)
-    q_value = benjamini_hochberg(p_value)
-    out = pd.DataFrame({
-        "segment": names, "n": seg["n"], "n_scored": seg["scored"], "nps": res["score"],
-        "nps_ci_low": res["ci_low"], "nps_ci_high": res["ci_high"], "nps_rest": rest_score,
-        "difference": diff, "p_value": p_value, "q_value": q_value, "differs": q_value < alpha,
-        "detractor_rate": res["event_rate"],
-        "top_drivers": _segment_top_drivers(codes, g, member, themes, roles, metric, top, weight),
-    }, columns=SEGMENT_COLUMNS)
-    return out.sort_values(["nps", "segment"], kind="stable", na_position="last").reset_index(drop=True)
-
-
-def _segment_top_drivers(codes, g, member, themes, roles, metric, top, weight=None) -> np.ndarray:
-    """Per segment, the themes with the most negative leave-out impact on its score."""
-    k = member.shape[1]
-    rows, ks = np.nonzero(member)
-    cell = _counts(codes[rows] * k + ks, g * k, roles, rows, weight)
-    seg = _counts(codes, g, roles, weight=weight)
-    shape = (g, k)
-    n_in, pro_in, det_in = (cell[x].reshape(shape) for x in ("scored", "pro", "det"))
-    n_seg, pro_seg, det_seg = (seg[x][:, None] for x in ("scored", "pro", "det"))
-    score_seg = score_from_counts(pro_seg, det_seg, n_seg, metric=metric)["score"]
-    without = score_from_counts(pro_seg - pro_in, det_seg - det_in, n_seg - n_in, metric=metric)["score"]
-    impact = score_seg - without
-    long = pd.DataFrame({"segment": np.repeat(np.arange(g), k),
-                         "label": np.tile(themes["label"].to_numpy(), g),
-                         "impact": impact.reshape(-1), "n": n_in.reshape(-1)})
-    long = long[(long["n"] >= MIN_CELL) & (long["impact"] < 0)]
-    long = long.sort_values(["segment", "impact", "label"], kind="stable").groupby("segment").head(top)
-    if long.empty:
-        return np.full(g, "", dtype=object)
-    text = (long["label"].astype(str) + " (" + long["impact"].map("{:+.1f}".format) + ")")
-    joined = text.groupby(long["segment"]).agg("; ".join)
-    return joined.reindex(range(g)).fillna("").to_numpy(dtype=object)
 
 
 def to_periods(dates: pd.Series, period: str = "month") -> pd.Series:
@@ -207,16 +86,16 @@ def trend_table(periods: pd.Series, category: pd.Series, member: np.ndarray, the
     t, k = len(full), member.shape[1]
     if t == 0:
         return pd.DataFrame(columns=TREND_COLUMNS)
-    roles = _roles(category, event)
+    roles = role_masks(category, event)
     dated = codes >= 0
-    whole = _counts(codes[dated], t, {x: v[dated] for x, v in roles.items()},
+    whole = group_counts(codes[dated], t, {x: v[dated] for x, v in roles.items()},
                     weight=None if weight is None else weight[dated])
     rows, ks = np.nonzero(member & dated[:, None])
-    cell = _counts(codes[rows] * k + ks, t * k, roles, rows, weight)
+    cell = group_counts(codes[rows] * k + ks, t * k, roles, rows, weight)
     _, with_theme = _theme_period_counts(codes, member, t, weight)
     # One block of t "all" rows followed by t·k theme rows, scored together.
     both = {x: np.concatenate([whole[x], cell[x]]) for x in whole}
-    res = _score_ci(both, metric, alpha, ci_method, n_boot, random_state)
+    res = score_ci(both, metric, alpha, ci_method, n_boot, random_state)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.concatenate([np.full(t, np.nan), cell["n"] / np.repeat(with_theme, k)])
     labels = period_label(full, period)
@@ -246,7 +125,7 @@ def _theme_period_counts(codes: np.ndarray, member: np.ndarray, t: int,
     themed = dated & member.any(axis=1)
     with_theme = np.bincount(codes[themed], weights=None if weight is None else weight[themed],
                              minlength=t)
-    return _whole(counts).reshape(t, k), _whole(with_theme)
+    return whole_counts(counts).reshape(t, k), whole_counts(with_theme)
 
 
 def theme_trend_tests(periods: pd.Series, member: np.ndarray, themes: pd.DataFrame,
@@ -367,7 +246,7 @@ def score_decomposition(periods: pd.Series, category: pd.Series, member: np.ndar
     member = np.asarray(member, dtype=bool)
     weight, periods, category, member = weighted_rows(weight, periods, category, member)
     codes, full = _period_codes(periods)
-    roles = _roles(category, None)
+    roles = role_masks(category, None)
     use = (codes >= 0) & roles["scored"]
     meta = {"metric": metric, "from": None, "to": None, "score_from": None, "score_to": None, "change": None}
     with_scores = np.unique(codes[use])

@@ -29,7 +29,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import UsageError
+from ..errors import UsageError
 
 CODEFRAME_FILE = "themes.toml"
 
@@ -157,7 +157,7 @@ def codeframe_to_toml(codeframe: Codeframe) -> str:
 
 def write_codeframe(path: str | Path, codeframe: Codeframe) -> Path:
     """Write ``codeframe`` as TOML (atomically)."""
-    from .io import write_text
+    from ..io.write import write_text
 
     write_text(path, codeframe_to_toml(codeframe))
     return Path(path)

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import joblib
 
-from . import io as fio
-from .codeframe import CODEFRAME_FILE, write_codeframe
-from .errors import ModelError
-from .pipeline import FeedbackAnalyzer, package_versions
+from ..analyzer import FeedbackAnalyzer
+from ..errors import ModelError
+from ..results import package_versions
+from ..themes.codeframe import CODEFRAME_FILE, write_codeframe
+from .read import file_sha256
+from .write import atomic_path, write_csv, write_json
 
 MODEL_FILE, META_FILE, THEMES_FILE = "model.joblib", "meta.json", "themes.csv"
 CHANGES_FILE = "theme_changes.csv"
@@ -32,7 +34,7 @@ def save(analyzer: FeedbackAnalyzer, path: str | Path, extra_meta: dict | None =
     """Write a fitted analyzer to the directory ``path`` (created if needed)."""
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
-    with fio.atomic_path(folder / MODEL_FILE) as tmp:
+    with atomic_path(folder / MODEL_FILE) as tmp:
         joblib.dump(analyzer, tmp, compress=3)
     meta = {
         "format": FORMAT_VERSION,
@@ -44,17 +46,17 @@ def save(analyzer: FeedbackAnalyzer, path: str | Path, extra_meta: dict | None =
         "sentiment": getattr(analyzer, "sentiment_info_", {"model": "lexicon"}),
         "auto_k": getattr(analyzer.theme_model_, "auto_k_", None),
         "codeframe": CODEFRAME_FILE,
-        "sha256": fio.file_sha256(folder / MODEL_FILE),
+        "sha256": file_sha256(folder / MODEL_FILE),
         "created_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
     }
     meta.update(extra_meta or {})
-    fio.write_json(folder / META_FILE, meta)
-    fio.write_csv(folder / THEMES_FILE, analyzer.themes_)
+    write_json(folder / META_FILE, meta)
+    write_csv(folder / THEMES_FILE, analyzer.themes_)
     # The codeframe the fit ended with: edit it and fit again with --codeframe to keep choices.
     write_codeframe(folder / CODEFRAME_FILE, analyzer.theme_model_.codeframe_)
     changes = getattr(analyzer.theme_model_, "changes_", None)
     if changes is not None:
-        fio.write_csv(folder / CHANGES_FILE, changes)
+        write_csv(folder / CHANGES_FILE, changes)
     elif (folder / CHANGES_FILE).exists():
         (folder / CHANGES_FILE).unlink()  # stale: this fit was not matched to a previous model
     return folder
@@ -92,7 +94,7 @@ def load(path: str | Path, allow_version_mismatch: bool = False) -> FeedbackAnal
     """Load a model directory after checking integrity (always) and versions (unless allowed)."""
     folder = Path(path)
     meta = read_meta(folder)
-    actual = fio.file_sha256(folder / MODEL_FILE)
+    actual = file_sha256(folder / MODEL_FILE)
     if actual != meta.get("sha256"):
         raise ModelError(f"{folder / MODEL_FILE} does not match the sha256 in {META_FILE}: "
                          "the file was modified or corrupted", hint="refit the model; never load untrusted model files")

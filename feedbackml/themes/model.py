@@ -17,9 +17,6 @@ comments, non-answers, comments without a single known word).
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -27,12 +24,15 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from .clustering import choose_k, chosen_k, k_range, spherical_kmeans
+from ..lang import load_list
+from ..text.inputs import as_texts
+from ..text.nlp import lemmatize
 from .codeframe import Codeframe, CodeframeTheme, read_codeframe, with_notes
-from .features import TOKEN_PATTERN, CommentVectors, spread_weights
-from .lang import load_list
-from .nlp import ASCII_SPACE, CUT, cut_texts, lemmatize, split_clauses
-from .theme_matching import match_themes, profile_similarity
+from .kmeans import choose_k, chosen_k, k_range, spherical_kmeans
+from .labels import build_label, log_odds, theme_profiles, unique_labels
+from .matching import match_themes, profile_similarity
+from .parts import split_segments
+from .vectors import TOKEN_PATTERN, CommentVectors, spread_weights
 
 NO_THEME = -1
 THEME_COLUMNS = ["theme_id", "label", "keywords"]
@@ -47,11 +47,6 @@ def stop_words(language: str = "en") -> list[str]:
     keep = set(load_list("stopwords_keep", language)) | set(load_list("negations", language))
     extra = {"be", "have", "do", "get", "s", "ve", "ll", "d", "m", "re", "t"}
     return sorted((set(ENGLISH_STOP_WORDS) | extra) - keep)
-
-
-def default_n_themes(n_docs: int) -> int:
-    """The former fixed rule, √(n/50) clipped to 2…12; kept for callers that want it."""
-    return int(max(1, min(n_docs, max(2, min(12, round(np.sqrt(n_docs / 50)))))))
 
 
 class ThemeModel(TransformerMixin, BaseEstimator):
@@ -105,7 +100,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         and label; ``changes_`` says what changed.
         """
         codeframe = self._codeframe()
-        lemmas = lemmatize(_as_series(X), self.language, self.batch_size)
+        lemmas = lemmatize(as_texts(X), self.language, self.batch_size)
         weight = np.ones(len(lemmas)) if sample_weight is None else np.asarray(sample_weight, np.float64)
         keep = lemmas != ""
         codes, docs = pd.factorize(lemmas[keep], sort=True)  # = np.unique, by hashing
@@ -135,7 +130,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         if previous is not None:
             themes = self._follow(previous, themes, codeframe)
         order = np.argsort(themes["theme_id"].to_numpy(), kind="stable")
-        themes["label"] = _unique_labels(themes["label"], themes["theme_id"])
+        themes["label"] = unique_labels(themes["label"], themes["theme_id"])
         self.themes_ = themes.iloc[order].reset_index(drop=True)
         self.profiles_ = self.profiles_[order]
         prev_next = getattr(previous, "next_theme_id_", 0) if previous is not None else 0
@@ -178,7 +173,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         label_cluster = clusters[label_rows]
         theme = np.where(label_cluster >= 0, self.cluster_theme_[np.maximum(label_cluster, 0)], NO_THEME)
         ids = np.unique(self.cluster_theme_)
-        self.profiles_ = _profiles(tfidf, theme, label_w, ids)
+        self.profiles_ = theme_profiles(tfidf, theme, label_w, ids)
         self.names_ = {t.id: t.name for t in codeframe.themes if t.name and t.id in set(ids.tolist())}
         return self._describe(tfidf, theme, label_w, ids, self.names_)
 
@@ -230,7 +225,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         terms = self.vectorizer_.get_feature_names_out()
         presence = tfidf.copy()
         presence.data[:] = 1.0
-        z, share = _log_odds(presence, np.searchsorted(ids, theme), theme >= 0, weight, len(ids))
+        z, share = log_odds(presence, np.searchsorted(ids, theme), theme >= 0, weight, len(ids))
         rank = z * share  # distinctive (log-odds z) and exclusive (share of its uses in the theme)
         blocked = self._blocked_words()
         rows, used = [], set()
@@ -238,7 +233,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
             order = np.argsort(-rank[i], kind="stable")
             top = [terms[j] for j in order[:50] if z[i, j] > 0]
             keywords = [t for t in top if not set(t.split()) <= blocked][:N_KEYWORDS] or top[:N_KEYWORDS]
-            label = names.get(int(theme_id)) or _label(keywords, used) or f"theme {theme_id}"
+            label = names.get(int(theme_id)) or build_label(keywords, used) or f"theme {theme_id}"
             used.add(label)
             rows.append((int(theme_id), label, ", ".join(keywords)))
         return pd.DataFrame(rows, columns=THEME_COLUMNS)
@@ -346,7 +341,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         """``theme_id`` (primary theme, −1 = none), ``theme_score`` (cosine to its centre) and
         ``themes`` (primary first, then every other theme a clause or part fits well)."""
         check_is_fitted(self, "cluster_centers_")
-        texts = _as_series(X)
+        texts = as_texts(X)
         codes, uniques = pd.factorize(texts, use_na_sentinel=False)
         uniques = np.asarray(uniques, dtype=object)
         cluster, score = self._assign(uniques)
@@ -384,13 +379,6 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.asarray(OUTPUT_COLUMNS, dtype=object)
 
-
-# -- helpers ---------------------------------------------------------------------------
-def _as_series(X) -> pd.Series:
-    if isinstance(X, pd.DataFrame):
-        X = X.iloc[:, 0]
-    series = X if isinstance(X, pd.Series) else pd.Series(list(X), dtype=object)
-    return series.astype(object).fillna("").astype(str)
 
 
 def _lemmas(phrases, language: str) -> list[str]:
@@ -434,107 +422,3 @@ def _low_quantile(scores, clusters, weight, k, q) -> np.ndarray:
             cum = np.cumsum(w[order]) / w.sum()
             out[c] = s[order][np.searchsorted(cum, q)]
     return out
-
-
-def _profiles(tfidf: sp.csr_matrix, theme: np.ndarray, weight: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Weighted mean TF-IDF vector of each theme's comments (themes × terms)."""
-    ok = theme >= 0
-    rows = np.searchsorted(ids, theme[ok])
-    member = sp.csr_matrix((weight[ok], (rows, np.flatnonzero(ok))), shape=(len(ids), tfidf.shape[0]))
-    totals = np.asarray(member.sum(axis=1)).ravel()
-    return np.asarray((member @ tfidf).todense() / np.maximum(totals, 1e-12)[:, None], dtype=np.float32)
-
-
-def _log_odds(presence, theme_pos, ok, weight, k, prior: float = 10.0) -> np.ndarray:
-    """z-scores of the log-odds ratio of each term's presence inside vs outside each theme,
-    with an informative Dirichlet prior (Monroe, Colaresi & Quinn, 2008), and the share of
-    each term's (weighted) occurrences that fall in each theme; both themes × terms."""
-    member = sp.csr_matrix((weight[ok], (theme_pos[ok], np.flatnonzero(ok))), shape=(k, presence.shape[0]))
-    inside = np.asarray((member @ presence).todense(), dtype=np.float64)
-    n_in = np.asarray(member.sum(axis=1), dtype=np.float64)
-    total, n_all = inside.sum(axis=0), n_in.sum()
-    alpha = prior * (total + 0.5) / (n_all + 0.5 * presence.shape[1])
-    outside, n_out = total - inside, n_all - n_in
-    delta = (np.log((inside + alpha) / (n_in - inside + prior - alpha))
-             - np.log((outside + alpha) / (n_out - outside + prior - alpha)))
-    z = delta / np.sqrt(1 / (inside + alpha) + 1 / (outside + alpha))
-    return z, inside / np.maximum(total, 1e-12)
-
-
-def _label(terms: list[str], used: set[str]) -> str:
-    """Two to four words from the top terms, e.g. "late delivery / parcel"; not one of ``used``.
-
-    When the best combination is taken, the next ones leave out one term at a time.
-    """
-    def build(candidates: list[str]) -> str:
-        words: list[str] = []
-        parts: list[str] = []
-        for term in candidates:
-            tokens = term.split()
-            if set(tokens) & set(words) or len(words) + len(tokens) > 4:
-                continue
-            parts.append(term)
-            words += tokens
-            if len(words) >= 3 or len(parts) == 3:
-                break
-        return " / ".join(parts)
-
-    for drop in range(-1, len(terms)):
-        label = build(terms if drop < 0 else terms[:drop] + terms[drop + 1:])
-        if label and label not in used:
-            return label
-    return ""
-
-
-def select_quotes(pool: pd.DataFrame, n: int = 4, max_overlap: float = 0.5) -> pd.DataFrame:
-    """Rows of ``pool`` (``theme_id, theme_score, clean_text`` …) to quote: per theme, the
-    comments closest to its centre — those about that theme alone first when a ``themes``
-    column says so — skipping any whose words overlap an already chosen quote by
-    ``max_overlap`` or more (Jaccard), so the quotes show different phrasings. Of comments
-    that differ only in case and punctuation, the first in ``pool`` is kept.
-    """
-    several = pool["themes"].str.len().gt(1) if "themes" in pool else pd.Series(False, index=pool.index)
-    pool = pool.assign(_key=pool["clean_text"].str.lower().str.replace(r"[^\w\s]", "", regex=True),
-                       _several=several.to_numpy())
-    pool = pool.sort_values(["theme_id", "_several", "theme_score", "_key"],
-                            ascending=[True, True, False, True], kind="stable").drop_duplicates("_key")
-    candidates = pool.groupby("theme_id", sort=True).head(10 * n)
-    chosen: list = []
-    for _, group in candidates.groupby("theme_id", sort=True):
-        picked: list[set[str]] = []
-        for index, key in zip(group.index, group["_key"]):
-            words = set(key.split())
-            if all(len(words & p) / len(words | p) < max_overlap for p in picked):
-                picked.append(words)
-                chosen.append(index)
-                if len(picked) == n:
-                    break
-    return pool.loc[chosen].drop(columns=["_key", "_several"])
-
-
-def _unique_labels(labels: pd.Series, ids: pd.Series) -> list[str]:
-    """Labels with any repeat made unique by the theme ID ("billing (7)")."""
-    seen: set[str] = set()
-    out = []
-    for label, theme_id in zip(labels.tolist(), ids.tolist()):
-        out.append(label if label not in seen else f"{label} ({theme_id})")
-        seen.add(out[-1])
-    return out
-
-
-@lru_cache(maxsize=None)
-def _break_words(language: str) -> str:
-    return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in load_list("theme_breaks", language)),
-                           key=len, reverse=True))
-
-
-def split_segments(texts: pd.Series, language: str = "en") -> pd.DataFrame:
-    """Clauses (:func:`feedbackml.nlp.split_clauses`) further split at commas, semicolons
-    and joining words (``lang/<language>/theme_breaks.txt``): ``doc, text`` per part."""
-    clauses = split_clauses(texts, language)
-    words = _break_words(language)
-    breaks = r"(?i)\s*[,;]\s*|\s+(?:{})\s+"
-    parts = cut_texts(clauses["text"], [breaks.format(words)],
-                      [(breaks.format(words).replace(r"\s", ASCII_SPACE), CUT)])
-    return pd.DataFrame({"doc": clauses["doc"].to_numpy()[parts.index.to_numpy()],
-                         "text": parts.to_numpy(object)})

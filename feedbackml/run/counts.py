@@ -6,8 +6,8 @@ summary) depends on the comments only through the number of comments per distinc
 a few totals and the best quote candidates of each theme. :class:`RunningCounts` holds
 exactly that: built from one chunk of scored comments (:meth:`RunningCounts.from_chunk`),
 merged with ``+`` in input order, and turned into the tables once at the end
-(:meth:`RunningCounts.results`) by the same statistics functions the in-memory path
-calls, given the counts as ``weight``. So a streamed or distributed run gives the same
+(:func:`feedbackml.run.tables.build_results`) by the statistics functions, given the
+counts as ``weight``. So a streamed or distributed run gives the same
 numbers as :meth:`feedbackml.FeedbackAnalyzer.analyze` on the whole export, in memory
 that grows with the number of distinct keys, not with the number of comments.
 
@@ -24,12 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .drivers import theme_drivers
-from .errors import DataError
-from .nps import nps_category, nps_summary, score_summary
-from .schema import parse_dates
-from .segments import (PERIODS, score_decomposition, segment_codes, segment_table, spike_alerts,
-                       theme_trend_tests, to_periods, trend_table)
+from ..io.schema import parse_dates
+from ..stats.scores import nps_category
+from ..stats.segments import segment_codes
+from ..stats.trends import PERIODS, to_periods
+from ..themes.quotes import N_QUOTES, quote_candidates
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +114,7 @@ class RunningCounts:
         column), ``period`` (ordinal, :data:`NO_PERIOD` without a date) — with ``n``
         comments and their fixed-point ``sentiment`` sum.
     totals : the counts of :data:`TOTALS` (rows in, analysed, rejected, non-answers …).
-    quotes : quote candidates (:func:`feedbackml.pipeline.quote_candidates`) in row order.
+    quotes : quote candidates (:func:`feedbackml.themes.quotes.quote_candidates`) in row order.
     first_bad_date : (row, value) of the first value of the date column that is not a date.
     """
 
@@ -135,10 +134,8 @@ class RunningCounts:
         ``comments["is_duplicate"]`` must already be right across chunks (a comment seen in
         an earlier chunk is a duplicate), because quotes and the duplicate count use it.
         """
-        from .pipeline import N_QUOTES, quote_candidates
-
         n = len(comments)
-        member = analyzer._membership(comments)
+        member = analyzer.membership(comments)
         words = pattern_words(member)
         key = {f"p{j}": words[:, j] for j in range(words.shape[1])}
         score = accepted["_score"].reset_index(drop=True) if "_score" in accepted else pd.Series([pd.NA] * n)
@@ -189,8 +186,6 @@ class RunningCounts:
 
     def __add__(self, other: "RunningCounts") -> "RunningCounts":
         """Counts of this chunk followed by ``other`` (later rows)."""
-        from .pipeline import N_QUOTES, quote_candidates
-
         if other.n_themes != self.n_themes:
             raise ValueError("cannot merge counts of models with different themes")
         table = _group(pd.concat([self.table, other.table], ignore_index=True))
@@ -218,118 +213,6 @@ class RunningCounts:
                 "periods": periods, "weight": t["n"].to_numpy(float),
                 "sentiment": t["sentiment"].to_numpy(np.int64),
                 "negative": t["negative"].to_numpy(np.int64)}
-
-    def results(self, analyzer, columns: Columns, source: str | None = None,
-                input_sha256: str | None = None, comments: pd.DataFrame | None = None):
-        """The :class:`~feedbackml.pipeline.Results` of the counted comments, as
-        :meth:`~feedbackml.FeedbackAnalyzer.analyze` computes them on all rows at once.
-
-        ``comments`` (default: an empty table) and ``rejects`` are left to the caller,
-        who wrote them chunk by chunk; ``Results.rejects`` is an empty table too.
-        """
-        from .pipeline import (N_QUOTES, THEME_TABLE_COLUMNS, Results, _records, _rounded,
-                               package_versions, representative_quotes)
-        from .schema import REJECT_COLUMNS
-
-        a = self.arrays(analyzer.metric, analyzer.period)
-        member, category, w = a["member"], a["category"], a["weight"]
-        event = a["event"] if columns.outcome is not None else None
-        segment = a["segment"] if columns.segment is not None else None
-        themes = analyzer.themes_
-        drivers = theme_drivers(member, category, themes, alpha=analyzer.alpha,
-                                min_n=analyzer.min_theme_n, metric=analyzer.metric, event=event,
-                                controls=segment, random_state=analyzer.random_state, weight=w)
-        per = drivers.set_index("theme_id")
-        table = themes.copy()
-        n = np.rint(w @ member).astype("int64") if len(w) else np.zeros(len(themes), dtype="int64")
-        table["n"] = n
-        table["share"] = per.loc[table["theme_id"], "share"].to_numpy()
-        table["nps"] = per.loc[table["theme_id"], "nps"].to_numpy()
-        table["mean_sentiment"] = mean_from_fixed(theme_sums(member, a["sentiment"]), n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            table["negative_share"] = theme_sums(member, a["negative"]) / n
-        cat = category.to_numpy(dtype=object)
-        for role, col in (("promoter", "promoters"), ("passive", "passives"), ("detractor", "detractors")):
-            table[col] = np.rint((w * (cat == role)) @ member).astype("int64") if len(w) else 0
-        quotes = (representative_quotes(self.quotes, QUOTE_TEXT, N_QUOTES)
-                  if self.quotes is not None and len(self.quotes) else pd.Series(dtype=object))
-        table["quotes"] = quotes.reindex(table["theme_id"]).fillna("").to_numpy()
-        table = table[THEME_TABLE_COLUMNS]
-
-        tot = self.totals
-        summary = {
-            "input": {"source": source, "sha256": input_sha256, "text_column": columns.text,
-                      "score_column": columns.score},
-            "rows": {"in": tot["rows_in"], "analysed": tot["analysed"], "rejected": tot["rejected"],
-                     "nonanswers": tot["nonanswers"], "duplicates": tot["duplicates"],
-                     "without_theme": tot["without_theme"]},
-            "nps": nps_summary(category, analyzer.alpha, analyzer.metric, weight=w),
-            "sentiment": {k: tot[k] for k in ("negative", "neutral", "positive")},
-            "sentiment_model": {**getattr(analyzer, "sentiment_info_", {"model": "lexicon"}),
-                                "mixed": tot["mixed"]},
-            "themes": {"n": int(len(table)),
-                       "no_theme_share": round(tot["without_theme"] / tot["analysed"], 4)
-                       if tot["analysed"] else None,
-                       "multi_theme_share": round(tot["multi_theme"] / tot["analysed"], 4)
-                       if tot["analysed"] else None,
-                       "counts": "membership: a comment counts in every theme it mentions",
-                       "auto_k": analyzer.theme_model_.auto_k_},
-            "config": analyzer.params_record(),
-            "versions": package_versions(),
-            "alerts": [],
-            "decomposition": None,
-        }
-        summary["score"] = score_summary(category, a["score"], analyzer.alpha, analyzer.metric,
-                                         analyzer.ci_method, analyzer.n_boot, analyzer.random_state,
-                                         weight=w)
-        common = {"metric": analyzer.metric, "alpha": analyzer.alpha, "ci_method": analyzer.ci_method,
-                  "n_boot": analyzer.n_boot, "random_state": analyzer.random_state, "event": event,
-                  "weight": w}
-        extra: dict[str, pd.DataFrame] = {}
-        if columns.segment is not None:
-            seg = segment_table(segment, category, member, themes, **common)
-            extra["segments"] = seg
-            summary["segments"] = {"column": columns.segment, "n": int(len(seg)),
-                                   "differ": seg.loc[seg["differs"], "segment"].tolist()}
-        if columns.date is not None:
-            periods = self._checked_periods(a["periods"], w, columns.date)
-            trends = trend_table(periods, category, member, themes, period=analyzer.period, **common)
-            tests = theme_trend_tests(periods, member, themes, analyzer.alpha, weight=w)
-            decomposition, meta = score_decomposition(periods, category, member, themes,
-                                                      period=analyzer.period, metric=analyzer.metric,
-                                                      weight=w)
-            extra["trends"] = trends
-            extra["decomposition"] = decomposition
-            summary["trends"] = {"column": columns.date, "period": analyzer.period,
-                                 "periods": int(trends["period"].nunique()) if len(trends) else 0,
-                                 "rows_without_date": int(round(w[periods.isna().to_numpy()].sum())),
-                                 "themes": _records(tests)}
-            summary["alerts"] = spike_alerts(periods, member, themes, analyzer.period, weight=w)
-            summary["decomposition"] = {**{k: _rounded(v) for k, v in meta.items()},
-                                        "components": _records(decomposition)}
-        if columns.outcome is not None:
-            known = event.notna().to_numpy()
-            n_known = float(w[known].sum())
-            hits = float(w[known & event.fillna(False).to_numpy(bool)].sum())
-            summary["outcome"] = {"column": columns.outcome, "n": int(round(n_known)),
-                                  "events": int(round(hits)),
-                                  "rate": round(hits / n_known, 4) if n_known else None}
-        empty = comments if comments is not None else pd.DataFrame()
-        return Results(comments=empty, themes=table, drivers=drivers, summary=summary,
-                       rejects=pd.DataFrame(columns=REJECT_COLUMNS), extra=extra)
-
-    def _checked_periods(self, periods: pd.Series, w: np.ndarray, column: str) -> pd.Series:
-        """The periods, after the checks :func:`feedbackml.schema.parse_dates` makes on all rows."""
-        bad = self.totals.get("bad_dates", 0)
-        if bad:
-            row, value = self.first_bad_date
-            if not (w[periods.notna().to_numpy()] > 0).any():
-                raise DataError(f"no value is a date (first: {value!r})", row=row, column=column,
-                                hint="pass --date with the column that holds response dates")
-            log.warning("%d value(s) in column %r are not dates (first at row %s: %r); those rows are "
-                        "left out of the trends", bad, column, row, value)
-        return periods
-
 
 def _group(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows with the same key summed; sorted by key so the table does not depend on row order."""

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .nps import weighted_rows
+from .scores import weighted_rows
 
 #: Default L2 penalty on each log odds ratio (a normal prior with SD 1/√l2 ≈ 3.2):
 #: small enough not to matter where data are plentiful, large enough to keep a theme

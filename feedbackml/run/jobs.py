@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import models
-from .config import Config
+from ..analyzer import FeedbackAnalyzer
+from ..config import Config
+from ..io import models
+from ..io.read import read_table
+from ..results import Results
+from ..text.nlp import get_nlp
 from .progress import step
-from .io import read_table
-from .nlp import get_nlp
-from .pipeline import FeedbackAnalyzer, Results
 
 log = logging.getLogger(__name__)
 XLSX_NAME = "results.xlsx"
@@ -78,7 +79,7 @@ def _score_and_write(analyzer: FeedbackAnalyzer, df, config: Config, input, out:
 
 
 def _write_xlsx(results: Results, out: str | Path, index: int, total: int) -> Path:
-    from .report.xlsx import write_xlsx
+    from ..report.xlsx import write_xlsx
 
     step("writing the Excel workbook", index, total)
     return write_xlsx(results, Path(out) / XLSX_NAME)
@@ -105,22 +106,12 @@ def fit_file(input: str | Path, model: str | Path, config: Config,
     return analyzer
 
 
-def apply_file(input: str | Path, model: str | Path, out: str | Path, config: Config,
-               allow_version_mismatch: bool = False, xlsx: bool = False) -> Results:
-    """``feedbackml apply``: score ``input`` with a saved model and write ``out``."""
-    total = 4 + xlsx
-    step("loading the model", 1, total)
-    analyzer = models.load(model, allow_version_mismatch)
-    step("reading input", 2, total)
-    return _score_and_write(analyzer, _read(input, config.language), config, input, out, xlsx, total)
-
-
 def stream_apply_file(input: str | Path, model: str | Path, out: str | Path, config: Config,
                       allow_version_mismatch: bool = False, xlsx: bool = False) -> Results:
     """``feedbackml apply``: score ``input`` (a file, a glob or ``-``) with a saved model, chunk
     by chunk in flat memory (``config.engine`` local) or on a Dask cluster (``dask``).
 
-    Writes the same files as :func:`apply_file`, with equal content; the returned
+    Writes the same files as :func:`analyze_file` with ``model``, with equal content; the returned
     :class:`Results` has every table but ``comments`` (read ``out/comments.parquet``).
     """
     total = 2 + xlsx

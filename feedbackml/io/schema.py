@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .errors import UsageError
+from ..errors import UsageError
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ def parse_dates(values: pd.Series, column: str | None = None, strict: bool = Tru
     (local wall time kept; mixed offsets become UTC). ``strict=False`` neither raises nor
     warns (for one chunk of a streamed export, checked once at the end).
     """
-    from .errors import DataError
+    from ..errors import DataError
 
     if pd.api.types.is_datetime64_any_dtype(values):
         out = values

@@ -12,15 +12,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .scores import get_metric, score_from_counts, score_values, weighted_rows
 from .attribution import DEFAULT_L2, adjusted_odds_ratios, shapley_impacts
-from .nps import score_from_counts, score_values, weighted_rows
 
 DRIVER_COLUMNS = ["theme_id", "label", "n", "share", "nps", "nps_impact", "detractor_rate",
                   "detractor_lift", "lift_ci_low", "lift_ci_high", "p_value", "q_value",
                   "significant", "odds_ratio", "or_ci_low", "or_ci_high", "adjusted_or",
                   "adjusted_or_ci_low", "adjusted_or_ci_high", "shapley_impact"]
 #: Columns after the contract's: counts behind the tests and the event-rate impact.
-EXTRA_COLUMNS = ["n_scored", "small_sample", "event_impact"]
+EXTRA_COLUMNS = ["n_scored", "small_sample", "event_impact", "nps_impact_ci_low", "nps_impact_ci_high"]
 
 
 def membership_matrix(themes: pd.Series, theme_ids) -> np.ndarray:
@@ -75,6 +75,32 @@ def two_by_two(a, n1, c, n2, alpha: float = 0.05) -> dict[str, np.ndarray]:
             "lift_ci_high": where(np.exp(log_rr + z * se_rr)), "odds_ratio": where(np.exp(log_or)),
             "or_ci_low": where(np.exp(log_or - z * se_or)), "or_ci_high": where(np.exp(log_or + z * se_or)),
             "p_value": p_value}
+
+
+def impact_interval(pro_in, det_in, n_in, pro_all, det_all, n_all, alpha: float = 0.05,
+                    detractor_weight: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Delta-method CI of each theme's ``nps_impact`` (score of all − score without the theme).
+
+    impact = f·(score_in − score_out) with f = n_in/n. Var ≈ f²·(Var_in/n_in + Var_out/n_out)
+    + (score_in − score_out)²·f(1 − f)/n, where Var = p + w²d − (p − w·d)² per comment
+    (w = ``detractor_weight``: 1 for NPS, 0 for CSAT and CES, whose score is a top-box
+    share): the sampling error of the two scores plus that of the theme's size.
+    """
+    p_in, d_in, n_in = (np.asarray(x, dtype=float) for x in (pro_in, det_in, n_in))
+    p_out, d_out, n_out = pro_all - p_in, det_all - d_in, n_all - n_in
+    w = detractor_weight
+    with np.errstate(divide="ignore", invalid="ignore"):
+        def score_var(p, d, m):
+            pr, dr = p / m, d / m
+            return pr - w * dr, np.maximum(pr + w ** 2 * dr - (pr - w * dr) ** 2, 0) / m
+        s_in, v_in = score_var(p_in, d_in, n_in)
+        s_out, v_out = score_var(p_out, d_out, n_out)
+        f = n_in / n_all
+        impact = 100 * f * (s_in - s_out)
+        se = 100 * np.sqrt(f ** 2 * (v_in + v_out) + (s_in - s_out) ** 2 * f * (1 - f) / n_all)
+    z = float(stats.norm.ppf(1 - alpha / 2))
+    ok = np.isfinite(impact) & np.isfinite(se)
+    return np.where(ok, impact - z * se, np.nan), np.where(ok, impact + z * se, np.nan)
 
 
 def theme_drivers(member: np.ndarray, category: pd.Series, themes: pd.DataFrame,
@@ -179,6 +205,9 @@ def theme_drivers(member: np.ndarray, category: pd.Series, themes: pd.DataFrame,
     out["n_scored"] = np.rint(e_in).astype("int64")
     out["small_sample"] = e_in < min_n
     out["event_impact"] = event_impact
+    low, high = impact_interval(pro_in, det_in, n_in, pro_all, det_all, n_all, alpha,
+                                get_metric(metric).detractor_weight)
+    out["nps_impact_ci_low"], out["nps_impact_ci_high"] = low, high
     by_score = event is None and n_all > 0
     key = out["nps_impact"] if by_score else -out["event_impact"]
     return (out.assign(_key=key).sort_values(["_key", "theme_id"], kind="stable", na_position="last")

@@ -12,9 +12,9 @@ the workers read and write them. Two passes run on the workers:
 1. each partition returns the hashes of its distinct comments (and its row count), so
    the driver knows which comments repeat one of an earlier partition — ``is_duplicate``
    means "same text as an earlier comment" across the whole input, as locally;
-2. each partition is scored chunk by chunk with :func:`feedbackml.streaming.score_chunk`,
+2. each partition is scored chunk by chunk with :func:`feedbackml.run.chunks.score_chunk`,
    written to ``comments.parquet/part-NNNNN.parquet``, and returns its
-   :class:`~feedbackml.counts.RunningCounts` and rejects.
+   :class:`~feedbackml.run.counts.RunningCounts` and rejects.
 
 **Other inputs** (CSV/TSV, whose rows cannot be split without reading them): the driver
 reads the files in chunks as the local engine does, the workers score the chunks (a few
@@ -35,17 +35,23 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from . import io as fio
-from .counts import Columns, RunningCounts
-from .errors import UsageError
-from .pipeline import FeedbackAnalyzer, Results
-from .schema import validate
-from .streaming import (DEFAULT_CHUNK_SIZE, ChunkWriter, SeenComments, duplicate_keys, input_files,
-                        input_sha256, score_chunk, stream_files)
+from .. import io as fio
+from ..errors import UsageError
+from ..io.schema import validate
+from .chunks import ChunkAccumulator, SeenComments, duplicate_keys, score_chunk
+from .counts import Columns
+from .streaming import DEFAULT_CHUNK_SIZE, input_files, input_sha256, stream_files
+from .tables import build_results
+from .writers import ChunkWriter
+
+if TYPE_CHECKING:
+    from ..analyzer import FeedbackAnalyzer
+    from ..results import Results
 
 log = logging.getLogger(__name__)
 
@@ -84,41 +90,37 @@ def partitions(files: list[Path], chunk_size: int) -> list[Partition]:
 
 
 # -- tasks (run on the workers) ----------------------------------------------------------
-def partition_keys(part: Partition, analyzer: FeedbackAnalyzer, columns: Columns,
+def partition_keys(part: Partition, analyzer: "FeedbackAnalyzer", columns: Columns,
                    chunk_size: int) -> tuple[np.ndarray, int]:
     """Hashes of the distinct (non-answer excluded) comments of a partition, and its row count."""
     keys, last = [], 0
     for chunk in part.chunks(chunk_size):
         accepted, _ = validate(chunk, columns.score, analyzer.metric, columns.outcome)
-        cleaned = analyzer._cleaner().transform(accepted[columns.text])
+        cleaned = analyzer.cleaner().transform(accepted[columns.text])
         hashes = duplicate_keys(cleaned["clean_text"])
         keys.append(hashes[~cleaned["is_nonanswer"].to_numpy(bool)])
         last = chunk.attrs["last_row"]
     return (np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.uint64)), int(last)
 
 
-def score_partition(part: Partition, first_row: int, seen_before: np.ndarray, analyzer: FeedbackAnalyzer,
+def score_partition(part: Partition, first_row: int, seen_before: np.ndarray, analyzer: "FeedbackAnalyzer",
                     columns: Columns, chunk_size: int, folder: str):
     """Score one partition into ``folder/part-NNNNN.parquet``; its counts, rejects and an empty
     comments table (the columns)."""
     seen = SeenComments()
     seen.add(seen_before)
-    counts, rejects, template = None, [], None
+    rejects = []
     path = Path(folder) / f"part-{part.index:05d}.parquet"
     writer = ChunkWriter(path, None, Path(os.devnull))
+    acc = ChunkAccumulator(analyzer, columns, writer, seen)
     try:
         for chunk in part.chunks(chunk_size, first_row):
             scored = score_chunk(analyzer, chunk, columns)
-            seen.mark(scored.comments, scored.keys)
-            writer.write(scored.comments, scored.rejects)
-            c = RunningCounts.from_chunk(analyzer, scored.comments, scored.accepted, scored.rejects,
-                                         scored.rows_in, columns)
-            counts = c if counts is None else counts + c
+            acc.add(scored)
             rejects.append(scored.rejects)
-            template = scored.comments.head(0) if template is None else template
     finally:
         writer.close()
-    return counts, pd.concat(rejects, ignore_index=True), template
+    return acc.counts, pd.concat(rejects, ignore_index=True), acc.template
 
 
 # -- driver ------------------------------------------------------------------------------
@@ -134,10 +136,10 @@ def _client(scheduler: str | None, n_workers: int):
     return Client(cluster), cluster
 
 
-def dask_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str | os.PathLike, *,
+def dask_apply(analyzer: "FeedbackAnalyzer", source: str | os.PathLike, out: str | os.PathLike, *,
                text=None, score=None, segment=None, date=None, id=None, outcome=None,
                chunk_size: int = DEFAULT_CHUNK_SIZE, scheduler: str | None = None,
-               n_workers: int = -1, client=None) -> Results:
+               n_workers: int = -1, client=None) -> "Results":
     """Score ``source`` (a file or a glob of Parquet/CSV files) on a Dask cluster into ``out``.
 
     ``client``: a ``dask.distributed.Client`` to use; else one for ``scheduler``, else a
@@ -178,7 +180,7 @@ def dask_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str |
     return results
 
 
-def _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, source, out) -> Results:
+def _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, source, out) -> "Results":
     """Parquet datasets: the workers read, score and write their partitions (two passes)."""
     parts = partitions(files, chunk_size)
     model = client.scatter(analyzer, broadcast=True)
@@ -198,9 +200,9 @@ def _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, s
         counts = part_counts if counts is None else counts + part_counts
         rejects.append(part_rejects)
         template = part_template if template is None else template
-    results = counts.results(analyzer, columns, source=str(source), input_sha256=input_sha256(files),
-                             comments=template)
-    results.rejects = pd.concat(rejects, ignore_index=True)
+    results = build_results(analyzer, counts, columns, source=str(source),
+                            input_sha256=input_sha256(files), comments=template,
+                            rejects=pd.concat(rejects, ignore_index=True))
     fio.write_csv(out / "rejects.csv", results.rejects)
     return results
 

@@ -115,7 +115,7 @@ _SENTENCE_END_RE2 = ((rf"([.!?;]){ASCII_SPACE}+", rf"\1{CUT}"), (r"\n+", CUT),
 def contrast_markers(language: str = "en") -> str:
     """The contrast markers of ``lang/<language>/contrast.txt`` as one regex alternation,
     longest first."""
-    from .lang import load_list
+    from ..lang import load_list
 
     return "|".join(sorted((m.replace(" ", r"\s+") for m in load_list("contrast", language)),
                            key=len, reverse=True))

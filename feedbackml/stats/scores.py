@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .schema import METRIC_RANGES
+from ..io.schema import METRIC_RANGES
 
 CATEGORIES = ["detractor", "passive", "promoter"]
 CI_METHODS = ("analytic", "bootstrap")

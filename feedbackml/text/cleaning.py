@@ -17,8 +17,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from ..lang import load_list, load_table
 from .caches import CLEANED
-from .lang import load_list, load_table
+from .inputs import as_texts
 from .threads import map_slices
 
 OUTPUT_COLUMNS = ["clean_text", "is_nonanswer", "is_duplicate"]
@@ -141,7 +142,7 @@ class TextCleaner(TransformerMixin, BaseEstimator):
 
     def transform(self, X) -> pd.DataFrame:
         """Clean an iterable of texts; returns a DataFrame with :data:`OUTPUT_COLUMNS`."""
-        texts = _as_series(X)
+        texts = as_texts(X, raw=True)
         codes, uniques = pd.factorize(texts.fillna("").astype(str), use_na_sentinel=False)
         clean, key, nonanswer = self._clean_distinct(uniques.tolist())
         clean_all = clean[codes]
@@ -183,7 +184,7 @@ class TextCleaner(TransformerMixin, BaseEstimator):
 
     def clean(self, text: pd.Series) -> pd.Series:
         """The ``clean_text`` of each text, as a Series with the same index."""
-        text = _as_series(text)
+        text = as_texts(text, raw=True)
         return pd.Series(self._clean_arrow(_arrow(text)).to_pylist(), index=text.index, dtype=object)
 
     def _clean_arrow(self, arr: pa.Array) -> pa.Array:
@@ -204,12 +205,3 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         return np.asarray(OUTPUT_COLUMNS, dtype=object)
 
 
-def _as_series(X) -> pd.Series:
-    if isinstance(X, pd.DataFrame):
-        if X.shape[1] != 1:
-            raise ValueError("TextCleaner expects a single text column")
-        X = X.iloc[:, 0]
-    if isinstance(X, pd.Series):
-        # pandas' Arrow-backed strings stay so: factorising them is done by Arrow, fast
-        return X if isinstance(X.dtype, pd.StringDtype) else X.astype(object)
-    return pd.Series(list(X), dtype=object)

@@ -1,0 +1,260 @@
+"""FeedbackAnalyzer: clean → sentiment → themes → NPS and drivers, end to end → Results."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from .config import Config
+from .errors import DataError, UsageError
+from .io.schema import detect_column, parse_scores
+from .results import COMMENT_COLUMNS, Results, fingerprint
+from .run.chunks import ChunkAccumulator, score_chunk
+from .run.counts import Columns
+from .run.tables import build_results
+from .sentiment.labels import sentiment_labels, weak_labels
+from .sentiment.lexicon_model import LexiconSentiment
+from .sentiment.trained import train_sentiment
+from .stats.drivers import membership_matrix
+from .stats.scores import nps_category
+from .text.cleaning import TextCleaner
+from .themes.model import ThemeModel
+
+log = logging.getLogger(__name__)
+
+SENTIMENT_MODES = ("lexicon", "trained", "weak")
+class FeedbackAnalyzer(BaseEstimator):
+    """Learns themes from comments and analyses exports with them.
+
+    Parameters
+    ----------
+    n_themes : "auto" or a number of themes.
+    random_state : seed for every random step.
+    language : language-data folder and spaCy language.
+    min_theme_n : themes with fewer scored comments are never called significant.
+    alpha : 1 − confidence level of intervals and the FDR threshold.
+    redact_pii : replace e-mails, URLs and phone numbers before anything else.
+    max_features, batch_size : TF-IDF vocabulary cap and spaCy batch size.
+    metric : nps, csat or ces — how scores are read (see :mod:`feedbackml.nps`).
+    period : week, month or quarter — the step of the trends when a date column is given.
+    ci_method, n_boot : "analytic" or "bootstrap" intervals for scores of the whole
+        export, segments and periods, and the number of bootstrap draws.
+    sentiment : "lexicon" (default: clause-level lexicon scorer, no training), "trained"
+        (learn from the ``sentiment_label`` column given to :meth:`fit`; giving that column
+        is enough) or "weak" (learn from the scores: promoters positive, detractors
+        negative, passives left out).
+    codeframe : None or a ``themes.toml`` path / :class:`~feedbackml.codeframe.Codeframe`
+        (theme names, seed keywords, merges, excluded words).
+    """
+
+    def __init__(self, n_themes="auto", random_state=0, language="en", min_theme_n=30,
+                 alpha=0.05, redact_pii=True, max_features=20000, batch_size=2000, metric="nps",
+                 period="month", ci_method="analytic", n_boot=2000, sentiment="lexicon",
+                 codeframe=None):
+        self.n_themes = n_themes
+        self.random_state = random_state
+        self.language = language
+        self.min_theme_n = min_theme_n
+        self.alpha = alpha
+        self.redact_pii = redact_pii
+        self.max_features = max_features
+        self.batch_size = batch_size
+        self.metric = metric
+        self.period = period
+        self.ci_method = ci_method
+        self.n_boot = n_boot
+        self.sentiment = sentiment
+        self.codeframe = codeframe
+
+    @classmethod
+    def from_config(cls, config: Config) -> "FeedbackAnalyzer":
+        names = cls._get_param_names()
+        return cls(**{k: v for k, v in config.to_dict().items() if k in names})
+
+    def fit(self, df: pd.DataFrame, text: str | None = None, score: str | None = None,
+            sentiment_label: str | None = None, previous: "FeedbackAnalyzer | None" = None,
+            **_ignored):
+        """Learn themes from the comments in ``df`` (column ``text``, auto-detected if None).
+
+        With ``sentiment_label`` (a column of negative/neutral/positive) or
+        ``sentiment="weak"`` (uses ``score``) it also trains the sentiment model; see
+        :meth:`_fit_sentiment`. With ``previous`` (a fitted analyzer) matching themes keep
+        their IDs and labels.
+        """
+        text = detect_column(df, "text", text, required=True)
+        cleaned = self.cleaner().transform(df[text])
+        usable = cleaned["clean_text"].where(~cleaned["is_nonanswer"], "")
+        self.theme_model_ = ThemeModel(
+            n_themes=self.n_themes, random_state=self.random_state, max_features=self.max_features,
+            language=self.language, batch_size=self.batch_size, codeframe=self.codeframe)
+        old = getattr(previous, "theme_model_", previous)
+        codes, distinct = pd.factorize(usable, use_na_sentinel=False)
+        try:
+            self.theme_model_.fit(pd.Series(distinct, dtype=object), sample_weight=np.bincount(codes),
+                                  previous=old)
+        except ValueError as exc:
+            raise DataError(f"cannot find themes: {exc}", column=text) from None
+        self._fit_sentiment(df, cleaned, score, sentiment_label)
+        self.text_column_ = text
+        self.training_rows_ = int(len(df))
+        self.training_fingerprint_ = fingerprint(df[[text]])
+        return self
+
+    def _fit_sentiment(self, df: pd.DataFrame, cleaned: pd.DataFrame, score: str | None,
+                       label: str | None) -> None:
+        """Choose and fit the sentiment scorer; record held-out figures in ``sentiment_info_``.
+
+        "lexicon" needs nothing. "trained" (or any ``label`` column) learns from the labels;
+        "weak" learns from the scores (promoters positive, detractors negative, passives
+        and invalid scores left out). Non-answers never train the model.
+        """
+        mode = self.sentiment
+        if mode not in SENTIMENT_MODES:
+            raise UsageError(f"sentiment must be one of {', '.join(SENTIMENT_MODES)}, not {mode!r}")
+        if label is not None and mode == "weak":
+            raise UsageError("choose one: a sentiment label column, or weak supervision from scores")
+        if label is not None:
+            mode = "trained"
+        if mode == "lexicon":
+            self.sentiment_model_ = LexiconSentiment(language=self.language)
+            self.sentiment_info_ = {"model": "lexicon"}
+            return
+        if mode == "trained":
+            if label is None:
+                raise UsageError("sentiment='trained' needs a column of labels",
+                                 hint="pass --sentiment-label COLUMN (negative/neutral/positive)")
+            label = detect_column(df, "sentiment label", label, required=True)
+            try:
+                target = sentiment_labels(df[label], self.language)
+            except ValueError as exc:
+                raise DataError(str(exc), column=label) from None
+        else:
+            score = detect_column(df, "score", score, required=True)
+            target = weak_labels(parse_scores(df[score], self.metric)[0], self.metric)
+        usable = target.notna().to_numpy() & ~cleaned["is_nonanswer"].to_numpy(bool)
+        try:
+            model, info = train_sentiment(cleaned["clean_text"].to_numpy(object)[usable],
+                                          target.to_numpy(object)[usable],
+                                          weak=mode == "weak", language=self.language,
+                                          random_state=self.random_state)
+        except ValueError as exc:
+            raise DataError(f"cannot train sentiment: {exc}", column=label or score) from None
+        self.sentiment_model_ = model
+        self.sentiment_info_ = {"model": mode, "column": label or score, **info}
+        log.info("sentiment model (%s) trained on %d comments", mode, info["rows"])
+
+    def params_record(self) -> dict[str, Any]:
+        """``get_params()`` as JSON-ready values (a codeframe object becomes its file name)."""
+        params = self.get_params()
+        if params.get("codeframe") is not None and not isinstance(params["codeframe"], (str, Path)):
+            params["codeframe"] = getattr(params["codeframe"], "source", "") or "(codeframe object)"
+        elif params.get("codeframe") is not None:
+            params["codeframe"] = str(params["codeframe"])
+        return params
+
+    @property
+    def themes_(self) -> pd.DataFrame:
+        check_is_fitted(self, "theme_model_")
+        return self.theme_model_.themes_
+
+    def resolve_columns(self, frame: pd.DataFrame, text=None, score=None, segment=None, date=None,
+                        id=None, outcome=None) -> Columns:
+        """The input columns to use: given names checked, text and score detected when not given
+        (the text column the model was fitted on first)."""
+        from .run.counts import Columns
+
+        if text is None and self.text_column_ in frame.columns:
+            text = self.text_column_
+        text = detect_column(frame, "text", text, required=True)
+        score = detect_column(frame, "score", score, required=False)
+        for kind, col in (("segment", segment), ("date", date), ("id", id), ("outcome", outcome)):
+            if col is not None:
+                detect_column(frame, kind, col, required=True)
+        return Columns(text=text, score=score, segment=segment, date=date, id=id, outcome=outcome)
+
+    def analyze(self, df: pd.DataFrame, text: str | None = None, score: str | None = None,
+                segment: str | None = None, date: str | None = None, id: str | None = None,
+                source: str | None = None, input_sha256: str | None = None,
+                outcome: str | None = None) -> Results:
+        """Score ``df`` with the fitted model: comments, themes, drivers, summary and rejects.
+
+        With ``segment`` and/or ``date``, ``Results.extra`` holds ``segments``, ``trends``
+        and ``decomposition`` tables (see :mod:`feedbackml.stats.segments` and
+        :mod:`feedbackml.stats.trends`); with ``outcome`` (a 0/1 column) the driver
+        statistics are about that outcome instead of detractors.
+
+        The whole input is scored as one chunk and counted by the code every engine runs
+        (:mod:`feedbackml.run.chunks`, :mod:`feedbackml.run.tables`), so streaming and Dask
+        ``apply`` give the same tables.
+        """
+        check_is_fitted(self, "theme_model_")
+        columns = self.resolve_columns(df, text=text, score=score, segment=segment, date=date,
+                                       id=id, outcome=outcome)
+        index = df.index
+        frame = numbered_rows(df)
+        scored = score_chunk(self, frame, columns, cache_limit=None)
+        acc = ChunkAccumulator(self, columns)
+        acc.add(scored)
+        results = build_results(self, acc.counts, columns, source=source,
+                                input_sha256=input_sha256 or fingerprint(df),
+                                comments=scored.comments, rejects=scored.rejects)
+        if index.name != "row" and not index.equals(pd.RangeIndex(len(df))):
+            # the input's own index, for the accepted rows (row numbers are 1-based positions)
+            results.comments.index = index[results.comments["row"].to_numpy() - 1]
+        return results
+
+    # -- the contract with the engines (run/chunks.py, run/counts.py) -------------------
+    def cleaner(self) -> TextCleaner:
+        """The text cleaner this analyzer applies to comments (non-answers, duplicates, PII)."""
+        return TextCleaner(language=self.language, redact_pii=self.redact_pii)
+
+    def score_comments(self, accepted: pd.DataFrame, text: str) -> pd.DataFrame:
+        """The ``comments`` table of validated rows ``accepted`` (index = input row numbers):
+        their columns (clashing names get an ``input_`` prefix) + :data:`COMMENT_COLUMNS`."""
+
+        cleaned = self.cleaner().transform(accepted[text])
+        usable = cleaned["clean_text"].where(~cleaned["is_nonanswer"], "")
+        codes, distinct = pd.factorize(usable, use_na_sentinel=False)  # each distinct text scored once
+        distinct = pd.Series(distinct, dtype=object)
+        sentiment = self.sentiment_model_.transform(distinct).take(codes).set_axis(usable.index)  # non-answers neutral
+        themes = self.theme_model_.transform(distinct).take(codes).set_axis(usable.index)
+        labels = self.themes_.set_index("theme_id")["label"]
+        out = accepted.drop(columns=["_score", "_outcome"], errors="ignore")
+        # Input columns that clash with output names are kept under an ``input_`` prefix.
+        out = out.rename(columns={c: f"input_{c}" for c in COMMENT_COLUMNS if c in out.columns})
+        out.insert(0, "row", accepted.index.to_numpy(dtype="int64"))
+        out = out.join(cleaned).join(sentiment).join(themes)
+        out["theme_label"] = out["theme_id"].map(labels).fillna("")
+        out["nps_category"] = nps_category(accepted["_score"], self.metric).astype(object).where(
+            accepted["_score"].notna(), None)
+        ordered = [c for c in out.columns if c not in COMMENT_COLUMNS] + COMMENT_COLUMNS
+        return out[ordered].reset_index(drop=True)
+
+    def membership(self, comments: pd.DataFrame) -> np.ndarray:
+        """Boolean comments × themes matrix (in the order of ``themes_``) every table uses:
+        a comment counts in every theme of its ``themes`` list."""
+        return membership_matrix(comments["themes"], self.themes_["theme_id"])
+
+
+def analyze(data: pd.DataFrame, text: str | None = None, score: str | None = None, *,
+            config: Config | None = None, **options) -> Results:
+    """Fit themes on ``data`` and analyse it in one call (the ``feedbackml analyze`` command)."""
+    cfg = (config or Config()).replace(text=text, score=score, **options)
+    analyzer = FeedbackAnalyzer.from_config(cfg).fit(data, text=cfg.text, score=cfg.score,
+                                                     sentiment_label=cfg.sentiment_label)
+    return analyzer.analyze(data, text=cfg.text, score=cfg.score, segment=cfg.segment,
+                            date=cfg.date, id=cfg.id, outcome=cfg.outcome)
+
+
+def numbered_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` indexed by 1-based input row numbers (named ``row``); an index already named
+    ``row`` (a reader's, or a chunk's) is kept."""
+    if df.index.name == "row":
+        return df
+    return df.set_axis(pd.RangeIndex(1, len(df) + 1, name="row"))

@@ -1,0 +1,176 @@
+"""The one table builder: running counts → themes, drivers, summary, segments, trends → Results.
+
+Every engine ends here. In-memory ``analyze`` counts its whole input as one chunk;
+streaming ``apply`` and the Dask engine merge the counts of their chunks first. The
+statistics functions get the counts as ``weight``, so every engine gives the same
+numbers, and a new column is added once, here.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..io.schema import REJECT_COLUMNS
+from ..results import THEME_TABLE_COLUMNS, Results, package_versions, records, rounded
+from ..stats.drivers import theme_drivers
+from ..stats.scores import nps_summary, score_summary
+from ..stats.segments import segment_table
+from ..stats.trends import (
+    score_decomposition,
+    spike_alerts,
+    theme_trend_tests,
+    trend_table,
+)
+from ..themes.quotes import N_QUOTES, representative_quotes
+from .counts import QUOTE_TEXT, Columns, RunningCounts, mean_from_fixed, theme_sums
+
+if TYPE_CHECKING:
+    from ..analyzer import FeedbackAnalyzer
+
+log = logging.getLogger(__name__)
+
+
+def build_results(analyzer: "FeedbackAnalyzer", counts: RunningCounts, columns: Columns, *,
+                  source: str | None = None, input_sha256: str | None = None,
+                  comments: pd.DataFrame | None = None, rejects: pd.DataFrame | None = None) -> Results:
+    """The :class:`~feedbackml.results.Results` of the counted comments.
+
+    ``comments`` and ``rejects`` are the caller's (a streamed run wrote them chunk by
+    chunk and passes an empty table with the columns); every other table is built from
+    ``counts`` with the ``analyzer``'s themes and parameters.
+    """
+    a = counts.arrays(analyzer.metric, analyzer.period)
+    event = a["event"] if columns.outcome is not None else None
+    segment = a["segment"] if columns.segment is not None else None
+    drivers = theme_drivers(a["member"], a["category"], analyzer.themes_, alpha=analyzer.alpha,
+                            min_n=analyzer.min_theme_n, metric=analyzer.metric, event=event,
+                            controls=segment, random_state=analyzer.random_state, weight=a["weight"])
+    themes = theme_table(analyzer.themes_, counts, a, drivers)
+    summary = run_summary(analyzer, counts, a, columns, len(themes), source, input_sha256)
+    extra = comparisons(analyzer, counts, a, columns, event, segment, summary)
+    if columns.outcome is not None:
+        summary["outcome"] = outcome_summary(columns.outcome, event, a["weight"])
+    return Results(comments=comments if comments is not None else pd.DataFrame(), themes=themes,
+                   drivers=drivers, summary=summary,
+                   rejects=rejects if rejects is not None else pd.DataFrame(columns=REJECT_COLUMNS),
+                   extra=extra)
+
+
+def theme_table(themes: pd.DataFrame, counts: RunningCounts, a: dict[str, Any],
+                drivers: pd.DataFrame) -> pd.DataFrame:
+    """``themes.csv``: one row per theme with :data:`~feedbackml.results.THEME_TABLE_COLUMNS`.
+
+    ``n`` counts every comment that mentions the theme; ``share`` and ``nps`` come from
+    the drivers; ``mean_sentiment`` and ``negative_share`` are over the theme's comments
+    (comment-level sentiment); the role counts are of its scored comments.
+    """
+    member, category, w = a["member"], a["category"], a["weight"]
+    per = drivers.set_index("theme_id")
+    table = themes.copy()
+    n = np.rint(w @ member).astype("int64") if len(w) else np.zeros(len(themes), dtype="int64")
+    table["n"] = n
+    table["share"] = per.loc[table["theme_id"], "share"].to_numpy()
+    table["nps"] = per.loc[table["theme_id"], "nps"].to_numpy()
+    table["mean_sentiment"] = mean_from_fixed(theme_sums(member, a["sentiment"]), n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["negative_share"] = theme_sums(member, a["negative"]) / n
+    cat = category.to_numpy(dtype=object)
+    for role, col in (("promoter", "promoters"), ("passive", "passives"), ("detractor", "detractors")):
+        table[col] = np.rint((w * (cat == role)) @ member).astype("int64") if len(w) else 0
+    quotes = (representative_quotes(counts.quotes, QUOTE_TEXT, N_QUOTES)
+              if counts.quotes is not None and len(counts.quotes) else pd.Series(dtype=object))
+    table["quotes"] = quotes.reindex(table["theme_id"]).fillna("").to_numpy()
+    return table[THEME_TABLE_COLUMNS]
+
+
+def run_summary(analyzer: "FeedbackAnalyzer", counts: RunningCounts, a: dict[str, Any],
+                columns: Columns, n_themes: int, source: str | None,
+                input_sha256: str | None) -> dict[str, Any]:
+    """``summary.json`` without the comparisons: input, rows, score, sentiment, themes, config."""
+    tot, w = counts.totals, a["weight"]
+    analysed = tot["analysed"]
+    summary = {
+        "input": {"source": source, "sha256": input_sha256, "text_column": columns.text,
+                  "score_column": columns.score},
+        "rows": {"in": tot["rows_in"], "analysed": analysed, "rejected": tot["rejected"],
+                 "nonanswers": tot["nonanswers"], "duplicates": tot["duplicates"],
+                 "without_theme": tot["without_theme"]},
+        "nps": nps_summary(a["category"], analyzer.alpha, analyzer.metric, weight=w),
+        "sentiment": {k: tot[k] for k in ("negative", "neutral", "positive")},
+        "sentiment_model": {**getattr(analyzer, "sentiment_info_", {"model": "lexicon"}),
+                            "mixed": tot["mixed"]},
+        "themes": {"n": int(n_themes),
+                   "no_theme_share": round(tot["without_theme"] / analysed, 4) if analysed else None,
+                   "multi_theme_share": round(tot["multi_theme"] / analysed, 4) if analysed else None,
+                   "counts": "membership: a comment counts in every theme it mentions",
+                   "auto_k": analyzer.theme_model_.auto_k_},
+        "config": analyzer.params_record(),
+        "versions": package_versions(),
+        "alerts": [],
+        "decomposition": None,
+    }
+    summary["score"] = score_summary(a["category"], a["score"], analyzer.alpha, analyzer.metric,
+                                     analyzer.ci_method, analyzer.n_boot, analyzer.random_state,
+                                     weight=w)
+    return summary
+
+
+def comparisons(analyzer: "FeedbackAnalyzer", counts: RunningCounts, a: dict[str, Any],
+                columns: Columns, event: pd.Series | None, segment: pd.Series | None,
+                summary: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """Segment and period tables (``Results.extra``); their entries go into ``summary``."""
+    member, category, w, themes = a["member"], a["category"], a["weight"], analyzer.themes_
+    common = {"metric": analyzer.metric, "alpha": analyzer.alpha, "ci_method": analyzer.ci_method,
+              "n_boot": analyzer.n_boot, "random_state": analyzer.random_state, "event": event,
+              "weight": w}
+    extra: dict[str, pd.DataFrame] = {}
+    if columns.segment is not None:
+        seg = segment_table(segment, category, member, themes, **common)
+        extra["segments"] = seg
+        summary["segments"] = {"column": columns.segment, "n": int(len(seg)),
+                               "differ": seg.loc[seg["differs"], "segment"].tolist()}
+    if columns.date is not None:
+        periods = checked_periods(counts, a["periods"], w, columns.date)
+        trends = trend_table(periods, category, member, themes, period=analyzer.period, **common)
+        tests = theme_trend_tests(periods, member, themes, analyzer.alpha, weight=w)
+        decomposition, meta = score_decomposition(periods, category, member, themes,
+                                                  period=analyzer.period, metric=analyzer.metric,
+                                                  weight=w)
+        extra["trends"] = trends
+        extra["decomposition"] = decomposition
+        summary["trends"] = {"column": columns.date, "period": analyzer.period,
+                             "periods": int(trends["period"].nunique()) if len(trends) else 0,
+                             "rows_without_date": int(round(w[periods.isna().to_numpy()].sum())),
+                             "themes": records(tests)}
+        summary["alerts"] = spike_alerts(periods, member, themes, analyzer.period, weight=w)
+        summary["decomposition"] = {**{k: rounded(v) for k, v in meta.items()},
+                                    "components": records(decomposition)}
+    return extra
+
+
+def outcome_summary(column: str, event: pd.Series, w: np.ndarray) -> dict[str, Any]:
+    """``summary["outcome"]``: the outcome column, comments where it is known, events, rate."""
+    known = event.notna().to_numpy()
+    n_known = float(w[known].sum())
+    hits = float(w[known & event.fillna(False).to_numpy(bool)].sum())
+    return {"column": column, "n": int(round(n_known)), "events": int(round(hits)),
+            "rate": round(hits / n_known, 4) if n_known else None}
+
+
+def checked_periods(counts: RunningCounts, periods: pd.Series, w: np.ndarray, column: str) -> pd.Series:
+    """The periods, after the checks :func:`feedbackml.io.schema.parse_dates` makes on all rows:
+    no date at all is an error; some values that are not dates are a warning."""
+    bad = counts.totals.get("bad_dates", 0)
+    if bad:
+        row, value = counts.first_bad_date
+        if not (w[periods.notna().to_numpy()] > 0).any():
+            raise DataError(f"no value is a date (first: {value!r})", row=row, column=column,
+                            hint="pass --date with the column that holds response dates")
+        log.warning("%d value(s) in column %r are not dates (first at row %s: %r); those rows are "
+                    "left out of the trends", bad, column, row, value)
+    return periods

@@ -1,0 +1,198 @@
+"""The vectorised clause scorer: VADER's rules over all tokens of a batch of clauses at once (Arrow + NumPy)."""
+
+from __future__ import annotations
+
+import string
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..text.inputs import as_texts
+from ..text.nlp import contrast_markers, split_clauses
+from .lexicon import SentimentLexicon, load_lexicon
+
+CLAUSE_COLUMNS = ["doc", "clause", "text", "sentiment"]
+
+
+_STRIP = string.punctuation.replace("_", "") + "“”‘’«»…"
+_APOSTROPHES = "[’‘`´]"
+_SEGMENT_END = r"[,;:.!?)\]…]['\"”’)\]]*$"
+#: Texts handled per batch by the vectorised steps, so memory stays flat on big exports.
+BATCH = 20_000
+
+
+def _lookup(keys: pa.Array, table: pd.Series, value_set: pa.Array) -> np.ndarray:
+    """``table[key]`` for each key (0.0 where absent), with Arrow's hash lookup."""
+    pos = pc.index_in(keys, value_set=value_set).to_numpy(zero_copy_only=False)
+    found = ~np.isnan(pos)
+    return np.where(found, table.to_numpy()[np.where(found, pos, 0).astype(np.int64)], 0.0)
+
+
+def _bool(array) -> np.ndarray:
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _join_phrases(word: pa.Array, clause: np.ndarray, seg: np.ndarray,
+                  lex: SentimentLexicon) -> tuple[pa.Array, np.ndarray]:
+    """Merge multi-word entries into one token (longest first); return words and a keep mask."""
+    n_tokens = len(word)
+    keep = np.ones(n_tokens, dtype=bool)
+    if not lex.phrase_lengths or n_tokens == 0:
+        return word, keep
+    starts = np.flatnonzero(_bool(pc.is_in(word, value_set=lex.arrow["phrase_starts"])))
+    taken = np.zeros(n_tokens, dtype=bool)
+    joined = np.full(n_tokens, None, dtype=object)
+    for n in lex.phrase_lengths:
+        idx = starts[starts + n - 1 < n_tokens]
+        ok = (clause[idx + n - 1] == clause[idx]) & (seg[idx + n - 1] == seg[idx])
+        for k in range(n):
+            ok &= ~taken[idx + k]
+        idx = idx[ok]
+        if len(idx) == 0:
+            continue
+        gram = pc.binary_join_element_wise(*(pc.take(word, pa.array(idx + k)) for k in range(n)), " ")
+        hit = _bool(pc.is_in(gram, value_set=lex.arrow["phrases"]))
+        idx = idx[hit]
+        for k in range(n):
+            taken[idx + k] = True
+        keep[(idx[:, None] + np.arange(1, n)).ravel()] = False
+        joined[idx] = np.asarray(gram.filter(pa.array(hit)).to_pylist(), dtype=object)
+    if np.any(taken):
+        word = pc.if_else(pa.array(joined != None), pa.array(joined, type=pa.string()), word)  # noqa: E711
+    return word, keep
+
+
+def score_clause_texts(texts, language: str = "en") -> pd.DataFrame:
+    """Lexicon scores of each text taken as one clause (use on unique clauses).
+
+    Returns ``valence`` (VADER-scale sum after negation, intensifiers, caps, patterns and
+    punctuation), ``positive`` and ``negative`` (sums of positive and negative word
+    valences) and ``sentiment`` (``valence / sqrt(valence² + alpha)``, −1…1), one row per
+    text, index kept. Every step is an Arrow or NumPy operation over all the tokens of a
+    batch of :data:`BATCH` texts at once.
+    """
+    series = as_texts(texts)
+    if len(series) > BATCH:
+        return pd.concat([score_clause_texts(series.iloc[i:i + BATCH], language)
+                          for i in range(0, len(series), BATCH)])
+    lex = load_lexicon(language)
+    r = lex.rules
+    m = len(series)
+    text = pc.replace_substring_regex(pa.array(series.to_numpy(object), type=pa.string()),
+                                      pattern=_APOSTROPHES, replacement="'")
+    lists = pc.utf8_split_whitespace(text)
+    clause = np.repeat(np.arange(m), pc.list_value_length(lists).to_numpy(zero_copy_only=False))
+    raw = pc.list_flatten(lists)
+    lower = pc.utf8_lower(raw)
+    whole = _bool(pc.is_in(lower, value_set=lex.arrow["words"]))
+    word = pc.if_else(pa.array(whole), lower, pc.utf8_trim(lower, characters=_STRIP))
+    word = pc.if_else(pc.match_substring_regex(lower, r"^[.(]?@\w"), "", word)  # @handles are names
+    boundary = _bool(pc.match_substring_regex(raw, _SEGMENT_END))
+    seg = np.cumsum(boundary) - boundary
+    caps = _bool(pc.utf8_is_upper(pc.utf8_trim(raw, characters=_STRIP)))
+    has_letter = _bool(pc.match_substring_regex(raw, r"\pL"))
+    keep = (pc.utf8_length(word).to_numpy(zero_copy_only=False) > 1) | whole
+    select = pa.array(keep)
+    word, clause, seg, caps, has_letter = (word.filter(select), clause[keep], seg[keep], caps[keep],
+                                           has_letter[keep])
+    word, keep = _join_phrases(word, clause, seg, lex)
+    if not keep.all():
+        word, clause, seg, caps, has_letter = (word.filter(pa.array(keep)), clause[keep], seg[keep],
+                                               caps[keep], has_letter[keep])
+
+    n_tokens = len(word)
+    pos = np.arange(n_tokens) - np.r_[0, np.cumsum(np.bincount(clause, minlength=m))][clause]
+    valence = _lookup(word, lex.valence, lex.arrow["words"])
+    booster = _lookup(word, lex.boosters, lex.arrow["boosters"])
+    negation = _bool(pc.or_(pc.is_in(word, value_set=lex.arrow["negations"]), pc.ends_with(word, "n't")))
+    n_caps = np.bincount(clause, caps & has_letter, minlength=m)
+    n_letters = np.bincount(clause, has_letter, minlength=m)
+    emphasised = caps & ((n_caps > 0) & (n_caps < n_letters))[clause]
+
+    v = valence.copy()
+    is_sentiment = v != 0
+    v += np.sign(v) * r["caps_increment"] * (emphasised & is_sentiment)
+    booster = booster + np.sign(booster) * r["caps_increment"] * (emphasised & (booster != 0))
+    decay = {1: 1.0, 2: r["booster_decay_2"], 3: r["booster_decay_3"]}
+    for k in range(1, int(r["window"]) + 1):
+        j = np.maximum(np.arange(n_tokens) - k, 0)
+        valid = is_sentiment & (pos >= k) & (seg[j] == seg) & (valence[j] == 0)
+        v = v + np.where(valid, np.sign(v) * booster[j] * decay.get(k, decay[3]), 0.0)
+        v = v * np.where(valid & negation[j], r["negation_scalar"], 1.0)
+
+    total = np.bincount(clause, v, minlength=m)
+    positive = np.bincount(clause, np.maximum(v, 0), minlength=m)
+    negative = np.bincount(clause, np.minimum(v, 0), minlength=m)
+    if lex.patterns:
+        lowered = pc.utf8_lower(text)
+        candidates = np.flatnonzero(_bool(pc.match_substring_regex(lowered, lex.arrow["any_pattern"])))
+        if len(candidates):
+            subset = pc.take(lowered, pa.array(candidates))
+            hits = sum(value * pc.count_substring_regex(subset, pattern).to_numpy(zero_copy_only=False)
+                       for value, pattern in lex.patterns)
+            total[candidates] += hits
+            positive[candidates] += np.maximum(hits, 0)
+            negative[candidates] += np.minimum(hits, 0)
+    question = _bool(pc.ends_with(pc.utf8_rtrim_whitespace(text), "?"))
+    total = np.where(question, total * r["question_scalar"], total)
+    n_excl = pc.count_substring(text, "!").to_numpy(zero_copy_only=False).astype(float)
+    n_q = pc.count_substring(text, "?").to_numpy(zero_copy_only=False).astype(float)
+    marks = np.minimum(n_excl, r["exclamation_max"]) * r["exclamation_increment"]
+    marks += np.where(n_q > 1, np.minimum(n_q * r["question_increment"], r["question_max"]), 0.0)
+    total = total + np.sign(total) * marks
+    compound = total / np.sqrt(total * total + r["normalisation_alpha"])
+    return pd.DataFrame({"valence": total, "positive": positive, "negative": negative,
+                         "sentiment": np.clip(compound, -1.0, 1.0)}, index=series.index)
+
+
+def _contrast_weights(clauses: pd.DataFrame, valence: np.ndarray, language: str) -> np.ndarray:
+    """Weight of each clause in its comment, from the contrast marker that opens or follows it.
+
+    The clause that opens with a marker gets the marker's ``after`` weight; the clause just
+    before it gets ``before``, but only when the marker's clause carries sentiment ("no
+    refund yet" is not a contrast).
+    """
+    lex = load_lexicon(language)
+    after = clauses["after_contrast"].to_numpy(bool)
+    idx = np.flatnonzero(after)
+    weight = np.ones(len(clauses))
+    if len(idx) == 0:
+        return weight
+    markers = contrast_markers(language)
+    opening = pc.utf8_lower(pa.array(clauses["text"].to_numpy(object)[idx], type=pa.string()))
+    opener = pc.struct_field(pc.extract_regex(opening, rf"^(?P<m>{markers})\b"), [0])
+    opener = pc.replace_substring_regex(opener, pattern=r"\s+", replacement=" ").to_pylist()
+    before_w = np.array([lex.contrast.get(o, (1.0, 1.0))[0] for o in opener])
+    after_w = np.array([lex.contrast.get(o, (1.0, 1.0))[1] for o in opener])
+    weight[idx] = after_w
+    doc = clauses["doc"].to_numpy()
+    shifts = (idx > 0) & (valence[idx] != 0)
+    shifts[shifts] &= doc[idx[shifts] - 1] == doc[idx[shifts]]
+    weight[idx[shifts] - 1] *= before_w[shifts]
+    return weight
+
+
+def clause_table(texts, language: str = "en", split: bool = True) -> pd.DataFrame:
+    """Every clause of every text with its weight in the comment and its lexicon scores.
+
+    Columns: ``doc`` (position in ``texts``), ``clause``, ``text``, ``after_contrast``,
+    ``weight`` and the columns of :func:`score_clause_texts`. Each distinct clause is
+    scored once. ``split=False`` takes each text as one clause (for texts that already are).
+    """
+    if split:
+        clauses = split_clauses(as_texts(texts), language)
+    else:
+        text = as_texts(texts).str.strip().reset_index(drop=True)
+        opens = text.str.match(rf"(?i)(?:{contrast_markers(language)})\b").to_numpy(bool)
+        clauses = pd.DataFrame({"doc": np.arange(len(text)), "clause": 0, "text": text.to_numpy(object),
+                                "after_contrast": opens})
+        clauses = clauses[clauses["text"] != ""].reset_index(drop=True)
+    codes, uniques = pd.factorize(clauses["text"], use_na_sentinel=False)
+    scored = score_clause_texts(pd.Series(uniques, dtype=object), language).to_numpy()
+    columns = ["valence", "positive", "negative", "sentiment"]
+    out = clauses.copy()
+    out[columns] = scored[codes] if len(codes) else np.empty((0, len(columns)))
+    out.insert(4, "weight", _contrast_weights(clauses, out["valence"].to_numpy(), language))
+    return out

@@ -1,0 +1,67 @@
+"""Theme labels and keywords: TF-IDF profiles, log-odds of terms inside vs outside a theme, readable 2–4-word labels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+
+def theme_profiles(tfidf: sp.csr_matrix, theme: np.ndarray, weight: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Weighted mean TF-IDF vector of each theme's comments (themes × terms)."""
+    ok = theme >= 0
+    rows = np.searchsorted(ids, theme[ok])
+    member = sp.csr_matrix((weight[ok], (rows, np.flatnonzero(ok))), shape=(len(ids), tfidf.shape[0]))
+    totals = np.asarray(member.sum(axis=1)).ravel()
+    return np.asarray((member @ tfidf).todense() / np.maximum(totals, 1e-12)[:, None], dtype=np.float32)
+
+
+def log_odds(presence, theme_pos, ok, weight, k, prior: float = 10.0) -> np.ndarray:
+    """z-scores of the log-odds ratio of each term's presence inside vs outside each theme,
+    with an informative Dirichlet prior (Monroe, Colaresi & Quinn, 2008), and the share of
+    each term's (weighted) occurrences that fall in each theme; both themes × terms."""
+    member = sp.csr_matrix((weight[ok], (theme_pos[ok], np.flatnonzero(ok))), shape=(k, presence.shape[0]))
+    inside = np.asarray((member @ presence).todense(), dtype=np.float64)
+    n_in = np.asarray(member.sum(axis=1), dtype=np.float64)
+    total, n_all = inside.sum(axis=0), n_in.sum()
+    alpha = prior * (total + 0.5) / (n_all + 0.5 * presence.shape[1])
+    outside, n_out = total - inside, n_all - n_in
+    delta = (np.log((inside + alpha) / (n_in - inside + prior - alpha))
+             - np.log((outside + alpha) / (n_out - outside + prior - alpha)))
+    z = delta / np.sqrt(1 / (inside + alpha) + 1 / (outside + alpha))
+    return z, inside / np.maximum(total, 1e-12)
+
+
+def build_label(terms: list[str], used: set[str]) -> str:
+    """Two to four words from the top terms, e.g. "late delivery / parcel"; not one of ``used``.
+
+    When the best combination is taken, the next ones leave out one term at a time.
+    """
+    def build(candidates: list[str]) -> str:
+        words: list[str] = []
+        parts: list[str] = []
+        for term in candidates:
+            tokens = term.split()
+            if set(tokens) & set(words) or len(words) + len(tokens) > 4:
+                continue
+            parts.append(term)
+            words += tokens
+            if len(words) >= 3 or len(parts) == 3:
+                break
+        return " / ".join(parts)
+
+    for drop in range(-1, len(terms)):
+        label = build(terms if drop < 0 else terms[:drop] + terms[drop + 1:])
+        if label and label not in used:
+            return label
+    return ""
+
+
+def unique_labels(labels: pd.Series, ids: pd.Series) -> list[str]:
+    """Labels with any repeat made unique by the theme ID ("billing (7)")."""
+    seen: set[str] = set()
+    out = []
+    for label, theme_id in zip(labels.tolist(), ids.tolist()):
+        out.append(label if label not in seen else f"{label} ({theme_id})")
+        seen.add(out[-1])
+    return out

@@ -1,0 +1,29 @@
+"""Parts of comments: clauses further split at commas, semicolons and joining words (what themes are assigned to)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pandas as pd
+
+from ..lang import load_list
+from ..text.nlp import ASCII_SPACE, CUT, cut_texts, split_clauses
+
+
+@lru_cache(maxsize=None)
+def _break_words(language: str) -> str:
+    return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in load_list("theme_breaks", language)),
+                           key=len, reverse=True))
+
+
+def split_segments(texts: pd.Series, language: str = "en") -> pd.DataFrame:
+    """Clauses (:func:`feedbackml.nlp.split_clauses`) further split at commas, semicolons
+    and joining words (``lang/<language>/theme_breaks.txt``): ``doc, text`` per part."""
+    clauses = split_clauses(texts, language)
+    words = _break_words(language)
+    breaks = r"(?i)\s*[,;]\s*|\s+(?:{})\s+"
+    parts = cut_texts(clauses["text"], [breaks.format(words)],
+                      [(breaks.format(words).replace(r"\s", ASCII_SPACE), CUT)])
+    return pd.DataFrame({"doc": clauses["doc"].to_numpy()[parts.index.to_numpy()],
+                         "text": parts.to_numpy(object)})
