@@ -41,6 +41,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_analyze.py
 	$(BIN)/python benchmarks/bench_scale.py --sizes $(BENCH_SIZES) --stream-sizes $(BENCH_STREAM_SIZES) $(BENCH_FLAGS)
 
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
 sample:
 	$(PYTHON) data/make_sample.py
 

@@ -27,12 +27,13 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _common import load_generator  # noqa: E402
-from feedbackml.text.cleaning import TextCleaner  # noqa: E402
+from feedbackml.sentiment.labels import weak_labels
+from feedbackml.sentiment.lexicon import load_lexicon
 from feedbackml.sentiment.lexicon_model import LexiconSentiment
 from feedbackml.sentiment.trained import TrainedSentiment, vader_scores
-from feedbackml.sentiment.lexicon import load_lexicon
-from feedbackml.sentiment.labels import weak_labels
+from feedbackml.text.cleaning import TextCleaner  # noqa: E402
+
+from _common import load_generator  # noqa: E402
 
 
 def timed(func, *args):

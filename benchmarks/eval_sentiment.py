@@ -39,10 +39,10 @@ sys.path.insert(0, str(ROOT))
 
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, roc_auc_score  # noqa: E402
 
-from feedbackml.text.cleaning import TextCleaner  # noqa: E402
-from feedbackml.sentiment.labels import label_scores, LABELS, weak_labels
+from feedbackml.sentiment.labels import LABELS, label_scores, weak_labels
 from feedbackml.sentiment.lexicon_model import LexiconSentiment
 from feedbackml.sentiment.trained import TrainedSentiment, vader_scores
+from feedbackml.text.cleaning import TextCleaner  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 REPEATS = 3  # scoring speeds are the median of this many runs
@@ -135,7 +135,7 @@ def split_spread(tweets: pd.DataFrame, seeds) -> pd.DataFrame:
         tr, te = tweets[inside], tweets[~inside]
         x_tr, x_te = clean(tr["text"]), clean(te["text"])
         y_tr, y_te = tr["airline_sentiment"].to_numpy(object), te["airline_sentiment"].to_numpy(object)
-        macro = lambda pred: f1_score(y_te, pred, labels=list(LABELS), average="macro")  # noqa: E731
+        macro = lambda pred, y_te=y_te: f1_score(y_te, pred, labels=list(LABELS), average="macro")
         out[seed] = {
             "(b) LexiconSentiment": macro(LexiconSentiment().transform(x_te)["sentiment_label"]),
             "(c) TrainedSentiment": macro(TrainedSentiment(random_state=seed).fit(x_tr, y_tr).predict(x_te)),

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from feedbackml.text.cleaning import TextCleaner  # noqa: E402
 from feedbackml.text.nlp import lemmatize  # noqa: E402
-from feedbackml.themes.model import NO_THEME, stop_words, ThemeModel  # noqa: E402
+from feedbackml.themes.model import NO_THEME, ThemeModel, stop_words  # noqa: E402
 
 AIRLINES = (r"united|us ?airways|usair|american ?air(?:lines)?|american|southwest(?: ?air)?|"
             r"delta(?: ?assist)?|virgin ?america|virgin|jet ?blue")

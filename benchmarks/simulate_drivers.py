@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from feedbackml.stats.drivers import theme_drivers  # noqa: E402
 from tests.test_drivers import THEMES, TRUE_OR, simulate  # noqa: E402  (the simulation the tests check)
 
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=1000)

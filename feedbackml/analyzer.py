@@ -73,12 +73,12 @@ class FeedbackAnalyzer(BaseEstimator):
         self.codeframe = codeframe
 
     @classmethod
-    def from_config(cls, config: Config) -> "FeedbackAnalyzer":
+    def from_config(cls, config: Config) -> FeedbackAnalyzer:
         names = cls._get_param_names()
         return cls(**{k: v for k, v in config.to_dict().items() if k in names})
 
     def fit(self, df: pd.DataFrame, text: str | None = None, score: str | None = None,
-            sentiment_label: str | None = None, previous: "FeedbackAnalyzer | None" = None,
+            sentiment_label: str | None = None, previous: FeedbackAnalyzer | None = None,
             **_ignored):
         """Learn themes from the comments in ``df`` (column ``text``, auto-detected if None).
 

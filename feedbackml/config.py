@@ -70,7 +70,7 @@ class Config:
     scheduler: str | None = None
     sample: int | None = None
 
-    def replace(self, **changes: Any) -> "Config":
+    def replace(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied; ``None`` values leave a field unchanged."""
         changes = {k: v for k, v in changes.items() if v is not None}
         unknown = set(changes) - {f.name for f in fields(self)}

@@ -119,7 +119,7 @@ class Results:
         return write_folder(self, path, csv=csv, comments=comments, html=render_report(self))
 
     @classmethod
-    def from_folder(cls, path: str | Path) -> "Results":
+    def from_folder(cls, path: str | Path) -> Results:
         """Read back an analysis folder written by :meth:`to_folder`."""
         folder = Path(path)
         # comments.parquet is a file, or a folder of parts (``apply --engine dask``)

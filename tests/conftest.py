@@ -28,8 +28,8 @@ def make_feedback(n_per_topic: int = 60, seed: int = 0) -> pd.DataFrame:
     """A small export with three clear themes, a few non-answers and one bad score."""
     rng = random.Random(seed)
     rows = []
-    for topic, (phrases, (low, high)) in TOPICS.items():
-        for i in range(n_per_topic):
+    for phrases, (low, high) in TOPICS.values():
+        for _ in range(n_per_topic):
             rows.append({"comment": f"{rng.choice(phrases)} {rng.choice(['', 'really', 'honestly', 'today'])}".strip(),
                          "nps": str(rng.randint(low, high)), "channel": rng.choice(["web", "app"])})
     rows += [{"comment": c, "nps": "8", "channel": "web"} for c in ["n/a", "", "nothing", "-"]]

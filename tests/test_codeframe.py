@@ -1,7 +1,14 @@
 import pytest
 
-from feedbackml.themes.codeframe import (Codeframe, codeframe_to_toml, CodeframeTheme, parse_codeframe, read_codeframe, write_codeframe)
 from feedbackml.errors import UsageError
+from feedbackml.themes.codeframe import (
+    Codeframe,
+    CodeframeTheme,
+    codeframe_to_toml,
+    parse_codeframe,
+    read_codeframe,
+    write_codeframe,
+)
 
 EXAMPLE = '''
 n_themes = 7

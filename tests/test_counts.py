@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 import feedbackml as fml
-from feedbackml.run.counts import Columns, pattern_words, RunningCounts, theme_mean_sentiment, words_to_member
-from feedbackml.run.chunks import score_chunk, SeenComments
+from feedbackml.run.chunks import SeenComments, score_chunk
+from feedbackml.run.counts import Columns, RunningCounts, pattern_words, theme_mean_sentiment, words_to_member
 
 from conftest import make_feedback
 

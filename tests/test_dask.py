@@ -7,9 +7,9 @@ import pytest
 from dask.distributed import Client, LocalCluster
 
 import feedbackml as fml
-from feedbackml.run import jobs
 from feedbackml.cli import run
 from feedbackml.config import Config
+from feedbackml.run import jobs
 from feedbackml.run.dask_engine import dask_apply, partitions
 from feedbackml.run.streaming import input_files, stream_apply
 

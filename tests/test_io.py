@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from feedbackml.errors import DataError, UsageError
-from feedbackml.io.write import atomic_path, write_csv
 from feedbackml.io.read import read_table, sniff_delimiter, sniff_encoding, strictly_quoted
+from feedbackml.io.write import atomic_path, write_csv
 
 
 def test_reads_utf8_with_bom(tmp_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from html import unescape
 import re
+from html import unescape
 from pathlib import Path
 
 import numpy as np

@@ -8,7 +8,15 @@ from hypothesis import strategies as st
 
 from feedbackml.stats.scores import score_values
 from feedbackml.stats.segments import ALL_COMMENTS, MISSING_SEGMENT, SEGMENT_COLUMNS, segment_table
-from feedbackml.stats.trends import (period_label, score_decomposition, spike_alerts, theme_trend_tests, to_periods, TREND_COLUMNS, trend_table)
+from feedbackml.stats.trends import (
+    TREND_COLUMNS,
+    period_label,
+    score_decomposition,
+    spike_alerts,
+    theme_trend_tests,
+    to_periods,
+    trend_table,
+)
 
 pytestmark = pytest.mark.filterwarnings("error")  # no division warning may reach the user
 

@@ -1,4 +1,3 @@
-import json
 import pickle
 import random
 
@@ -11,15 +10,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
 import feedbackml as fml
-from feedbackml.cli import run
 from feedbackml.errors import DataError, UsageError
 from feedbackml.results import COMMENT_COLUMNS, THEME_TABLE_COLUMNS
-from feedbackml.sentiment.scorer import CLAUSE_COLUMNS
-from feedbackml.sentiment.lexicon_model import LexiconSentiment, OUTPUT_COLUMNS
-from feedbackml.sentiment.vectorizers import CharNgramVectorizer, WordNgramVectorizer
-from feedbackml.sentiment.trained import train_sentiment, TrainedSentiment
-from feedbackml.sentiment.lexicon import load_lexicon
 from feedbackml.sentiment.labels import sentiment_labels, weak_labels
+from feedbackml.sentiment.lexicon import load_lexicon
+from feedbackml.sentiment.lexicon_model import OUTPUT_COLUMNS, LexiconSentiment
+from feedbackml.sentiment.scorer import CLAUSE_COLUMNS
+from feedbackml.sentiment.trained import TrainedSentiment, train_sentiment
+from feedbackml.sentiment.vectorizers import CharNgramVectorizer, WordNgramVectorizer
 
 # Survey answers with the label a reader gives them: negation and contrast first.
 PHRASES = [
@@ -351,41 +349,6 @@ def test_bad_labels_are_a_data_error_naming_the_column():
     data.loc[3, "tone"] = "meh"
     with pytest.raises(DataError, match="column 'tone'.*'meh'"):
         fml.FeedbackAnalyzer(n_themes=2).fit(data, text="comment", sentiment_label="tone")
-
-
-def test_cli_fit_with_labels_saves_the_model_and_its_figures_and_apply_uses_it(tmp_path, capsys):
-    data = labelled_comments(9)
-    data["nps"] = 8
-    data.to_csv(tmp_path / "coded.csv", index=False)
-    model = tmp_path / "model"
-    assert run(["fit", str(tmp_path / "coded.csv"), "--model", str(model), "--themes", "2",
-                "--sentiment-label", "tone", "--quiet"]) == 0
-    meta = json.loads((model / "meta.json").read_text())
-    assert meta["sentiment"]["model"] == "trained" and meta["sentiment"]["column"] == "tone"
-    assert {"model", "lexicon", "vader"} <= set(meta["sentiment"]["held_out"])
-    pd.DataFrame({"comment": ["my desk got glorped", "zinged chair"], "nps": [3, 10]}).to_csv(
-        tmp_path / "next.csv", index=False)
-    assert run(["apply", str(tmp_path / "next.csv"), "--model", str(model), "--out", str(tmp_path / "out"),
-                "--quiet"]) == 0
-    comments = pd.read_parquet(tmp_path / "out" / "comments.parquet")
-    assert comments["sentiment_label"].tolist() == ["negative", "positive"]
-    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
-    assert summary["sentiment_model"]["model"] == "trained"
-
-
-def test_cli_weak_flag_trains_from_scores(tmp_path):
-    scored_comments(2).to_csv(tmp_path / "survey.csv", index=False)
-    assert run(["analyze", str(tmp_path / "survey.csv"), "--themes", "2", "--sentiment", "weak",
-                "--out", str(tmp_path / "out"), "--quiet"]) == 0
-    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
-    assert summary["sentiment_model"]["model"] == "weak" and summary["sentiment_model"]["held_out"]["rows"] > 0
-
-
-def test_cli_unknown_label_column_is_exit_code_2(tmp_path, capsys):
-    labelled_comments(10).to_csv(tmp_path / "coded.csv", index=False)
-    assert run(["fit", str(tmp_path / "coded.csv"), "--model", str(tmp_path / "m"),
-                "--sentiment-label", "nope"]) == 2
-    assert "no sentiment label column 'nope'" in capsys.readouterr().err
 
 
 def test_batches_give_the_same_scores_as_one_pass(monkeypatch):

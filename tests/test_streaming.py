@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 import feedbackml as fml
-from feedbackml.run import jobs
 from feedbackml.cli import run
 from feedbackml.config import Config
 from feedbackml.errors import DataError
 from feedbackml.io.read import read_table
+from feedbackml.run import jobs
 from feedbackml.run.streaming import sample_rows
 
 from conftest import make_feedback

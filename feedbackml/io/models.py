@@ -47,7 +47,7 @@ def save(analyzer: FeedbackAnalyzer, path: str | Path, extra_meta: dict | None =
         "auto_k": getattr(analyzer.theme_model_, "auto_k_", None),
         "codeframe": CODEFRAME_FILE,
         "sha256": file_sha256(folder / MODEL_FILE),
-        "created_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created_at": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
     }
     meta.update(extra_meta or {})
     write_json(folder / META_FILE, meta)

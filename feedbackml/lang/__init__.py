@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_list(name: str, lang: str = "en") -> tuple[str, ...]:
     """Lines of ``lang/<lang>/<name>.txt`` without comments (``#``) and blanks."""
     text = resources.files(__package__).joinpath(lang, f"{name}.txt").read_text("utf-8")
@@ -14,7 +14,7 @@ def load_list(name: str, lang: str = "en") -> tuple[str, ...]:
     return tuple(line for line in lines if line)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_table(name: str, lang: str = "en") -> tuple[tuple[str, ...], ...]:
     """Tab-separated rows of ``lang/<lang>/<name>.tsv`` (``#`` starts a comment line)."""
     text = resources.files(__package__).joinpath(lang, f"{name}.tsv").read_text("utf-8")

@@ -12,7 +12,7 @@ import base64
 import hashlib
 import json
 import math
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +48,7 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(name: str) -> str:
     return resources.files("feedbackml.report").joinpath("templates", name).read_text("utf-8")
 
@@ -115,7 +115,7 @@ def _weight(summary: dict) -> float:
     return 1.0 if metric == "nps" else 0.0
 
 
-def _drivers(results: "Results") -> dict[str, Any]:
+def _drivers(results: Results) -> dict[str, Any]:
     d = results.drivers
     cols = set(d.columns)
     ci = charts.IMPACT_CI if set(charts.IMPACT_CI) <= cols else None
@@ -128,7 +128,7 @@ def _drivers(results: "Results") -> dict[str, Any]:
     }
 
 
-def _findings(results: "Results") -> list[dict]:
+def _findings(results: Results) -> list[dict]:
     """One sentence each for the most harmful and the most helpful significant theme."""
     d = results.drivers
     if d.empty or "significant" not in d or "nps_impact" not in d:
@@ -150,7 +150,7 @@ def _finding(kind: str, r: pd.Series) -> dict:
             "rate": get("detractor_rate"), "q": get("q_value"), "n": get("n")}
 
 
-def _themes(results: "Results") -> list[dict]:
+def _themes(results: Results) -> list[dict]:
     t = results.themes
     if t.empty:
         return []
@@ -166,7 +166,7 @@ def _themes(results: "Results") -> list[dict]:
     return rows
 
 
-def _rejects(results: "Results") -> dict[str, Any]:
+def _rejects(results: Results) -> dict[str, Any]:
     rj = results.rejects
     if rj.empty:
         return {"n": 0, "reasons": [], "rows": [], "shown": 0}
@@ -180,7 +180,7 @@ def _rejects(results: "Results") -> dict[str, Any]:
             "shown": min(len(rj), MAX_REJECTS)}
 
 
-def _trends(results: "Results", labels: dict) -> dict[str, Any] | None:
+def _trends(results: Results, labels: dict) -> dict[str, Any] | None:
     trends = results.extra.get("trends")
     alerts = results.summary.get("alerts") or []
     if (trends is None or trends.empty) and not alerts:
@@ -223,7 +223,7 @@ def _alert(alert: dict, labels: dict) -> dict:
     return {"title": title, "kind": kind[:1].upper() + kind[1:], "details": parts}
 
 
-def _segments(results: "Results") -> dict[str, Any] | None:
+def _segments(results: Results) -> dict[str, Any] | None:
     seg = results.extra.get("segments")
     if seg is None or seg.empty:
         return None
@@ -235,7 +235,7 @@ def _segments(results: "Results") -> dict[str, Any] | None:
             or (results.summary.get("config") or {}).get("segment")}
 
 
-def _sentiment(results: "Results") -> dict[str, Any]:
+def _sentiment(results: Results) -> dict[str, Any]:
     s = dict(results.summary.get("sentiment") or {})
     total = sum(v for k, v in s.items() if k in ("negative", "neutral", "positive") and isinstance(v, (int, float)))
     mixed = None
@@ -265,7 +265,7 @@ def _headline(summary: dict) -> dict[str, Any]:
     return out
 
 
-def render_report(results: "Results") -> str:
+def render_report(results: Results) -> str:
     """The report of ``results`` as one self-contained HTML string (deterministic)."""
     summary = results.summary
     css, js = _asset("report.css"), _asset("report.js")

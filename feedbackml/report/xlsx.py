@@ -56,7 +56,7 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _sheets(results: "Results") -> dict[str, pd.DataFrame]:
+def _sheets(results: Results) -> dict[str, pd.DataFrame]:
     sheets = {"comments": results.comments, "themes": results.themes, "drivers": results.drivers}
     for name in ("segments", "trends"):
         if name in results.extra:
@@ -65,7 +65,7 @@ def _sheets(results: "Results") -> dict[str, pd.DataFrame]:
     return sheets
 
 
-def write_xlsx(results: "Results", path: str | Path) -> Path:
+def write_xlsx(results: Results, path: str | Path) -> Path:
     """Write ``results`` as an Excel workbook (one sheet per table) atomically; return the path."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import contextlib
 from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,7 @@ class ScoredChunk:
     keys: np.ndarray  # 64-bit hash of each comment's duplicate key
 
 
-def score_chunk(analyzer: "FeedbackAnalyzer", chunk: pd.DataFrame, columns: Columns,
+def score_chunk(analyzer: FeedbackAnalyzer, chunk: pd.DataFrame, columns: Columns,
                 cache_limit: int | None = STREAM_CACHE) -> ScoredChunk:
     """Validate and score one chunk (index = input row numbers) as ``analyze`` does.
 
@@ -115,7 +116,7 @@ class SeenComments:
         self.keys = np.insert(self.keys, np.searchsorted(self.keys, new), new)
 
 
-def scored_chunks(analyzer: "FeedbackAnalyzer", chunks: Iterable[pd.DataFrame], columns: Columns,
+def scored_chunks(analyzer: FeedbackAnalyzer, chunks: Iterable[pd.DataFrame], columns: Columns,
                   n_jobs: int = 1, client=None) -> Iterator[ScoredChunk]:
     """:func:`score_chunk` over ``chunks``, in order; with ``n_jobs`` > 1 in worker processes,
     or on the workers of a Dask ``client`` (a few chunks in flight at a time)."""
@@ -155,8 +156,8 @@ class ChunkAccumulator:
     rows, broken : input rows seen, and rows the reader could not parse.
     """
 
-    def __init__(self, analyzer: "FeedbackAnalyzer", columns: Columns, writer: "ChunkWriter | None" = None,
-                 seen: "SeenComments | None" = None):
+    def __init__(self, analyzer: FeedbackAnalyzer, columns: Columns, writer: ChunkWriter | None = None,
+                 seen: SeenComments | None = None):
         self.analyzer, self.columns, self.writer = analyzer, columns, writer
         self.seen = seen if seen is not None else SeenComments()
         self.counts: RunningCounts | None = None

@@ -127,7 +127,7 @@ class RunningCounts:
     # -- building ------------------------------------------------------------------
     @classmethod
     def from_chunk(cls, analyzer, comments: pd.DataFrame, accepted: pd.DataFrame,
-                   rejects: pd.DataFrame, rows_in: int, columns: Columns) -> "RunningCounts":
+                   rejects: pd.DataFrame, rows_in: int, columns: Columns) -> RunningCounts:
         """Counts of one chunk: ``comments`` scored by ``analyzer`` from the validated rows
         ``accepted`` (same order), with ``rejects`` and ``rows_in`` input rows in all.
 
@@ -184,7 +184,7 @@ class RunningCounts:
         quotes = top[QUOTE_COLUMNS[:-1]].assign(**{QUOTE_TEXT: top[columns.text].to_numpy(dtype=object)})
         return cls(int(member.shape[1]), _group(frame), totals, quotes.reset_index(drop=True), first_bad)
 
-    def __add__(self, other: "RunningCounts") -> "RunningCounts":
+    def __add__(self, other: RunningCounts) -> RunningCounts:
         """Counts of this chunk followed by ``other`` (later rows)."""
         if other.n_themes != self.n_themes:
             raise ValueError("cannot merge counts of models with different themes")

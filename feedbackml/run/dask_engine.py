@@ -90,7 +90,7 @@ def partitions(files: list[Path], chunk_size: int) -> list[Partition]:
 
 
 # -- tasks (run on the workers) ----------------------------------------------------------
-def partition_keys(part: Partition, analyzer: "FeedbackAnalyzer", columns: Columns,
+def partition_keys(part: Partition, analyzer: FeedbackAnalyzer, columns: Columns,
                    chunk_size: int) -> tuple[np.ndarray, int]:
     """Hashes of the distinct (non-answer excluded) comments of a partition, and its row count."""
     keys, last = [], 0
@@ -103,7 +103,7 @@ def partition_keys(part: Partition, analyzer: "FeedbackAnalyzer", columns: Colum
     return (np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.uint64)), int(last)
 
 
-def score_partition(part: Partition, first_row: int, seen_before: np.ndarray, analyzer: "FeedbackAnalyzer",
+def score_partition(part: Partition, first_row: int, seen_before: np.ndarray, analyzer: FeedbackAnalyzer,
                     columns: Columns, chunk_size: int, folder: str):
     """Score one partition into ``folder/part-NNNNN.parquet``; its counts, rejects and an empty
     comments table (the columns)."""
@@ -136,10 +136,10 @@ def _client(scheduler: str | None, n_workers: int):
     return Client(cluster), cluster
 
 
-def dask_apply(analyzer: "FeedbackAnalyzer", source: str | os.PathLike, out: str | os.PathLike, *,
+def dask_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str | os.PathLike, *,
                text=None, score=None, segment=None, date=None, id=None, outcome=None,
                chunk_size: int = DEFAULT_CHUNK_SIZE, scheduler: str | None = None,
-               n_workers: int = -1, client=None) -> "Results":
+               n_workers: int = -1, client=None) -> Results:
     """Score ``source`` (a file or a glob of Parquet/CSV files) on a Dask cluster into ``out``.
 
     ``client``: a ``dask.distributed.Client`` to use; else one for ``scheduler``, else a
@@ -180,7 +180,7 @@ def dask_apply(analyzer: "FeedbackAnalyzer", source: str | os.PathLike, out: str
     return results
 
 
-def _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, source, out) -> "Results":
+def _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, source, out) -> Results:
     """Parquet datasets: the workers read, score and write their partitions (two passes)."""
     parts = partitions(files, chunk_size)
     model = client.scatter(analyzer, broadcast=True)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ..results import Results
 
 
-def write_folder(results: "Results", path: str | Path, *, csv: bool = True, comments: bool = True,
+def write_folder(results: Results, path: str | Path, *, csv: bool = True, comments: bool = True,
                  html: str | None = None) -> Path:
     """Write the output-folder contract (each file replaced atomically) and return the folder.
 

@@ -12,10 +12,11 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import IO, Iterator
+from typing import IO
 
-_current: ContextVar["ProgressBar | None"] = ContextVar("feedbackml_progress", default=None)
+_current: ContextVar[ProgressBar | None] = ContextVar("feedbackml_progress", default=None)
 
 
 class ProgressBar:

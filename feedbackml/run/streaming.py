@@ -24,8 +24,9 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -98,10 +99,10 @@ def spooled_stdin(folder: Path, stdin=None) -> Iterator[Path]:
 
 
 # -- the whole run -----------------------------------------------------------------
-def stream_apply(analyzer: "FeedbackAnalyzer", source: str | os.PathLike, out: str | os.PathLike, *,
+def stream_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str | os.PathLike, *,
                  text=None, score=None, segment=None, date=None, id=None, outcome=None,
                  chunk_size: int = DEFAULT_CHUNK_SIZE, n_jobs: int = 1, csv: bool = True,
-                 stdin=None) -> "Results":
+                 stdin=None) -> Results:
     """Score ``source`` (a file, a glob, or ``"-"``) with a fitted ``analyzer`` into ``out``.
 
     Writes the output-folder contract like :meth:`Results.to_folder` and returns the
@@ -128,7 +129,7 @@ def stream_apply(analyzer: "FeedbackAnalyzer", source: str | os.PathLike, out: s
 
 def stream_files(analyzer, files: list[Path], out: Path, source: str, sha: str, chunk_size: int,
                  csv: bool, names: dict, *, n_jobs: int = 1, client=None,
-                 parts: Path | None = None) -> "Results":
+                 parts: Path | None = None) -> Results:
     """The streaming run behind :func:`stream_apply` (and the Dask engine's for CSV input).
 
     Writes ``comments.parquet`` (or, with ``parts``, one ``part-NNNNN.parquet`` per chunk

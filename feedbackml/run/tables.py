@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def build_results(analyzer: "FeedbackAnalyzer", counts: RunningCounts, columns: Columns, *,
+def build_results(analyzer: FeedbackAnalyzer, counts: RunningCounts, columns: Columns, *,
                   source: str | None = None, input_sha256: str | None = None,
                   comments: pd.DataFrame | None = None, rejects: pd.DataFrame | None = None) -> Results:
     """The :class:`~feedbackml.results.Results` of the counted comments.
@@ -88,7 +88,7 @@ def theme_table(themes: pd.DataFrame, counts: RunningCounts, a: dict[str, Any],
     return table[THEME_TABLE_COLUMNS]
 
 
-def run_summary(analyzer: "FeedbackAnalyzer", counts: RunningCounts, a: dict[str, Any],
+def run_summary(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, Any],
                 columns: Columns, n_themes: int, source: str | None,
                 input_sha256: str | None) -> dict[str, Any]:
     """``summary.json`` without the comparisons: input, rows, score, sentiment, themes, config."""
@@ -120,7 +120,7 @@ def run_summary(analyzer: "FeedbackAnalyzer", counts: RunningCounts, a: dict[str
     return summary
 
 
-def comparisons(analyzer: "FeedbackAnalyzer", counts: RunningCounts, a: dict[str, Any],
+def comparisons(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, Any],
                 columns: Columns, event: pd.Series | None, segment: pd.Series | None,
                 summary: dict[str, Any]) -> dict[str, pd.DataFrame]:
     """Segment and period tables (``Results.extra``); their entries go into ``summary``."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -46,7 +46,7 @@ class SentimentLexicon:
     arrow: dict
 
 
-@lru_cache(maxsize=None)
+@cache
 def vader_lexicon() -> pd.Series:
     """VADER's lexicon (token → mean valence) from the ``vaderSentiment`` package."""
     import vaderSentiment
@@ -64,7 +64,7 @@ def _entries(name: str, language: str) -> pd.Series:
     return pd.Series(pairs, dtype=float)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_lexicon(language: str = "en") -> SentimentLexicon:
     """VADER's lexicon overridden by ``sentiment_lexicon.tsv``, plus rules and weights."""
     own = _entries("sentiment_lexicon", language)

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .scores import get_metric, score_from_counts, score_values, weighted_rows
 from .attribution import DEFAULT_L2, adjusted_odds_ratios, shapley_impacts
+from .scores import get_metric, score_from_counts, score_values, weighted_rows
 
 DRIVER_COLUMNS = ["theme_id", "label", "n", "share", "nps", "nps_impact", "detractor_rate",
                   "detractor_lift", "lift_ci_low", "lift_ci_high", "p_value", "q_value",

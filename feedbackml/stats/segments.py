@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .scores import bootstrap_ci, get_metric, score_from_counts, weighted_rows
 from .drivers import benjamini_hochberg
+from .scores import bootstrap_ci, get_metric, score_from_counts, weighted_rows
 
 MISSING_SEGMENT = "(missing)"
 ALL_COMMENTS = "(all comments)"

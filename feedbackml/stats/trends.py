@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .scores import get_metric, weighted_rows
 from .drivers import benjamini_hochberg
+from .scores import get_metric, weighted_rows
 from .segments import (
     ALL_COMMENTS,
     NO_THEME_LABEL,

@@ -7,7 +7,8 @@ streamed run caps the caches so memory stays flat whatever the input size.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
+from typing import Any
 
 
 class TextCache:

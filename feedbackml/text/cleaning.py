@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +50,7 @@ def _map_where(arr: pa.Array, mask: pa.Array, func) -> pa.Array:
     return pa.array(values.tolist(), type=arr.type)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _emoji_table() -> tuple[re.Pattern, dict[str, str], list[int]]:
     """Emoji → words from VADER's own emoji lexicon (ships in ``vaderSentiment``): a pattern
     for the characters an emoji can start with, the names, and the emoji lengths (longest first)."""
@@ -85,7 +85,7 @@ def _squeeze_letters(text: str) -> str:
     return re.sub(_LETTER_RUN, r"\1\1", text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def nonanswer_phrases(language: str = "en") -> frozenset[str]:
     """Non-answer phrases in the normalised form :func:`nonanswer_key` produces."""
     key = nonanswer_key(_arrow(load_list("nonanswers", language)))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Iterable
+from collections.abc import Iterable
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from .caches import LEMMAS
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_nlp(language: str = "en"):
     """A blank spaCy pipeline with a lookup lemmatizer (tables from spacy-lookups-data)."""
     import spacy
@@ -111,7 +111,7 @@ _SENTENCE_END_RE2 = ((rf"([.!?;]){ASCII_SPACE}+", rf"\1{CUT}"), (r"\n+", CUT),
                      (r"([.!?])([A-Z])", rf"\1{CUT}\2"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def contrast_markers(language: str = "en") -> str:
     """The contrast markers of ``lang/<language>/contrast.txt`` as one regex alternation,
     longest first."""

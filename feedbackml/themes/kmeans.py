@@ -68,7 +68,7 @@ def _lloyd(X, X64, weight, k, seeds, pull, max_iter, tol, rng) -> KMeansResult:
     centers = _init_centers(X, weight, k, seeds, rng)
     labels = np.full(len(X), -1)
     it = 0
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 (the count is reported)
         sims = X @ centers.T
         new_labels = sims.argmax(axis=1)
         moved = weight[new_labels != labels].sum()

@@ -91,7 +91,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
 
     # -- fitting -------------------------------------------------------------------
-    def fit(self, X, y=None, sample_weight=None, previous: "ThemeModel | None" = None):
+    def fit(self, X, y=None, sample_weight=None, previous: ThemeModel | None = None):
         """Learn word vectors, theme centres, labels and keywords from cleaned texts.
 
         Empty strings (non-answers) are ignored. ``sample_weight`` says how many comments
@@ -245,7 +245,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         return (weak | set(load_list("negations", self.language))
                 | set(load_list("label_fillers", self.language)))
 
-    def _follow(self, previous: "ThemeModel", themes: pd.DataFrame, codeframe: Codeframe) -> pd.DataFrame:
+    def _follow(self, previous: ThemeModel, themes: pd.DataFrame, codeframe: Codeframe) -> pd.DataFrame:
         """Give themes that match ``previous`` its IDs and labels; record ``changes_``."""
         check_is_fitted(previous, "profiles_")
         old = previous.themes_

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
@@ -11,7 +11,7 @@ from ..lang import load_list
 from ..text.nlp import ASCII_SPACE, CUT, cut_texts, split_clauses
 
 
-@lru_cache(maxsize=None)
+@cache
 def _break_words(language: str) -> str:
     return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in load_list("theme_breaks", language)),
                            key=len, reverse=True))

@@ -164,7 +164,7 @@ class CommentVectors(TransformerMixin, BaseEstimator):
         return normalize(raw).astype(np.float32)
 
     def set_term_weights(self, weights: np.ndarray, counts: sp.csr_matrix | None = None,
-                         sample_weight=None) -> "CommentVectors":
+                         sample_weight=None) -> CommentVectors:
         """Replace the per-word weights (e.g. down-weighting corpus stop terms) and re-learn
         the common direction on the comments whose term ``counts`` are given."""
         check_is_fitted(self, "word_vectors_")

@@ -5,7 +5,15 @@ import pandas as pd
 import pytest
 
 import feedbackml as fml
-from feedbackml.stats.scores import (bootstrap_ci, nps_category, nps_from_counts, nps_summary, score_from_counts, score_summary, score_values)
+from feedbackml.stats.scores import (
+    bootstrap_ci,
+    nps_category,
+    nps_from_counts,
+    nps_summary,
+    score_from_counts,
+    score_summary,
+    score_values,
+)
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from feedbackml.themes.vectors import CommentVectors, count_terms, spread_weights, TOKEN_PATTERN
+from feedbackml.themes.vectors import TOKEN_PATTERN, CommentVectors, count_terms, spread_weights
 
 DOCS = np.array(["courier lose parcel", "parcel arrive late courier", "late parcel courier",
                  "staff friendly helpful", "friendly staff", "helpful staff lovely",
