@@ -42,7 +42,7 @@ PHRASES = [
     ("never again", "negative"),
     ("not the best experience", "negative"),
     ("no issues at all", "positive"),
-    ("the delivery wasn't late", "positive"),
+    ("the delivery wasn't late", "neutral"),  # a negated complaint is not praise
     ("it arrived without any problems", "positive"),
     ("not too bad", "positive"),
     ("I wasn't disappointed", "positive"),

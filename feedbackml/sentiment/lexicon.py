@@ -32,7 +32,9 @@ class SentimentLexicon:
     ``valence`` maps lower-case words and phrases (words joined by one space) to VADER-scale
     valences, ``boosters`` maps intensifiers to their scale, ``negations`` flip what follows,
     ``patterns`` are (valence, regex) pairs, ``rules`` hold the constants and ``contrast``
-    the clause weights ``(before, after)`` per contrast marker. ``phrase_lengths`` and the
+    the clause weights ``(before, after)`` per contrast marker. The word lists
+    ``courtesy.txt``, ``sarcasm_openers.txt`` and ``sarcasm_frames.txt`` are Arrow value
+    sets in ``arrow``. ``phrase_lengths`` and the
     Arrow value sets in ``arrow`` make look-ups vectorised.
     """
 
@@ -57,10 +59,16 @@ def vader_lexicon() -> pd.Series:
     return pd.Series(pairs, dtype=float)
 
 
+def _phrase_key(entry: str) -> str:
+    """Lower case, one space between words; in a phrase, one-letter words are left out,
+    as the scorer drops them from the text ("never had a problem" → "never had problem")."""
+    words = entry.lower().replace("’", "'").split()
+    return " ".join(w for w in words if len(w) > 1) if len(words) > 1 else " ".join(words)
+
+
 def _entries(name: str, language: str) -> pd.Series:
-    """A ``word or phrase<TAB>number`` file as a Series keyed by the lower-cased entry."""
-    pairs = {" ".join(key.lower().replace("’", "'").split()): float(value)
-             for key, value, *_ in load_table(name, language)}
+    """A ``word or phrase<TAB>number`` file as a Series keyed by :func:`_phrase_key`."""
+    pairs = {_phrase_key(key): float(value) for key, value, *_ in load_table(name, language)}
     return pd.Series(pairs, dtype=float)
 
 
@@ -84,5 +92,7 @@ def load_lexicon(language: str = "en") -> SentimentLexicon:
         phrase_lengths=tuple(sorted({p.count(" ") + 1 for p in phrases}, reverse=True)),
         arrow={"words": strings(valence.index), "boosters": strings(boosters.index),
                "negations": strings(sorted(negations)), "phrases": strings(phrases),
+               **{name: strings(w.lower() for w in load_list(name, language))
+                  for name in ("courtesy", "sarcasm_openers", "sarcasm_frames")},
                "phrase_starts": strings(sorted({p.split(" ", 1)[0] for p in phrases})),
                "any_pattern": "|".join(f"(?:{p})" for _, p in patterns)})

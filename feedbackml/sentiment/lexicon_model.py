@@ -48,11 +48,11 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):
     def __sklearn_is_fitted__(self) -> bool:
         return True  # nothing to learn
 
-    def _unique_scores(self, X) -> tuple[pd.Series, np.ndarray, pd.DataFrame]:
+    def _unique_scores(self, X, split: bool = True) -> tuple[pd.Series, np.ndarray, pd.DataFrame]:
         """Texts, codes into the unique texts, and one row of features per unique text."""
         texts = as_texts(X)
         codes, uniques = pd.factorize(texts, use_na_sentinel=False)
-        return texts, codes, self._score_unique(pd.Series(uniques, dtype=object))[0]
+        return texts, codes, self._score_unique(pd.Series(uniques, dtype=object), split)[0]
 
     def _score_unique(self, uniq: pd.Series, split: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
         """:data:`FEATURE_COLUMNS` per distinct text, and its :func:`clause_table`."""
@@ -61,7 +61,10 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):
         doc = table["doc"].to_numpy()
         weight = table["weight"].to_numpy()
         alpha = load_lexicon(self.language).rules["normalisation_alpha"]
-        total = np.bincount(doc, weight * table["valence"].to_numpy(), minlength=n)
+        # thanks in a comment that complains elsewhere is politeness too ("lost my bag. Thanks")
+        complains = np.bincount(doc, table["negative"].to_numpy() < 0, minlength=n) > 0
+        valence = table["valence"].to_numpy() - np.where(complains[doc], table["courtesy"].to_numpy(), 0.0)
+        total = np.bincount(doc, weight * valence, minlength=n)
         sentiment = np.clip(total / np.sqrt(total * total + alpha), -1.0, 1.0)
         clause_sent = table["sentiment"].to_numpy()
         high = np.full(n, 0.0)
@@ -97,6 +100,14 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):
         return pd.DataFrame({"sentiment": scores[codes],
                              "sentiment_label": label_scores(scores, self.threshold)[codes],
                              "mixed": features["mixed"].to_numpy(bool)[codes]}, index=texts.index)
+
+    def score_units(self, X) -> pd.DataFrame:
+        """``sentiment`` and ``sentiment_label`` of each text taken as one clause (not split
+        again): how the parts of a comment that mention a theme are scored."""
+        texts, codes, features = self._unique_scores(X, split=False)
+        scores = features["sentiment"].to_numpy()
+        return pd.DataFrame({"sentiment": scores[codes],
+                             "sentiment_label": label_scores(scores, self.threshold)[codes]}, index=texts.index)
 
     def clauses(self, X) -> pd.DataFrame:
         """One row per clause of each text: ``doc`` (position in ``X``), ``clause``, ``text``, ``sentiment``."""

@@ -18,7 +18,12 @@ CLAUSE_COLUMNS = ["doc", "clause", "text", "sentiment"]
 
 _STRIP = string.punctuation.replace("_", "") + "“”‘’«»…"
 _APOSTROPHES = "[’‘`´]"
-_SEGMENT_END = r"[,;:.!?)\]…]['\"”’)\]]*$"
+_SEGMENT_END = r"[,;:.!?)\]…—–/]+['\"”’)\]]*$"
+#: Punctuation runs that glue words together ("delay...killing", "investigated—my",
+#: "delayed/cancelled"): spaced out before scoring, so each side is a word of its own and
+#: the run ends the segment (a negation before it does not reach past it).
+_GLUE = (r"(\.{2,}|…|[—–]|-{2,})", " \\1 ")
+_SLASH = (r"(\pL)/(\pL)", "\\1 / \\2")
 #: Texts handled per batch by the vectorised steps, so memory stays flat on big exports.
 BATCH = 20_000
 
@@ -82,6 +87,8 @@ def score_clause_texts(texts, language: str = "en") -> pd.DataFrame:
     m = len(series)
     text = pc.replace_substring_regex(pa.array(series.to_numpy(object), type=pa.string()),
                                       pattern=_APOSTROPHES, replacement="'")
+    for pattern, replacement in (_GLUE, _SLASH):
+        text = pc.replace_substring_regex(text, pattern=pattern, replacement=replacement)
     lists = pc.utf8_split_whitespace(text)
     clause = np.repeat(np.arange(m), pc.list_value_length(lists).to_numpy(zero_copy_only=False))
     raw = pc.list_flatten(lists)
@@ -120,10 +127,17 @@ def score_clause_texts(texts, language: str = "en") -> pd.DataFrame:
         j = np.maximum(np.arange(n_tokens) - k, 0)
         valid = is_sentiment & (pos >= k) & (seg[j] == seg) & (valence[j] == 0)
         v = v + np.where(valid, np.sign(v) * booster[j] * decay.get(k, decay[3]), 0.0)
-        v = v * np.where(valid & negation[j], r["negation_scalar"], 1.0)
-
-    total = np.bincount(clause, v, minlength=m)
-    positive = np.bincount(clause, np.maximum(v, 0), minlength=m)
+        # a negation flips praise, but only damps a complaint: "no delay" is not praise
+        flip = np.where(valence < 0, r["negated_negative_scalar"], r["negation_scalar"])
+        v = v * np.where(valid & negation[j], flip, 1.0)
+    v = _sarcasm(word, clause, v, lex)
+    courtesy = np.bincount(clause, np.where(_bool(pc.is_in(word, value_set=lex.arrow["courtesy"])), v, 0.0),
+                           minlength=m)
+    # "thanks" in a clause that complains is politeness, not praise
+    has_negative = np.bincount(clause, v < 0, minlength=m) > 0
+    courtesy, polite = np.where(has_negative, 0.0, courtesy), np.where(has_negative, courtesy, 0.0)
+    total = np.bincount(clause, v, minlength=m) - polite
+    positive = np.bincount(clause, np.maximum(v, 0), minlength=m) - np.maximum(polite, 0)
     negative = np.bincount(clause, np.minimum(v, 0), minlength=m)
     if lex.patterns:
         lowered = pc.utf8_lower(text)
@@ -136,7 +150,7 @@ def score_clause_texts(texts, language: str = "en") -> pd.DataFrame:
             positive[candidates] += np.maximum(hits, 0)
             negative[candidates] += np.minimum(hits, 0)
     question = _bool(pc.ends_with(pc.utf8_rtrim_whitespace(text), "?"))
-    total = np.where(question, total * r["question_scalar"], total)
+    total = np.where(question & (total > 0), total * r["question_scalar"], total)
     n_excl = pc.count_substring(text, "!").to_numpy(zero_copy_only=False).astype(float)
     n_q = pc.count_substring(text, "?").to_numpy(zero_copy_only=False).astype(float)
     marks = np.minimum(n_excl, r["exclamation_max"]) * r["exclamation_increment"]
@@ -144,7 +158,36 @@ def score_clause_texts(texts, language: str = "en") -> pd.DataFrame:
     total = total + np.sign(total) * marks
     compound = total / np.sqrt(total * total + r["normalisation_alpha"])
     return pd.DataFrame({"valence": total, "positive": positive, "negative": negative,
-                         "sentiment": np.clip(compound, -1.0, 1.0)}, index=series.index)
+                         "sentiment": np.clip(compound, -1.0, 1.0), "courtesy": courtesy}, index=series.index)
+
+
+def _sarcasm(word: pa.Array, clause: np.ndarray, v: np.ndarray, lex: SentimentLexicon) -> np.ndarray:
+    """Praise in a sarcastic frame reads negative: "thanks for the rude staff", "great, another delay".
+
+    An opener (``sarcasm_openers.txt``) followed within ``sarcasm_frame_gap`` words by a
+    frame word (``sarcasm_frames.txt``: for, another, again …) and, within
+    ``sarcasm_window`` words of the opener, by a negative word: the opener's valence is
+    multiplied by ``sarcasm_scalar`` (negative). Vectorised over the openers of a batch.
+    """
+    r = lex.rules
+    n = len(v)
+    opener = np.flatnonzero(_bool(pc.is_in(word, value_set=lex.arrow["sarcasm_openers"])) & (v > 0))
+    if len(opener) == 0:
+        return v
+    frame = _bool(pc.is_in(word, value_set=lex.arrow["sarcasm_frames"]))
+    framed = np.zeros(len(opener), dtype=bool)
+    for k in range(1, int(r["sarcasm_frame_gap"]) + 1):
+        j = np.minimum(opener + k, n - 1)
+        framed |= (opener + k < n) & (clause[j] == clause[opener]) & frame[j]
+    follows = np.zeros(len(opener), dtype=bool)
+    for k in range(2, int(r["sarcasm_window"]) + 1):
+        j = np.minimum(opener + k, n - 1)
+        follows |= (opener + k < n) & (clause[j] == clause[opener]) & (v[j] < 0)
+    hit = opener[framed & follows]
+    if len(hit):
+        v = v.copy()
+        v[hit] = v[hit] * r["sarcasm_scalar"]
+    return v
 
 
 def _contrast_weights(clauses: pd.DataFrame, valence: np.ndarray, language: str) -> np.ndarray:
@@ -191,7 +234,7 @@ def clause_table(texts, language: str = "en", split: bool = True) -> pd.DataFram
         clauses = clauses[clauses["text"] != ""].reset_index(drop=True)
     codes, uniques = pd.factorize(clauses["text"], use_na_sentinel=False)
     scored = score_clause_texts(pd.Series(uniques, dtype=object), language).to_numpy()
-    columns = ["valence", "positive", "negative", "sentiment"]
+    columns = ["valence", "positive", "negative", "sentiment", "courtesy"]
     out = clauses.copy()
     out[columns] = scored[codes] if len(codes) else np.empty((0, len(columns)))
     out.insert(4, "weight", _contrast_weights(clauses, out["valence"].to_numpy(), language))

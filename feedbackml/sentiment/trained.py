@@ -128,6 +128,18 @@ class TrainedSentiment(ClassifierMixin, TransformerMixin, BaseEstimator):
             labels = label_scores(score, self.neutral_band)
         return score, np.asarray(labels, dtype=object)
 
+    def score_units(self, X) -> pd.DataFrame:
+        """``sentiment`` and ``sentiment_label`` of each text taken as one clause (not split
+        again): how the parts of a comment that mention a theme are scored."""
+        check_is_fitted(self, "stack_")
+        texts = as_texts(X)
+        codes, uniques = pd.factorize(texts, use_na_sentinel=False)
+        uniques = pd.Series(uniques, dtype=object)
+        score, labels = self._decide(self._proba_unique(uniques, split=False)[0])
+        empty = (uniques.str.strip() == "").to_numpy(bool)
+        score[empty], labels[empty] = 0.0, "neutral"
+        return pd.DataFrame({"sentiment": score[codes], "sentiment_label": labels[codes]}, index=texts.index)
+
     def predict(self, X) -> np.ndarray:
         """negative / neutral / positive per text."""
         return self._decide(self.predict_proba(X))[1]
