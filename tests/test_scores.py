@@ -3,9 +3,14 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+from scipy.special import gammaln
 
 import feedbackml as fml
 from feedbackml.stats.scores import (
+    agresti_coull_interval,
     bootstrap_ci,
     nps_category,
     nps_from_counts,
@@ -42,13 +47,87 @@ def test_nps_is_promoters_minus_detractors_and_csat_is_share_satisfied():
     assert np.nanmean(score_values(category, "ces")) == pytest.approx(50.0)
 
 
-def test_analytic_interval_uses_the_multinomial_variance():
+def test_nps_interval_is_the_adjusted_wald_interval_with_three_pseudo_counts():
     res = score_from_counts(50, 20, 100)
-    p, d = 0.5, 0.2
-    se = np.sqrt((p + d - (p - d) ** 2) / 100)
-    assert res["ci_high"] - res["score"] == pytest.approx(100 * 1.959964 * se, rel=1e-5)
-    csat = score_from_counts(50, 20, 100, metric="csat")
-    assert csat["se"] == pytest.approx(100 * np.sqrt(0.25 / 100))
+    p, d = 50.75 / 103, 20.75 / 103
+    se = np.sqrt((p + d - (p - d) ** 2) / 103)
+    z = stats.norm.ppf(0.975)
+    assert res["score"] == pytest.approx(30.0)
+    assert res["ci_low"] == pytest.approx(100 * (p - d - z * se))
+    assert res["ci_high"] == pytest.approx(100 * (p - d + z * se))
+
+
+def test_csat_interval_is_the_agresti_coull_interval_of_the_share_satisfied():
+    res = score_from_counts(50, 20, 100, metric="csat")
+    z = stats.norm.ppf(0.975)
+    share = (50 + z * z / 2) / (100 + z * z)
+    half = z * np.sqrt(share * (1 - share) / (100 + z * z))
+    assert res["ci_low"] == pytest.approx(100 * (share - half))
+    assert res["ci_high"] == pytest.approx(100 * (share + half))
+    assert res["se"] == pytest.approx(100 * np.sqrt(0.25 / 100))
+
+
+def test_fourteen_promoters_of_fourteen_do_not_give_a_zero_width_interval():
+    for metric in ("nps", "csat"):
+        res = score_from_counts(14, 0, 14, metric=metric)
+        assert res["score"] == 100 and res["ci_high"] == 100
+        assert res["ci_low"] < 90
+    two = score_from_counts(0, 2, 2, metric="csat")
+    assert two["score"] == 0 and two["ci_low"] == 0 and two["ci_high"] > 30
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 400), st.floats(0, 1), st.floats(0, 1), st.sampled_from(["nps", "csat", "ces"]),
+       st.sampled_from([0.05, 0.1, 0.01]))
+def test_intervals_contain_the_score_stay_in_range_and_never_have_zero_width(n, a, b, metric, alpha):
+    pro = int(round(a * n))
+    det = int(round(b * (n - pro)))
+    res = score_from_counts(pro, det, n, alpha=alpha, metric=metric)
+    low = -100 if metric == "nps" else 0
+    assert low <= res["ci_low"] <= res["score"] <= res["ci_high"] <= 100
+    assert res["ci_high"] - res["ci_low"] > 0
+
+
+def test_empty_groups_have_no_interval():
+    res = score_from_counts([0, 5], [0, 1], [0, 10])
+    assert np.isnan(res["score"][0]) and np.isnan(res["ci_low"][0]) and np.isnan(res["ci_high"][0])
+    low, high = agresti_coull_interval([0, 3], [0, 10])
+    assert np.isnan(low[0]) and 0 < low[1] < 0.3 < high[1]
+
+
+def test_bootstrap_of_a_sample_with_one_category_is_not_zero_width():
+    for metric in ("nps", "csat"):
+        boot = bootstrap_ci([14], [0], [0], metric=metric, n_boot=2000, random_state=0)
+        assert boot["ci_high"][0] == 100 and boot["ci_low"][0] < 95
+
+
+def _exact_coverage(n, mix, metric, alpha=0.05):
+    """Probability over every possible sample that the interval holds the true score."""
+    p, d = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
+    keep = p + d <= n
+    p, d = p[keep].astype(float), d[keep].astype(float)
+    a = n - p - d
+    prob = np.exp(gammaln(n + 1) - gammaln(p + 1) - gammaln(a + 1) - gammaln(d + 1)
+                  + p * np.log(mix[0]) + a * np.log(mix[1]) + d * np.log(mix[2]))
+    w = 1 if metric == "nps" else 0
+    truth = 100 * (mix[0] - w * mix[2])
+    res = score_from_counts(p, d, np.full_like(p, n), alpha=alpha, metric=metric)
+    return prob[(res["ci_low"] <= truth + 1e-9) & (res["ci_high"] >= truth - 1e-9)].sum()
+
+
+@pytest.mark.parametrize("metric, mix", [("nps", (0.85, 0.12, 0.03)), ("nps", (0.05, 0.15, 0.8)),
+                                         ("nps", (0.35, 0.3, 0.35)), ("csat", (0.95, 0.04, 0.01)),
+                                         ("csat", (0.5, 0.3, 0.2))])
+@pytest.mark.parametrize("n", [10, 30, 100])
+def test_intervals_keep_close_to_their_nominal_coverage_at_small_n(metric, mix, n):
+    assert _exact_coverage(n, mix, metric) >= 0.935
+
+
+def test_summary_interval_of_a_tiny_export_is_wide():
+    out = nps_summary(pd.Series(["promoter"] * 3))
+    assert out["nps"] == 100 and out["ci_low"] < 50 and out["ci_high"] == 100
+    s = score_summary(pd.Series(["promoter"] * 3), metric="csat")
+    assert s["value"] == 100 and s["ci_low"] < 50
 
 
 @pytest.mark.parametrize("pro, pas, det", [(300, 120, 80), (90, 60, 150), (40, 20, 440)])

@@ -4,9 +4,17 @@ Every metric sorts a score into three roles: ``detractor`` (NPS 0–6, CSAT "dis
 1–2, CES "difficult" 1–3), ``passive`` (NPS 7–8, CSAT 3, CES 4) and ``promoter`` (NPS 9–10,
 CSAT "satisfied" 4–5, CES "easy" 5–7), so the driver analysis works the same for all three.
 The headline score is 100·(P − w·D)/n with w = 1 for NPS (% promoters − % detractors) and
-w = 0 for CSAT and CES (% satisfied, % easy). Its interval uses the analytic variance of the
-multinomial sample, Var = (p + w²d − (p − w·d)²)/n (for NPS the variance of a difference of
-two proportions of one sample, for CSAT/CES p(1 − p)/n), or a percentile bootstrap.
+w = 0 for CSAT and CES (% satisfied, % easy).
+
+Its interval must hold at small n, where the plain Wald interval (score ± z·SE from the
+observed shares) collapses: 14 promoters of 14 give NPS 100 [100, 100]. So NPS uses the
+adjusted Wald interval of B. Rocks, "Interval estimation for the Net Promoter Score"
+(The American Statistician, 2016): ¾ of a promoter, 1½ passives and ¾ of a detractor are
+added (n + 3) before the multinomial variance p + d − (p − d)² is taken. CSAT and CES, a
+share, use the Agresti–Coull interval (z²/2 ≈ 2 successes and 2 failures added). Both
+always contain the observed score and never have zero width;
+``benchmarks/simulate_intervals.py`` prints their exact coverage at n = 10 … 1000.
+``ci_method="bootstrap"`` resamples the mix smoothed by the same pseudo-counts.
 """
 
 from __future__ import annotations
@@ -21,6 +29,11 @@ from ..io.schema import METRIC_RANGES
 
 CATEGORIES = ["detractor", "passive", "promoter"]
 CI_METHODS = ("analytic", "bootstrap")
+#: Pseudo-counts (promoter, passive, detractor) of the adjusted Wald NPS interval (Rocks 2016).
+NPS_PSEUDO_COUNTS = (0.75, 1.5, 0.75)
+#: Pseudo-counts (satisfied, neutral, dissatisfied) that smooth a CSAT / CES bootstrap: the
+#: Agresti–Coull "two successes and two failures" for the share satisfied.
+SHARE_PSEUDO_COUNTS = (2.0, 1.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -72,20 +85,60 @@ def score_values(category: pd.Series, metric: str = "nps") -> np.ndarray:
     return np.where(cat.notna().to_numpy(), value, np.nan)
 
 
+def agresti_coull_interval(successes, n, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Agresti–Coull interval of the share successes / n, as fractions (NaN where n = 0).
+
+    z²/2 successes and z²/2 failures are added (≈ 2 and 2 at 95%) before the Wald
+    interval is taken, so it keeps close to (at the edges above) its nominal coverage at
+    small n and near 0 or 1, and never has zero width: 12 of 12 gives [0.70, 1], not
+    [1, 1]. It contains the Wilson interval, which shrinks below 95% coverage near the
+    edges (0.91 at a true share of 0.95 and n = 10).
+    """
+    x, n = np.asarray(successes, dtype=float), np.asarray(n, dtype=float)
+    z = stats.norm.ppf(1 - alpha / 2)
+    total = n + z * z
+    share = (x + z * z / 2) / total
+    half = z * np.sqrt(share * (1 - share) / total)
+    empty = ~(n > 0)
+    low, high = np.clip(share - half, 0.0, 1.0), np.clip(share + half, 0.0, 1.0)
+    return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
+
+
+def adjusted_wald_nps(promoters, detractors, n, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Adjusted Wald interval of the NPS as a fraction in [−1, 1] (Rocks 2016; NaN where n = 0).
+
+    :data:`NPS_PSEUDO_COUNTS` are added to the counts (n + 3), and the interval is the
+    adjusted NPS ± z·√(Var/(n + 3)), Var = p + d − (p − d)² of the adjusted shares.
+    """
+    pro_add, pas_add, det_add = NPS_PSEUDO_COUNTS
+    promoters, detractors, n = (np.asarray(a, dtype=float) for a in (promoters, detractors, n))
+    total = n + pro_add + pas_add + det_add
+    p, d = (promoters + pro_add) / total, (detractors + det_add) / total
+    value = p - d
+    se = np.sqrt((p + d - value**2) / total)
+    z = stats.norm.ppf(1 - alpha / 2)
+    empty = ~(n > 0)
+    low, high = np.clip(value - z * se, -1.0, 1.0), np.clip(value + z * se, -1.0, 1.0)
+    return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
+
+
 def score_from_counts(promoters, detractors, n, alpha: float = 0.05,
                       metric: str = "nps") -> dict[str, np.ndarray]:
-    """Headline score, standard error and analytic CI from counts (arrays broadcast; NaN where n = 0)."""
+    """Headline score, standard error and CI from counts (arrays broadcast; NaN where n = 0).
+
+    ``score`` is the observed 100·(P − w·D)/n and ``se`` its plain standard error; the CI is
+    the adjusted Wald interval for NPS and the Agresti–Coull interval for CSAT / CES (see the
+    module docstring), widened where needed to contain the observed score (only at n = 1).
+    """
     w = get_metric(metric).detractor_weight
     promoters, detractors, n = (np.asarray(a, dtype=float) for a in (promoters, detractors, n))
     with np.errstate(divide="ignore", invalid="ignore"):
         p, d = promoters / n, detractors / n
         value = p - w * d
         se = np.sqrt(np.maximum(p + w * w * d - value**2, 0.0) / n)
-    z = stats.norm.ppf(1 - alpha / 2)
-    low = -100.0 if w else 0.0
+        low, high = adjusted_wald_nps(promoters, detractors, n, alpha) if w else agresti_coull_interval(promoters, n, alpha)
     return {"score": 100 * value, "se": 100 * se,
-            "ci_low": np.clip(100 * (value - z * se), low, 100),
-            "ci_high": np.clip(100 * (value + z * se), low, 100)}
+            "ci_low": 100 * np.fmin(low, value), "ci_high": 100 * np.fmax(high, value)}
 
 
 def nps_from_counts(promoters, detractors, n, alpha: float = 0.05,
@@ -99,15 +152,19 @@ def bootstrap_ci(promoters, passives, detractors, alpha: float = 0.05, metric: s
                  n_boot: int = 2000, random_state: int = 0) -> dict[str, np.ndarray]:
     """Percentile-bootstrap CI of the headline score for each group of counts (vectorised).
 
-    Resampling rows with replacement is a multinomial draw from the observed category
-    shares, so each group is drawn ``n_boot`` times at once; NaN where a group has no scores.
+    Each group is redrawn ``n_boot`` times as a multinomial sample of its size from its
+    mix smoothed by pseudo-counts (:data:`NPS_PSEUDO_COUNTS`, for CSAT / CES
+    :data:`SHARE_PSEUDO_COUNTS`), so a group of 14 promoters does not give [100, 100]
+    (resampling the observed mix would). The interval is widened where needed to contain
+    the observed score; NaN where a group has no scores.
     """
     w = get_metric(metric).detractor_weight
     counts = np.stack([np.atleast_1d(np.asarray(a, dtype=np.int64))
                        for a in (promoters, passives, detractors)], axis=-1)
     n = counts.sum(axis=-1)
     safe_n = np.maximum(n, 1)
-    pvals = np.where(n[:, None] > 0, counts / safe_n[:, None], [1.0, 0.0, 0.0])
+    smoothed = counts + np.asarray(NPS_PSEUDO_COUNTS if w else SHARE_PSEUDO_COUNTS)
+    pvals = smoothed / smoothed.sum(axis=-1, keepdims=True)
     rng = np.random.default_rng(random_state)
     low, high = np.full(len(n), np.nan), np.full(len(n), np.nan)
     block = max(1, 2_000_000 // max(n_boot, 1))  # bounded memory for many groups
@@ -116,6 +173,8 @@ def bootstrap_ci(promoters, passives, detractors, alpha: float = 0.05, metric: s
         draws = rng.multinomial(n[sl], pvals[sl], size=(n_boot, len(n[sl])))
         scores = 100.0 * (draws[..., 0] - w * draws[..., 2]) / safe_n[sl]
         low[sl], high[sl] = np.quantile(scores, [alpha / 2, 1 - alpha / 2], axis=0)
+    observed = 100.0 * (counts[:, 0] - w * counts[:, 2]) / safe_n
+    low, high = np.fmin(low, observed), np.fmax(high, observed)
     empty = n == 0
     low[empty], high[empty] = np.nan, np.nan
     return {"ci_low": low, "ci_high": high}
