@@ -51,12 +51,16 @@ class FeedbackAnalyzer(BaseEstimator):
         negative, passives left out).
     codeframe : None or a ``themes.toml`` path / :class:`~feedbackml.codeframe.Codeframe`
         (theme names, seed keywords, merges, excluded words).
+    min_segment_n : segments and periods with fewer scored comments are "too few": shown,
+        never called different.
+    min_difference : a segment differs only when its score is this many points or more
+        from the rest's (and the difference is significant).
     """
 
     def __init__(self, n_themes="auto", random_state=0, language="en", min_theme_n=30,
                  alpha=0.05, redact_pii=True, max_features=20000, batch_size=2000, metric="nps",
                  period="month", ci_method="analytic", n_boot=2000, sentiment="lexicon",
-                 codeframe=None):
+                 codeframe=None, min_segment_n=30, min_difference=5.0):
         self.n_themes = n_themes
         self.random_state = random_state
         self.language = language
@@ -71,6 +75,8 @@ class FeedbackAnalyzer(BaseEstimator):
         self.n_boot = n_boot
         self.sentiment = sentiment
         self.codeframe = codeframe
+        self.min_segment_n = min_segment_n
+        self.min_difference = min_difference
 
     @classmethod
     def from_config(cls, config: Config) -> FeedbackAnalyzer:

@@ -27,6 +27,10 @@ class Config:
     n_themes : ``"auto"`` or a fixed number of themes.
     random_state : seed for every random step (k-means, sampling, bootstrap).
     min_theme_n : themes with fewer comments are reported but never called significant.
+    min_segment_n : segments and periods with fewer scored comments are reported as "too
+        few" (``too_few``) and never called different.
+    min_difference : a segment "differs" only when its score is at least this many points
+        (NPS points or % points) from the rest's, besides being significant.
     alpha : significance level for confidence intervals and the FDR threshold.
     language : language-data folder under ``feedbackml/lang``.
     metric : nps, csat or ces. outcome : optional 0/1 column (churned …) the drivers explain.
@@ -56,6 +60,8 @@ class Config:
     n_themes: int | str = "auto"
     random_state: int = 0
     min_theme_n: int = 30
+    min_segment_n: int = 30
+    min_difference: float = 5.0
     alpha: float = 0.05
     language: str = "en"
     redact_pii: bool = True
@@ -136,6 +142,10 @@ def _validated(cfg: Config) -> Config:
         raise UsageError(f"n_jobs must be a positive whole number or -1 (all cores), not {cfg.n_jobs!r}")
     if cfg.sample is not None and not (isinstance(cfg.sample, int) and cfg.sample >= 2):
         raise UsageError(f"sample must be a whole number of at least 2, not {cfg.sample!r}")
+    if not (isinstance(cfg.min_segment_n, int) and cfg.min_segment_n >= 1):
+        raise UsageError(f"min_segment_n must be a positive whole number, not {cfg.min_segment_n!r}")
+    if not (isinstance(cfg.min_difference, (int, float)) and 0 <= cfg.min_difference <= 200):
+        raise UsageError(f"min_difference must be a number of points from 0 to 200, not {cfg.min_difference!r}")
     if not 0 < cfg.alpha < 1:
         raise UsageError(f"alpha must be between 0 and 1, not {cfg.alpha!r}")
     return cfg

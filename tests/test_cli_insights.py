@@ -131,3 +131,38 @@ def test_apply_with_a_saved_model_uses_this_runs_period_and_metric(tmp_path, fee
                "--out", tmp_path / "o", "--quiet") == 0
     trends = pd.read_csv(tmp_path / "o" / "trends.csv")
     assert trends["period"].str.match(r"^2025-Q[1-3]$").all()
+
+
+def test_placeholder_dates_are_ignored_for_trends_with_a_warning_even_when_quiet(tmp_path, feedback, capsys):
+    feedback["date"] = pd.date_range("2025-01-06", periods=len(feedback), freq="12h").strftime("%Y-%m-%d")
+    feedback.loc[3, "date"], feedback.loc[4, "date"] = "9999-12-31", "0001-01-01"
+    path = tmp_path / "in.csv"
+    feedback.to_csv(path, index=False)
+    code = cli("analyze", path, "--date", "date", "--period", "week", "--themes", 3, "--out", tmp_path / "o",
+               "--quiet")
+    assert code == 0
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    trends = pd.read_csv(tmp_path / "o" / "trends.csv")
+    assert trends["period"].str.startswith("2025-").all() and trends["period"].nunique() < 20
+    assert summary["trends"]["ignored_dates"]["ignored"] == 2
+    (warning,) = [w for w in summary["warnings"] if w["code"] == "dates_ignored"]
+    assert "9999-W52" in warning["message"] and warning["message"] in capsys.readouterr().err
+
+
+def test_small_segment_is_too_few_and_min_difference_is_an_option(tmp_path, feedback, capsys):
+    feedback.loc[:13, "channel"] = "kiosk"
+    path = tmp_path / "in.csv"
+    feedback.to_csv(path, index=False)
+    code = cli("analyze", path, "--segment", "channel", "--themes", 3, "--min-difference", 50,
+               "--out", tmp_path / "o", "--quiet")
+    assert code == 0
+    segments = pd.read_csv(tmp_path / "o" / "segments.csv").set_index("segment")
+    assert segments.loc["kiosk", "too_few"] and not segments.loc["kiosk", "differs"]
+    assert segments.loc["kiosk", "nps_ci_low"] < segments.loc["kiosk", "nps_ci_high"]
+    assert not segments.loc[["web", "app"], "too_few"].any()
+    assert not segments.loc[segments["difference"].abs() < 50, "differs"].any()
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["segments"]["too_few"] == ["kiosk"] and summary["segments"]["min_difference"] == 50
+    assert summary["config"]["min_difference"] == 50
+    (warning,) = [w for w in summary["warnings"] if w["code"] == "small_segments"]
+    assert "kiosk" in warning["message"] and warning["message"] in capsys.readouterr().err

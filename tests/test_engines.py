@@ -40,3 +40,18 @@ def test_analyze_apply_and_dask_apply_write_byte_identical_tables(tmp_path, mode
         dask = part if name == "comments.parquet" else tmp_path / "dask" / name
         assert analyzed == Path(dask).read_bytes(), name
     assert (tmp_path / "analyze" / "rejects.csv").read_text().count("\n") > 3  # the test has rejects
+
+
+def test_placeholder_dates_and_small_segments_give_the_same_bytes_in_chunks(tmp_path, model):
+    df = export()
+    df.loc[7, "submitted_at"], df.loc[90, "submitted_at"] = "9999-12-31", "0001-01-01"
+    df.loc[[3, 50, 100], "channel"] = "kiosk"  # a segment of three comments, in three chunks
+    source = tmp_path / "export.csv"
+    df.to_csv(source, index=False)
+    config = Config(segment="channel", date="submitted_at", period="week", chunk_size=25)
+    jobs.analyze_file(source, tmp_path / "analyze", config, model=model)
+    jobs.stream_apply_file(source, model, tmp_path / "apply", config)
+    for name in TABLES[1:]:  # comments.parquet: one row group per chunk
+        assert (tmp_path / "analyze" / name).read_bytes() == (tmp_path / "apply" / name).read_bytes(), name
+    summary = (tmp_path / "apply" / "summary.json").read_text()
+    assert '"dates_ignored"' in summary and '"small_segments"' in summary

@@ -202,3 +202,44 @@ def test_rows_of_weight_zero_are_left_out():
     pd.testing.assert_frame_equal(segment_table(df["channel"], df["category"], member_of(df), THEMES, weight=w),
                                   segment_table(kept["channel"], kept["category"], member_of(kept), THEMES),
                                   check_exact=True)
+
+
+def _segments(sizes_and_mixes, seed=0):
+    rng = np.random.default_rng(seed)
+    names, cats = [], []
+    for name, n, mix in sizes_and_mixes:
+        names += [name] * n
+        cats += list(rng.choice(["promoter", "passive", "detractor"], n, p=mix))
+    member = rng.random((len(names), 3)) < 0.3
+    return pd.Series(names), pd.Series(cats, dtype=object), member
+
+
+def test_small_segment_is_too_few_never_differs_and_has_a_wide_interval():
+    segment, category, member = _segments([("web", 800, [0.3, 0.3, 0.4]), ("app", 700, [0.3, 0.3, 0.4])])
+    segment = pd.concat([segment, pd.Series(["kiosk"] * 14)], ignore_index=True)
+    category = pd.concat([category, pd.Series(["promoter"] * 14, dtype=object)], ignore_index=True)
+    member = np.vstack([member, np.zeros((14, 3), bool)])
+    table = segment_table(segment, category, member, THEMES).set_index("segment")
+    kiosk = table.loc["kiosk"]
+    assert kiosk["nps"] == 100 and kiosk["too_few"] and not kiosk["differs"]
+    assert kiosk["nps_ci_high"] - kiosk["nps_ci_low"] > 20
+    assert kiosk["p_value"] < 0.05 and np.isnan(kiosk["q_value"])
+    assert not table.loc[["web", "app"], "too_few"].any()
+
+
+def test_difference_smaller_than_min_difference_is_not_called_different():
+    segment, category, member = _segments([("web", 20000, [0.40, 0.30, 0.30]),
+                                           ("app", 20000, [0.42, 0.30, 0.28])], seed=1)
+    table = segment_table(segment, category, member, THEMES).set_index("segment")
+    assert (table["q_value"] < 0.05).all() and (table["difference"].abs() < 5).all()
+    assert not table["differs"].any()
+    loose = segment_table(segment, category, member, THEMES, min_difference=1.0)
+    assert loose["differs"].all()
+
+
+def test_min_n_sets_which_segments_are_too_few():
+    segment, category, member = _segments([("web", 200, [0.3, 0.3, 0.4]), ("app", 60, [0.6, 0.3, 0.1])])
+    table = segment_table(segment, category, member, THEMES, min_n=100).set_index("segment")
+    assert table.loc["app", "too_few"] and not table.loc["app", "differs"]
+    table = segment_table(segment, category, member, THEMES, min_n=30).set_index("segment")
+    assert not table.loc["app", "too_few"] and table.loc["app", "differs"]

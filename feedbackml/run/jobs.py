@@ -36,7 +36,7 @@ def _read(input: str | Path, language: str | None = None):
 
 
 #: Options that only shape the analysis (not what a model learned): this run's config wins.
-ANALYSIS_OPTIONS = ("metric", "period", "ci_method", "n_boot")
+ANALYSIS_OPTIONS = ("metric", "period", "ci_method", "n_boot", "min_segment_n", "min_difference")
 
 
 def _score(analyzer: FeedbackAnalyzer, df, config: Config, input) -> Results:

@@ -16,12 +16,13 @@ import pandas as pd
 
 from ..errors import DataError
 from ..io.schema import REJECT_COLUMNS
-from ..results import THEME_TABLE_COLUMNS, Results, package_versions, records, rounded
+from ..results import THEME_TABLE_COLUMNS, Results, add_warning, package_versions, records, rounded
 from ..stats.drivers import theme_drivers
 from ..stats.scores import nps_summary, score_summary
 from ..stats.segments import segment_table
 from ..stats.trends import (
     score_decomposition,
+    screen_periods,
     spike_alerts,
     theme_trend_tests,
     trend_table,
@@ -129,28 +130,61 @@ def comparisons(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, 
               "n_boot": analyzer.n_boot, "random_state": analyzer.random_state, "event": event,
               "weight": w}
     extra: dict[str, pd.DataFrame] = {}
+    min_n = analyzer.min_segment_n
     if columns.segment is not None:
-        seg = segment_table(segment, category, member, themes, **common)
+        seg = segment_table(segment, category, member, themes, min_n=min_n,
+                            min_difference=analyzer.min_difference, **common)
         extra["segments"] = seg
+        small = seg.loc[seg["too_few"], "segment"].tolist()
         summary["segments"] = {"column": columns.segment, "n": int(len(seg)),
-                               "differ": seg.loc[seg["differs"], "segment"].tolist()}
+                               "differ": seg.loc[seg["differs"], "segment"].tolist(),
+                               "too_few": small, "min_n": min_n,
+                               "min_difference": analyzer.min_difference}
+        if small:
+            add_warning(summary, "small_segments", _small_segments_message(small, len(seg), columns.segment, min_n))
     if columns.date is not None:
         periods = checked_periods(counts, a["periods"], w, columns.date)
-        trends = trend_table(periods, category, member, themes, period=analyzer.period, **common)
+        periods, ignored = screen_periods(periods, analyzer.period, weight=w)
+        if ignored["ignored"]:
+            add_warning(summary, "dates_ignored", _ignored_dates_message(ignored, columns.date))
+        trends = trend_table(periods, category, member, themes, period=analyzer.period, min_n=min_n,
+                             **common)
         tests = theme_trend_tests(periods, member, themes, analyzer.alpha, weight=w)
         decomposition, meta = score_decomposition(periods, category, member, themes,
                                                   period=analyzer.period, metric=analyzer.metric,
                                                   weight=w)
         extra["trends"] = trends
         extra["decomposition"] = decomposition
+        whole = trends[trends["theme_id"].isna()] if len(trends) else trends
+        few = int(whole["too_few"].sum()) if len(whole) else 0
         summary["trends"] = {"column": columns.date, "period": analyzer.period,
                              "periods": int(trends["period"].nunique()) if len(trends) else 0,
                              "rows_without_date": int(round(w[periods.isna().to_numpy()].sum())),
+                             "ignored_dates": ignored, "too_few_periods": few, "min_n": min_n,
                              "themes": records(tests)}
-        summary["alerts"] = spike_alerts(periods, member, themes, analyzer.period, weight=w)
+        if few:
+            add_warning(summary, "small_periods",
+                        f"{few} of {len(whole)} {analyzer.period}s have fewer than {min_n} scored "
+                        f"comments: their scores are shown as too few to read")
+        summary["alerts"] = spike_alerts(periods, member, themes, analyzer.period, alpha=analyzer.alpha,
+                                         weight=w)
         summary["decomposition"] = {**{k: rounded(v) for k, v in meta.items()},
                                     "components": records(decomposition)}
     return extra
+
+
+def _small_segments_message(small: list[str], total: int, column: str, min_n: int) -> str:
+    names = ", ".join(small[:5]) + (f" and {len(small) - 5} more" if len(small) > 5 else "")
+    return (f"{len(small)} of {total} segments of {column!r} have fewer than {min_n} scored comments "
+            f"({names}): shown as too few, never called different")
+
+
+def _ignored_dates_message(ignored: dict[str, Any], column: str) -> str:
+    found = ignored["too_early"] + ignored["too_late"] + ignored["lone"]
+    kept = (f"; trends cover {ignored['kept_from']} to {ignored['kept_to']}"
+            if ignored["kept_from"] is not None else "")
+    return (f"{ignored['ignored']} row(s) of {column!r} have placeholder or far-off dates "
+            f"({', '.join(found)}): left out of the trends{kept}")
 
 
 def outcome_summary(column: str, event: pd.Series, w: np.ndarray) -> dict[str, Any]:

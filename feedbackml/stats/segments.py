@@ -20,9 +20,14 @@ MISSING_SEGMENT = "(missing)"
 ALL_COMMENTS = "(all comments)"
 NO_THEME_LABEL = "(no theme)"
 SEGMENT_COLUMNS = ["segment", "n", "n_scored", "nps", "nps_ci_low", "nps_ci_high", "nps_rest",
-                   "difference", "p_value", "q_value", "differs", "detractor_rate", "top_drivers"]
+                   "difference", "p_value", "q_value", "differs", "detractor_rate", "top_drivers",
+                   "too_few"]
 #: A theme needs this many scored comments in a segment to be listed among its top drivers.
 MIN_CELL = 5
+#: Segments and periods with fewer scored comments are "too few": shown, never called different.
+MIN_GROUP_N = 30
+#: "differs" also needs a score difference of at least this many points (NPS or % points).
+MIN_DIFFERENCE = 5.0
 
 
 def role_masks(category: pd.Series, event: pd.Series | None) -> dict[str, np.ndarray]:
@@ -82,15 +87,20 @@ def segment_codes(segment: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def segment_table(segment: pd.Series, category: pd.Series, member: np.ndarray, themes: pd.DataFrame,
                   *, metric: str = "nps", alpha: float = 0.05, ci_method: str = "analytic",
                   n_boot: int = 2000, random_state: int = 0, event: pd.Series | None = None,
-                  top: int = 3, weight=None) -> pd.DataFrame:
+                  top: int = 3, min_n: int = MIN_GROUP_N, min_difference: float = MIN_DIFFERENCE,
+                  weight=None) -> pd.DataFrame:
     """One row per segment (:data:`SEGMENT_COLUMNS`), lowest score first.
 
     ``nps`` is the metric's score (NPS, % satisfied, % easy) with its CI; ``nps_rest`` the
     score of all other segments and ``difference`` = nps − nps_rest. ``p_value`` comes from a
     two-sample z test with the pooled multinomial variance under "no difference" (for CSAT
-    and CES the classic pooled two-proportion test), ``q_value`` from Benjamini–Hochberg
-    across segments, ``differs`` = q < alpha. ``top_drivers`` lists up to ``top`` themes that
-    pull the segment's score down most (leave-out impact within the segment, at least
+    and CES the classic pooled two-proportion test). ``too_few``: fewer than ``min_n``
+    scored comments; such a segment is shown with its (wide) interval but not tested: no
+    ``q_value``, never ``differs``. ``q_value`` comes from Benjamini–Hochberg across the
+    segments tested (the segment and the rest each with at least ``min_n`` scored
+    comments); ``differs`` = q < alpha and |difference| ≥ ``min_difference`` points, so that
+    a big export does not flag differences too small to matter. ``top_drivers`` lists up
+    to ``top`` themes that pull the segment's score down most (leave-out impact within the segment, at least
     :data:`MIN_CELL` scored comments), as ``label (impact)`` joined by ``; ``.
     """
     member = np.asarray(member, dtype=bool)
@@ -112,13 +122,19 @@ def segment_table(segment: pd.Series, category: pd.Series, member: np.ndarray, t
         se = 100 * np.sqrt(pooled_var * (1 / n1 + 1 / n2))
         z = np.where(se > 0, diff / se, 0.0)
     p_value = np.where((n1 > 0) & (n2 > 0), 2 * stats.norm.sf(np.abs(z)), np.nan)
-    q_value = benjamini_hochberg(p_value)
+    too_few = n1 < min_n
+    tested = ~too_few & (n2 >= min_n) & ~np.isnan(p_value)
+    q_value = np.full(g, np.nan)
+    q_value[tested] = benjamini_hochberg(p_value[tested])
+    with np.errstate(invalid="ignore"):
+        differs = tested & (q_value < alpha) & (np.abs(diff) >= min_difference)
     out = pd.DataFrame({
         "segment": names, "n": seg["n"], "n_scored": seg["scored"], "nps": res["score"],
         "nps_ci_low": res["ci_low"], "nps_ci_high": res["ci_high"], "nps_rest": rest_score,
-        "difference": diff, "p_value": p_value, "q_value": q_value, "differs": q_value < alpha,
+        "difference": diff, "p_value": p_value, "q_value": q_value, "differs": differs,
         "detractor_rate": res["event_rate"],
         "top_drivers": _segment_top_drivers(codes, g, member, themes, roles, metric, top, weight),
+        "too_few": too_few,
     }, columns=SEGMENT_COLUMNS)
     return out.sort_values(["nps", "segment"], kind="stable", na_position="last").reset_index(drop=True)
 

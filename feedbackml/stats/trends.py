@@ -5,6 +5,8 @@ Built like :mod:`feedbackml.stats.segments` from bincounts over period codes, wi
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -13,6 +15,7 @@ from .drivers import benjamini_hochberg
 from .scores import get_metric, weighted_rows
 from .segments import (
     ALL_COMMENTS,
+    MIN_GROUP_N,
     NO_THEME_LABEL,
     group_counts,
     role_masks,
@@ -24,13 +27,20 @@ PERIODS = {"week": "W", "month": "M", "quarter": "Q"}
 
 
 TREND_COLUMNS = ["period", "theme_id", "label", "n", "n_scored", "share", "nps", "nps_ci_low",
-                 "nps_ci_high", "detractor_rate"]
+                 "nps_ci_high", "detractor_rate", "too_few"]
 THEME_TREND_COLUMNS = ["theme_id", "label", "share_first", "share_last", "slope", "z", "p_value",
                        "q_value", "direction"]
 DECOMPOSITION_COLUMNS = ["theme_id", "label", "weight_from", "weight_to", "score_from", "score_to",
                          "volume_effect", "score_effect", "total"]
 
 
+#: Dates before this, or after the end of next year, are placeholders or typos: not trends.
+EARLIEST_DATE = "1990-01-01"
+#: A "lone" far-off group of periods: at most this share of the dated comments (≥ 1 comment)
+#: and separated from the rest by more than the rest's span and more than this many days.
+LONE_SHARE, LONE_GAP_DAYS = 0.01, 365
+#: ... looked for only with at least this many dated comments (one in 20 is not "lone").
+LONE_MIN_DATED = 20
 #: Spike alerts: look-back window, least history for a mean + SD, least comments in the period.
 ALERT_WINDOW, ALERT_MIN_HISTORY, ALERT_MIN_COUNT, ALERT_SD = 6, 3, 5, 2.0
 
@@ -45,6 +55,77 @@ def to_periods(dates: pd.Series, period: str = "month") -> pd.Series:
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_localize(None)
     return values.dt.to_period(PERIODS[period])
+
+
+def screen_periods(periods: pd.Series, period: str = "month", weight=None,
+                   today: datetime.date | None = None) -> tuple[pd.Series, dict]:
+    """The periods with placeholder and far-off dates left out (NaT), and what was left out.
+
+    A placeholder such as 9999-12-31 or 0001-01-01 among dates of 2025 would otherwise
+    make every period in between — 95,700 months. Left out: periods that end before
+    :data:`EARLIEST_DATE` or start after the end of next year (from ``today``, default the
+    clock), and a "lone" group at either end: at most :data:`LONE_SHARE` of the dated
+    comments (at least one, once there are :data:`LONE_MIN_DATED`), separated from the rest by a gap longer than both the span
+    of the rest and :data:`LONE_GAP_DAYS` (2019-05 among dates of 2025). Works on
+    periods, not raw dates, so that counts from chunks (``weight``) give the same answer.
+    The dict: ``ignored`` (comments left out), ``too_early``, ``too_late``, ``lone``
+    (labels of the first few periods of each) and ``kept_from`` / ``kept_to``.
+    """
+    periods = pd.Series(periods).reset_index(drop=True)
+    w = np.ones(len(periods)) if weight is None else np.asarray(weight, dtype=float).reshape(-1)
+    valid = periods.notna().to_numpy() & (w > 0)
+    info = {"ignored": 0, "too_early": [], "too_late": [], "lone": [], "kept_from": None, "kept_to": None}
+    if not valid.any():
+        return periods, info
+    today = datetime.date.today() if today is None else today
+    index = pd.PeriodIndex(periods[valid])
+    start = index.asfreq("D", how="start").asi8
+    end = index.asfreq("D", how="end").asi8
+    epoch = pd.Timestamp("1970-01-01")
+    first_day = (pd.Timestamp(EARLIEST_DATE) - epoch).days
+    last_day = (pd.Timestamp(year=today.year + 1, month=12, day=31) - epoch).days
+    early, late = end < first_day, start > last_day
+    inside = ~(early | late)
+    lone = np.zeros(len(index), dtype=bool)
+    if inside.any():
+        ordinal = index.asi8
+        values, inverse = np.unique(ordinal[inside], return_inverse=True)
+        mass = np.bincount(inverse, weights=w[valid][inside])
+        day = np.empty(len(values), dtype=np.int64)
+        day[inverse] = start[inside]
+        lo, hi = _lone_ends(day, mass)
+        far = np.ones(len(values), dtype=bool)
+        far[lo:hi] = False
+        lone[inside] = far[inverse]
+        kept = index[inside][~far[inverse]]
+        info["kept_from"], info["kept_to"] = period_label(pd.PeriodIndex([kept.min(), kept.max()]), period)
+    drop = np.zeros(len(periods), dtype=bool)
+    drop[np.flatnonzero(valid)] = early | late | lone
+    info["ignored"] = int(round(w[drop].sum()))
+    for key, flag in (("too_early", early), ("too_late", late), ("lone", lone)):
+        info[key] = period_label(pd.PeriodIndex(sorted(set(index[flag]))[:3], freq=index.freq), period)
+    return periods.mask(pd.Series(drop)), info
+
+
+def _lone_ends(day: np.ndarray, mass: np.ndarray) -> tuple[int, int]:
+    """Slice [lo, hi) of the sorted distinct periods (start ``day``, comments ``mass``) kept."""
+    total = mass.sum()
+    limit = max(LONE_SHARE * total, 1.0) if total >= LONE_MIN_DATED else 0.0
+    lo, hi, last = 0, len(day), len(day) - 1
+    below = np.cumsum(mass)
+    for i in range(last):  # low tail: periods 0..i
+        if below[i] > limit:
+            break
+        if day[i + 1] - day[i] > max(day[last] - day[i + 1], LONE_GAP_DAYS):
+            lo = i + 1
+    above = np.cumsum(mass[::-1])
+    for i in range(last - lo):  # high tail: the last i + 1 periods
+        if above[i] > limit:
+            break
+        first_kept, rest_end = last - i, last - i - 1
+        if day[first_kept] - day[rest_end] > max(day[rest_end] - day[lo], LONE_GAP_DAYS):
+            hi = first_kept
+    return lo, hi
 
 
 def period_label(periods: pd.PeriodIndex, period: str) -> list[str]:
@@ -72,13 +153,14 @@ def _period_codes(periods: pd.Series) -> tuple[np.ndarray, pd.PeriodIndex]:
 def trend_table(periods: pd.Series, category: pd.Series, member: np.ndarray, themes: pd.DataFrame,
                 *, period: str = "month", metric: str = "nps", alpha: float = 0.05,
                 ci_method: str = "analytic", n_boot: int = 2000, random_state: int = 0,
-                event: pd.Series | None = None, weight=None) -> pd.DataFrame:
+                event: pd.Series | None = None, min_n: int = MIN_GROUP_N, weight=None) -> pd.DataFrame:
     """Long table (:data:`TREND_COLUMNS`): per period a row for all comments, then one per theme.
 
     ``periods`` comes from :func:`to_periods`; every period from the first to the last
     appears, empty ones with n = 0. The all-comments row has an empty ``theme_id`` and
     ``share``; a theme row's ``share`` is its comments over the period's comments with a
     theme. ``nps`` is the metric's score with its CI (empty without scores in the period).
+    ``too_few``: fewer than ``min_n`` scored comments in the row (drawn as "too few").
     """
     member = np.asarray(member, dtype=bool)
     weight, periods, category, member, event = weighted_rows(weight, periods, category, member, event)
@@ -107,6 +189,7 @@ def trend_table(periods: pd.Series, category: pd.Series, member: np.ndarray, the
                                  np.tile(themes["label"].to_numpy(dtype=object), t)]),
         "n": both["n"], "n_scored": both["scored"], "share": share, "nps": res["score"],
         "nps_ci_low": res["ci_low"], "nps_ci_high": res["ci_high"], "detractor_rate": res["event_rate"],
+        "too_few": both["scored"] < min_n,
         "_order": np.concatenate([np.arange(t) * (k + 1), np.repeat(np.arange(t) * (k + 1), k)
                                   + np.tile(np.arange(1, k + 1), t)]),
     })
@@ -164,17 +247,28 @@ def theme_trend_tests(periods: pd.Series, member: np.ndarray, themes: pd.DataFra
 
 def spike_alerts(periods: pd.Series, member: np.ndarray, themes: pd.DataFrame, period: str = "month",
                  window: int = ALERT_WINDOW, min_history: int = ALERT_MIN_HISTORY,
-                 min_count: int = ALERT_MIN_COUNT, n_sd: float = ALERT_SD, weight=None) -> list[dict]:
-    """Themes whose share of a period jumps above mean + 2 SD of the previous six, or that are new.
+                 min_count: int = ALERT_MIN_COUNT, n_sd: float = ALERT_SD, alpha: float = 0.05,
+                 weight=None) -> list[dict]:
+    """Themes whose share of a period jumps above their recent level, or that are new.
 
     ``share`` is as in the trends (theme comments over the period's comments with a
-    theme). A ``spike``: at least ``min_history`` earlier periods with themed comments in
-    the window and share > mean + ``n_sd`` × SD, where SD is the larger of the window's
-    sample SD and the binomial sampling SD of a share of that mean in this period (so a
-    window that happened to be flat does not turn noise into alerts). ``new``: comments now
-    and none in any earlier period (at least one). Either needs ``min_count`` comments of
-    the theme in the period. One dict per alert (period, theme_id, label, kind, n, share,
-    baseline_mean, baseline_sd, threshold), latest period first.
+    theme). Every (theme, period) with enough history is tested, and the alerts are the
+    tests that pass Benjamini–Hochberg at ``alpha`` over all of them (themes × periods), so
+    an export with no real change raises none however many themes and periods it has.
+
+    - ``spike``: at least ``min_history`` earlier periods with themed comments in the
+      ``window``. p-value: one-sided exact test that the period holds more of the theme's
+      comments than its size predicts from the window (given the theme's comments in the
+      window and the period, the period's count is binomial with the period's share of
+      themed comments). It must also beat mean + ``n_sd`` × SD of the window's shares,
+      SD the larger of their sample SD and the binomial SD of a share of that mean in
+      this period, so that ordinary month-to-month swings are no alert however big n is.
+    - ``new``: comments now and none in any earlier period (at least one with themed
+      comments); p-value: the chance that all of them fall in this period by its size.
+
+    Either needs ``min_count`` comments of the theme in the period. One dict per alert
+    (period, theme_id, label, kind, n, share, baseline_mean, baseline_sd, threshold,
+    p_value, q_value), latest period first.
     """
     member = np.asarray(member, dtype=bool)
     weight, periods, member = weighted_rows(weight, periods, member)
@@ -184,7 +278,7 @@ def spike_alerts(periods: pd.Series, member: np.ndarray, themes: pd.DataFrame, p
         s = np.where(n_t[:, None] > 0, counts / n_t[:, None], np.nan)
     labels = period_label(full, period)
     ids, names = themes["theme_id"].to_numpy(), themes["label"].to_numpy(dtype=object)
-    alerts = []
+    tests = []  # (period, theme, kind, p_value, is a candidate, mean, sd, history)
     for t in range(1, len(full)):
         if n_t[t] == 0:
             continue
@@ -194,17 +288,32 @@ def spike_alerts(periods: pd.Series, member: np.ndarray, themes: pd.DataFrame, p
         mean = np.where(valid, past, 0.0).sum(axis=0) / np.maximum(n_hist, 1)
         sd = np.sqrt((np.where(valid, past - mean, 0.0) ** 2).sum(axis=0) / np.maximum(n_hist - 1, 1))
         sd = np.maximum(sd, np.sqrt(mean * (1 - mean) / n_t[t]))
+        earlier = n_t[:t].sum()
         ever = counts[:t].sum(axis=0) > 0
         enough = counts[t] >= min_count
-        new = enough & ~ever & (n_t[:t] > 0).any()
-        spike = enough & ever & (n_hist >= min_history) & (s[t] > mean + n_sd * sd)
-        for j in np.flatnonzero(new | spike):
-            alerts.append({"period": labels[t], "theme_id": int(ids[j]), "label": str(names[j]),
-                           "kind": "new" if new[j] else "spike", "n": int(counts[t, j]),
-                           "share": round(float(s[t, j]), 4),
-                           "baseline_mean": round(float(mean[j]), 4) if n_hist[j] else None,
-                           "baseline_sd": round(float(sd[j]), 4) if n_hist[j] > 1 else None,
-                           "threshold": round(float(mean[j] + n_sd * sd[j]), 4) if n_hist[j] > 1 else None})
+        n_window = n_t[max(0, t - window):t].sum()
+        in_window = counts[max(0, t - window):t].sum(axis=0)
+        p_spike = stats.binom.sf(counts[t] - 1, in_window + counts[t], n_t[t] / (n_window + n_t[t]))
+        p_new = (n_t[t] / (earlier + n_t[t])) ** counts[t]
+        for j in np.flatnonzero(~ever if earlier > 0 else np.zeros(len(ever), bool)):
+            tests.append((t, j, "new", p_new[j], enough[j], mean[j], sd[j], n_hist[j]))
+        spike = enough & (s[t] > mean + n_sd * sd)
+        for j in np.flatnonzero(ever & (n_hist >= min_history)):
+            tests.append((t, j, "spike", p_spike[j], spike[j], mean[j], sd[j], n_hist[j]))
+    if not tests:
+        return []
+    tests.sort(key=lambda test: (test[0], test[1]))
+    q_values = benjamini_hochberg(np.array([test[3] for test in tests], dtype=float))
+    alerts = []
+    for (t, j, kind, p_value, candidate, mean, sd, n_hist), q_value in zip(tests, q_values):
+        if not (candidate and q_value < alpha):
+            continue
+        alerts.append({"period": labels[t], "theme_id": int(ids[j]), "label": str(names[j]),
+                       "kind": kind, "n": int(counts[t, j]), "share": round(float(s[t, j]), 4),
+                       "baseline_mean": round(float(mean), 4) if n_hist else None,
+                       "baseline_sd": round(float(sd), 4) if n_hist > 1 else None,
+                       "threshold": round(float(mean + n_sd * sd), 4) if n_hist > 1 else None,
+                       "p_value": float(f"{p_value:.4g}"), "q_value": float(f"{q_value:.4g}")})
     return sorted(alerts, key=lambda a: a["period"], reverse=True)
 
 
