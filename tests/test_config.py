@@ -32,3 +32,13 @@ def test_bad_number_of_themes_is_a_usage_error():
 def test_missing_config_file_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="does not exist"):
         load_config(tmp_path / "nope.toml", env={})
+
+
+def test_min_difference_and_min_segment_n_come_from_file_or_environment_and_are_checked(tmp_path):
+    path = tmp_path / "feedbackml.toml"
+    path.write_text("min_difference = 2.5\nmin_segment_n = 50\n")
+    cfg = load_config(path, env={"FEEDBACKML_MIN_DIFFERENCE": "3"})
+    assert cfg.min_difference == 3.0 and cfg.min_segment_n == 50
+    for bad in ({"min_difference": -1.0}, {"min_segment_n": 0}):
+        with pytest.raises(UsageError):
+            Config().replace(**bad)

@@ -144,6 +144,7 @@ def comparisons(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, 
             add_warning(summary, "small_segments", _small_segments_message(small, len(seg), columns.segment, min_n))
     if columns.date is not None:
         periods = checked_periods(counts, a["periods"], w, columns.date)
+        undated = int(round(w[periods.isna().to_numpy()].sum()))
         periods, ignored = screen_periods(periods, analyzer.period, weight=w)
         if ignored["ignored"]:
             add_warning(summary, "dates_ignored", _ignored_dates_message(ignored, columns.date))
@@ -159,7 +160,7 @@ def comparisons(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, 
         few = int(whole["too_few"].sum()) if len(whole) else 0
         summary["trends"] = {"column": columns.date, "period": analyzer.period,
                              "periods": int(trends["period"].nunique()) if len(trends) else 0,
-                             "rows_without_date": int(round(w[periods.isna().to_numpy()].sum())),
+                             "rows_without_date": undated,
                              "ignored_dates": ignored, "too_few_periods": few, "min_n": min_n,
                              "themes": records(tests)}
         if few:
