@@ -20,12 +20,16 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Browser test of the report: Debian's chromium (installed when missing), driven by Playwright.
+# Browser test of the report: Debian's chromium (installed when missing), driven by Playwright;
+# the accessibility audit's axe-core comes from the npm registry, pinned, into .venv/e2e.
 E2E_STAMP := $(VENV)/.installed-e2e
 CHROMIUM  ?= /usr/bin/chromium
+AXE_CORE_VERSION := 4.14.1
 
 $(E2E_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,e2e]'
+	mkdir -p $(VENV)/e2e
+	npm install --silent --no-audit --no-fund --no-save --prefix $(VENV)/e2e axe-core@$(AXE_CORE_VERSION)
 	touch $(E2E_STAMP)
 
 test-e2e: $(E2E_STAMP)

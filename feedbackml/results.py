@@ -116,7 +116,9 @@ class Results:
         ``comments=False`` leaves out ``comments.*`` and ``rejects.csv`` (a streamed run
         writes those chunk by chunk). See :func:`feedbackml.run.outputs.write_folder`.
         """
-        return write_folder(self, path, csv=csv, comments=comments, html=render_report(self))
+        # a streamed run's comments are already in path/comments.parquet: the report reads them there
+        return write_folder(self, path, csv=csv, comments=comments,
+                            html=render_report(self, folder=None if comments else path))
 
     @classmethod
     def from_folder(cls, path: str | Path) -> Results:

@@ -13,7 +13,11 @@ import pandas as pd
 import pytest
 
 import feedbackml as fml
-from feedbackml.report import charts, render_report, svg
+from feedbackml.report import render_report, svg
+from feedbackml.report.driver_charts import impact_chart, impact_volume_chart, measures
+from feedbackml.report.score_charts import score_mix_chart, segment_chart
+from feedbackml.report.time_charts import decomposition_chart, share_chart, trend_chart
+from feedbackml.report.words import words_for
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample_feedback.csv"
@@ -83,10 +87,13 @@ def test_comment_markup_shows_as_text_never_as_markup(results):
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_page_has_exactly_one_script_and_it_is_the_sorting_code(results):
+def test_page_has_one_script_and_one_data_block(results):
     html = render_report(hostile(results))
-    assert html.count("<script") == 1
-    assert "onerror=" not in html.replace("onerror=alert(1)&gt;", "")
+    assert html.count("<script>") == 1 and html.count('<script type="application/json" id="explorer-data">') == 1
+    assert html.count("<script") == 2
+    data = re.search(r'<script type="application/json" id="explorer-data">(.*?)</script>', html, re.S).group(1)
+    assert "<" not in data and ">" not in data  # comment markup is escaped inside the data block
+    assert re.search(r"<[a-z][^>]*\sonerror=", html) is None  # no element carries a handler
 
 
 def test_csp_allows_only_the_inline_style_and_script_by_hash(results):
@@ -134,24 +141,25 @@ def test_rejected_rows_link_to_their_reasons(results):
 
 def test_optional_sections_are_left_out_without_their_data(results):
     html = render_report(results)
-    assert 'id="trends"' not in html and 'id="segments"' not in html and "Spike:" not in html
+    assert 'id="changes"' not in html and 'id="segments"' not in html and "spiked" not in html
+    assert 'id="checks"' not in html  # no warnings, no "Check before you share"
 
 
 def test_trends_segments_and_alerts_are_drawn_when_present(results):
     res = hostile(results)
     res.extra["segments"] = segments_table(["web", "app", "phone"])
     html = render_report(res)
-    assert 'id="trends"' in html and 'id="segments"' in html
+    assert 'id="changes"' in html and 'id="segments"' in html
     assert "NPS per period with 95% confidence band" in html
     assert "Share of comments per theme and period" in html and "spike alert" in html
-    assert "Spike:" in html and "phone (n = 42)" in html
+    assert "spiked in 2025-03" in html and "phone (n = 42)" in html
 
 
 def test_alerts_without_a_trend_table_still_show(results):
     res = hostile(results)
     del res.extra["trends"]
     html = render_report(res)
-    assert "Spike:" in html and "NPS per period" not in html
+    assert "spiked in 2025-03" in html and "NPS per period" not in html
 
 
 def test_every_theme_appears_with_up_to_three_quotes(results):
@@ -179,16 +187,16 @@ def test_columns_from_later_analyses_are_shown_when_present(results):
     res.themes = res.themes.assign(negative_share=0.25)
     res.comments = res.comments.assign(mixed=False)
     html = render_report(res)
-    assert "Shapley impact" in html and "Adjusted OR (95% CI)" in html and "Odds ratio (95% CI)" in html
-    assert "25% negative" in html and " mixed" in html
-    assert "NPS of all minus NPS without the theme · 95% CI" in html
+    assert "Overlap-free NPS impact" in html and "Adjusted odds ratio (95% CI)" in html
+    assert "Odds ratio (95% CI)" in html and "25% negative" in html and " mixed" in html
+    assert "line: 95% CI" in html
 
 
 def test_methods_name_versions_thresholds_and_input_fingerprint(results):
     html = render_report(results)
     assert results.summary["input"]["sha256"] in html
     assert f"scikit-learn {results.summary['versions']['scikit-learn']}" in html
-    assert "q &lt; 0.05" in html and "at least 30 scored comments" in html
+    assert "below 0.05" in html and "at least 30 comments" in html and "seeded with random_state = 0" in html
 
 
 def test_report_rebuilt_from_a_folder_matches_the_original(results, tmp_path):
@@ -196,7 +204,7 @@ def test_report_rebuilt_from_a_folder_matches_the_original(results, tmp_path):
     res.to_folder(tmp_path / "o")
     first = (tmp_path / "o" / "report.html").read_text("utf-8")
     again = fml.Results.from_folder(tmp_path / "o")
-    assert 'id="segments"' in render_report(again) and 'id="trends"' in first
+    assert 'id="segments"' in render_report(again) and 'id="changes"' in first
     assert SCRIPT not in render_report(again)
 
 
@@ -223,16 +231,34 @@ def test_nice_range_contains_the_data():
         assert vmin <= lo and vmax >= hi and ticks[0] == vmin and ticks[-1] == vmax
 
 
-def test_segment_points_stay_inside_the_plot_area():
-    svg = str(charts.segment_chart(segments_table(["a", "b", "c", "d"]), overall_nps=12.0))
-    xs = [float(x) for x in re.findall(r'<circle cx="([\d.]+)"', svg)]
-    assert len(xs) == 4 and all(330 <= x <= 900 for x in xs)
+def test_segment_points_stay_inside_the_plot_area_at_both_widths():
+    for width, lo, hi in ((svg.WIDE, 330, 900), (svg.NARROW, 12, svg.NARROW - 50)):
+        chart = str(segment_chart(segments_table(["a", "b", "c", "d"]), 12.0, words_for({}), width=width))
+        xs = [float(x) for x in re.findall(r'<circle cx="([\d.]+)"', chart)]
+        assert len(xs) == 4 and all(lo <= x <= hi for x in xs)
 
 
 def test_charts_are_empty_without_data():
-    empty = pd.DataFrame()
-    assert charts.driver_chart(empty) == "" and charts.segment_chart(empty) == ""
-    assert charts.trend_chart(empty) == "" and charts.theme_share_chart(empty, {}) == ""
+    empty, words = pd.DataFrame(), words_for({})
+    assert measures(empty, words) == [] and segment_chart(empty, None, words) == ""
+    assert trend_chart(empty, words) == "" and share_chart(empty, {}) == ""
+    assert decomposition_chart(empty, words) == "" and score_mix_chart(empty, None, words) == ""
+
+
+def test_every_chart_is_drawn_for_a_desktop_and_for_a_phone(results):
+    html = render_report(results)
+    assert html.count('<div class="wide">') == html.count('<div class="narrow">') >= 3
+    assert f'viewBox="0 0 {svg.NARROW} ' in html and f'viewBox="0 0 {svg.WIDE} ' in html
+
+
+def test_overlap_free_impact_comes_first_and_the_leave_out_impact_second(results):
+    ms = measures(results.drivers, words_for(results.summary))
+    assert [m.key for m in ms] == ["shapley", "leaveout"] and ms[1].ci == ("nps_impact_ci_low", "nps_impact_ci_high")
+    chart = str(impact_chart(results.drivers, ms[0], words_for(results.summary)))
+    order = [label for label in re.findall(r"<text[^>]*>(\d+ · [^<]+)</text>", chart)]
+    by_shapley = results.drivers.sort_values("shapley_impact", kind="stable")
+    assert order == [f"{t} · {lab}" for t, lab in zip(by_shapley["theme_id"], by_shapley["label"])]
+    assert impact_volume_chart(results.drivers, ms[0], words_for(results.summary)) != ""
 
 
 def test_formula_like_text_is_neutralised_and_numbers_are_not():
@@ -300,8 +326,8 @@ def test_impact_interval_in_drivers_agrees_with_a_bootstrap_of_the_rows(results)
 def test_impact_interval_is_drawn_only_from_the_drivers_columns(results):
     res = hostile(results)
     res.drivers = results.drivers.drop(columns=["nps_impact_ci_low", "nps_impact_ci_high"])
-    assert "without the theme · 95% CI" not in render_report(res)
-    assert "without the theme · 95% CI" in render_report(results)
+    assert "line: 95% CI" not in render_report(res)
+    assert "line: 95% CI" in render_report(results)
 
 
 def test_decomposition_and_trend_directions_are_shown_when_present(results):
@@ -316,5 +342,6 @@ def test_decomposition_and_trend_directions_are_shown_when_present(results):
         {"theme_id": ids[0], "label": "rising theme", "share_first": 0.1, "share_last": 0.3, "q_value": 0.001,
          "direction": "rising"}]}
     html = render_report(res)
-    assert "What changed from 2025-02 to 2025-03" in html and "−3.0 points" in html
-    assert "rising theme</b> rising" in html
+    assert "Where the change in NPS came from" in html and "change from 2025-02 to 2025-03" in html
+    assert "NPS fell 3.0 points</b> from 2025-02 (12.0) to 2025-03 (9.0)" in html
+    assert "rising theme</b> is rising" in html
