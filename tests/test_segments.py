@@ -243,3 +243,12 @@ def test_min_n_sets_which_segments_are_too_few():
     assert table.loc["app", "too_few"] and not table.loc["app", "differs"]
     table = segment_table(segment, category, member, THEMES, min_n=30).set_index("segment")
     assert not table.loc["app", "too_few"] and table.loc["app", "differs"]
+
+
+def test_detractor_rate_has_an_interval_that_holds_it_and_is_never_zero_width():
+    segment, category, member = _segments([("web", 300, [0.3, 0.3, 0.4]), ("app", 12, [0.5, 0.5, 0.0])])
+    table = segment_table(segment, category, member, THEMES).set_index("segment")
+    assert list(table.reset_index().columns) == SEGMENT_COLUMNS
+    low, rate, high = (table[c] for c in ("detractor_rate_ci_low", "detractor_rate", "detractor_rate_ci_high"))
+    assert (low <= rate).all() and (rate <= high).all() and (high - low > 0).all()
+    assert table.loc["app", "detractor_rate"] == 0 and table.loc["app", "detractor_rate_ci_high"] > 0.1

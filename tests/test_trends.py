@@ -85,3 +85,16 @@ def test_screening_counts_gives_the_same_periods_as_the_rows():
     kept_counts, info_counts = screen_periods(counted, weight=[30, 20, 1, 2])
     assert info_rows == info_counts
     assert kept_counts.notna().tolist() == [True, True, False, False]
+
+
+def test_period_detractor_rate_has_an_interval_and_empty_periods_have_none():
+    month = np.array([0] * 40 + [2] * 5)
+    dates = pd.Series(pd.Timestamp("2025-01-10") + pd.to_timedelta(month * 31, unit="D"))
+    category = pd.Series(["detractor"] * 10 + ["promoter"] * 35, dtype=object)
+    member = np.zeros((len(month), 3), bool)
+    whole = trend_table(to_periods(dates), category, member, THEMES)
+    whole = whole[whole["theme_id"].isna()].set_index("period")
+    jan, feb, mar = whole.loc["2025-01"], whole.loc["2025-02"], whole.loc["2025-03"]
+    assert jan["detractor_rate_ci_low"] < jan["detractor_rate"] == 0.25 < jan["detractor_rate_ci_high"]
+    assert np.isnan(feb["detractor_rate_ci_low"]) and np.isnan(feb["detractor_rate_ci_high"])
+    assert mar["detractor_rate"] == 0 and mar["detractor_rate_ci_high"] > 0.3

@@ -14,14 +14,14 @@ import pandas as pd
 from scipy import stats
 
 from .drivers import benjamini_hochberg
-from .scores import bootstrap_ci, get_metric, score_from_counts, weighted_rows
+from .scores import agresti_coull_interval, bootstrap_ci, get_metric, score_from_counts, weighted_rows
 
 MISSING_SEGMENT = "(missing)"
 ALL_COMMENTS = "(all comments)"
 NO_THEME_LABEL = "(no theme)"
 SEGMENT_COLUMNS = ["segment", "n", "n_scored", "nps", "nps_ci_low", "nps_ci_high", "nps_rest",
                    "difference", "p_value", "q_value", "differs", "detractor_rate", "top_drivers",
-                   "too_few"]
+                   "too_few", "detractor_rate_ci_low", "detractor_rate_ci_high"]
 #: A theme needs this many scored comments in a segment to be listed among its top drivers.
 MIN_CELL = 5
 #: Segments and periods with fewer scored comments are "too few": shown, never called different.
@@ -73,6 +73,7 @@ def score_ci(c: dict[str, np.ndarray], metric: str, alpha: float, ci_method: str
         res.update(bootstrap_ci(c["pro"], c["pas"], c["det"], alpha, metric, n_boot, random_state))
     with np.errstate(divide="ignore", invalid="ignore"):
         res["event_rate"] = c["hit"] / c["known"]
+    res["event_ci_low"], res["event_ci_high"] = agresti_coull_interval(c["hit"], c["known"], alpha)
     return res
 
 
@@ -99,7 +100,9 @@ def segment_table(segment: pd.Series, category: pd.Series, member: np.ndarray, t
     ``q_value``, never ``differs``. ``q_value`` comes from Benjamini–Hochberg across the
     segments tested (the segment and the rest each with at least ``min_n`` scored
     comments); ``differs`` = q < alpha and |difference| ≥ ``min_difference`` points, so that
-    a big export does not flag differences too small to matter. ``top_drivers`` lists up
+    a big export does not flag differences too small to matter. ``detractor_rate`` (the
+    event rate) has its Agresti–Coull interval (``detractor_rate_ci_low`` / ``_high``).
+    ``top_drivers`` lists up
     to ``top`` themes that pull the segment's score down most (leave-out impact within the segment, at least
     :data:`MIN_CELL` scored comments), as ``label (impact)`` joined by ``; ``.
     """
@@ -135,6 +138,7 @@ def segment_table(segment: pd.Series, category: pd.Series, member: np.ndarray, t
         "detractor_rate": res["event_rate"],
         "top_drivers": _segment_top_drivers(codes, g, member, themes, roles, metric, top, weight),
         "too_few": too_few,
+        "detractor_rate_ci_low": res["event_ci_low"], "detractor_rate_ci_high": res["event_ci_high"],
     }, columns=SEGMENT_COLUMNS)
     return out.sort_values(["nps", "segment"], kind="stable", na_position="last").reset_index(drop=True)
 

@@ -27,7 +27,7 @@ PERIODS = {"week": "W", "month": "M", "quarter": "Q"}
 
 
 TREND_COLUMNS = ["period", "theme_id", "label", "n", "n_scored", "share", "nps", "nps_ci_low",
-                 "nps_ci_high", "detractor_rate", "too_few"]
+                 "nps_ci_high", "detractor_rate", "too_few", "detractor_rate_ci_low", "detractor_rate_ci_high"]
 THEME_TREND_COLUMNS = ["theme_id", "label", "share_first", "share_last", "slope", "z", "p_value",
                        "q_value", "direction"]
 DECOMPOSITION_COLUMNS = ["theme_id", "label", "weight_from", "weight_to", "score_from", "score_to",
@@ -161,6 +161,7 @@ def trend_table(periods: pd.Series, category: pd.Series, member: np.ndarray, the
     ``share``; a theme row's ``share`` is its comments over the period's comments with a
     theme. ``nps`` is the metric's score with its CI (empty without scores in the period).
     ``too_few``: fewer than ``min_n`` scored comments in the row (drawn as "too few").
+    ``detractor_rate`` (the event rate) has its Agresti–Coull interval.
     """
     member = np.asarray(member, dtype=bool)
     weight, periods, category, member, event = weighted_rows(weight, periods, category, member, event)
@@ -190,6 +191,7 @@ def trend_table(periods: pd.Series, category: pd.Series, member: np.ndarray, the
         "n": both["n"], "n_scored": both["scored"], "share": share, "nps": res["score"],
         "nps_ci_low": res["ci_low"], "nps_ci_high": res["ci_high"], "detractor_rate": res["event_rate"],
         "too_few": both["scored"] < min_n,
+        "detractor_rate_ci_low": res["event_ci_low"], "detractor_rate_ci_high": res["event_ci_high"],
         "_order": np.concatenate([np.arange(t) * (k + 1), np.repeat(np.arange(t) * (k + 1), k)
                                   + np.tile(np.arange(1, k + 1), t)]),
     })
