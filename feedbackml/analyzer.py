@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from .config import Config
 from .errors import DataError, UsageError
 from .io.schema import detect_column, parse_scores
-from .results import COMMENT_COLUMNS, Results, fingerprint
+from .results import COMMENT_COLUMNS, MENTION_COLUMNS, Results, fingerprint
 from .run.chunks import ChunkAccumulator, score_chunk
 from .run.counts import Columns
 from .run.tables import build_results
@@ -24,6 +24,7 @@ from .sentiment.trained import train_sentiment
 from .stats.drivers import membership_matrix
 from .stats.scores import nps_category
 from .text.cleaning import TextCleaner
+from .themes.mentions import mention_rows, mention_table, theme_parts
 from .themes.model import ThemeModel
 
 log = logging.getLogger(__name__)
@@ -210,6 +211,7 @@ class FeedbackAnalyzer(BaseEstimator):
         results = build_results(self, acc.counts, columns, source=source,
                                 input_sha256=input_sha256 or fingerprint(df),
                                 comments=scored.comments, rejects=scored.rejects)
+        results.mentions = scored.mentions[MENTION_COLUMNS].reset_index(drop=True)
         if index.name != "row" and not index.equals(pd.RangeIndex(len(df))):
             # the input's own index, for the accepted rows (row numbers are 1-based positions)
             results.comments.index = index[results.comments["row"].to_numpy() - 1]
@@ -241,6 +243,23 @@ class FeedbackAnalyzer(BaseEstimator):
             accepted["_score"].notna(), None)
         ordered = [c for c in out.columns if c not in COMMENT_COLUMNS] + COMMENT_COLUMNS
         return out[ordered].reset_index(drop=True)
+
+    def score_mentions(self, comments: pd.DataFrame) -> pd.DataFrame:
+        """One row per (comment, theme) of ``comments``' ``themes`` lists: the part of the
+        comment that mentions the theme and its sentiment (:mod:`feedbackml.themes.mentions`;
+        :data:`~feedbackml.results.MENTION_COLUMNS` plus ``closeness``, for quotes).
+        Each distinct text is done once."""
+        usable = comments["clean_text"].where(~comments["is_nonanswer"].to_numpy(bool), "")
+        codes, distinct = pd.factorize(usable.astype(object), use_na_sentinel=False)
+        first = np.zeros(len(distinct), dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes))[::-1]  # first row of each distinct text
+        themes = comments["themes"].to_numpy(object)[first] if len(first) else np.array([], dtype=object)
+        # the same distinct texts as score_comments, so their clause split is reused
+        parts = theme_parts(self.theme_model_, pd.Series(np.asarray(distinct, dtype=object), dtype=object))
+        table = mention_table(parts, themes, comments[["sentiment", "sentiment_label"]].iloc[first],
+                              self.sentiment_model_)
+        groups = self.themes_.set_index("theme_id")["group_id"] if "group_id" in self.themes_ else None
+        return mention_rows(table, codes, comments["row"].to_numpy(), np.asarray(distinct, dtype=object), groups)
 
     def membership(self, comments: pd.DataFrame) -> np.ndarray:
         """Boolean comments × themes matrix (in the order of ``themes_``) every table uses:

@@ -30,8 +30,14 @@ COMMENT_COLUMNS = ["row", "clean_text", "is_nonanswer", "is_duplicate", "sentime
                    "sentiment_label", "mixed", "theme_id", "theme_label", "theme_score", "themes",
                    "nps_category"]
 #: Columns of ``themes.csv`` / :attr:`Results.themes`.
+#: ``mean_sentiment`` and ``negative_share`` are over the theme's comments (comment-level
+#: sentiment); ``positive_mentions``, ``negative_mentions`` and ``mention_sentiment`` (mean)
+#: are over the theme's mentions (the sentiment of the part that mentions the theme).
 THEME_TABLE_COLUMNS = ["theme_id", "label", "keywords", "n", "share", "nps", "mean_sentiment",
-                       "negative_share", "promoters", "passives", "detractors", "quotes"]
+                       "negative_share", "positive_mentions", "negative_mentions", "mention_sentiment",
+                       "promoters", "passives", "detractors", "quotes"]
+#: Columns of ``mentions.parquet`` / :attr:`Results.mentions`: one row per (comment, theme).
+MENTION_COLUMNS = ["row", "theme_id", "group_id", "text", "sentiment", "sentiment_label"]
 #: The tables of an analysis folder besides ``comments.*``; ``Results.extra`` holds the optional ones.
 CORE_TABLES = ("themes", "drivers", "rejects")
 
@@ -94,8 +100,10 @@ class Results:
     drivers : one row per theme, most harmful first (see :mod:`feedbackml.stats.drivers`).
     summary : counts, score with CI, sentiment distribution, config, versions, ``warnings``.
     rejects : ``row, column, value, reason`` for every input row not analysed.
-    extra : optional tables by name (``segments``, ``trends``, ``decomposition`` …),
-        written as ``<name>.csv``.
+    extra : tables by name (``aspect_drivers``, ``quotes``, ``segments``, ``trends``,
+        ``decomposition`` …), written as ``<name>.csv``.
+    mentions : one row per (comment, theme) mention (:data:`MENTION_COLUMNS`), written as
+        ``mentions.parquet`` (empty when a streamed run wrote it chunk by chunk).
     """
 
     comments: pd.DataFrame
@@ -104,6 +112,12 @@ class Results:
     summary: dict[str, Any]
     rejects: pd.DataFrame
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+    mentions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MENTION_COLUMNS))
+
+    @property
+    def aspect_drivers(self) -> pd.DataFrame:
+        """Drivers per (theme, polarity of its mention) — ``aspect_drivers.csv``."""
+        return self.extra.get("aspect_drivers", pd.DataFrame())
 
     @property
     def warnings(self) -> list[dict[str, str]]:
@@ -135,9 +149,12 @@ class Results:
 
         extra = {p.stem: pd.read_csv(p) for p in sorted(folder.glob("*.csv"))
                  if p.name not in {"comments.csv", "themes.csv", "drivers.csv", "rejects.csv"}}
+        mentions = (pd.read_parquet(folder / "mentions.parquet") if (folder / "mentions.parquet").exists()
+                    else pd.DataFrame(columns=MENTION_COLUMNS))
         return cls(comments=pd.read_parquet(folder / "comments.parquet"), themes=read("themes.csv"),
                    drivers=read("drivers.csv"), rejects=read("rejects.csv"),
-                   summary=json.loads((folder / "summary.json").read_text("utf-8")), extra=extra)
+                   summary=json.loads((folder / "summary.json").read_text("utf-8")), extra=extra,
+                   mentions=mentions)
 
     def to_html(self, path: str | Path) -> Path:
         """Write the self-contained HTML report to ``path``."""

@@ -52,5 +52,6 @@ def test_counts_of_two_chunks_merge_into_the_counts_of_both(analyzer):
     merged = counts_of(analyzer, df.iloc[:90], columns, seen) + counts_of(analyzer, df.iloc[90:], columns, seen)
     pd.testing.assert_frame_equal(merged.table, whole.table)
     pd.testing.assert_frame_equal(merged.quotes, whole.quotes)
+    assert np.array_equal(merged.mention_sentiment, whole.mention_sentiment)
     assert merged.totals == whole.totals and whole.totals["rejected"] == 1
     assert whole.table["n"].sum() == len(df) - 1 and len(whole.table) < 60

@@ -44,11 +44,13 @@ def dataset(folder):
 def same_outputs(local, dask):
     names = {p.name for p in local.iterdir()} - {"comments.csv"}
     assert names == {p.name for p in dask.iterdir()}
-    for name in names - {"comments.parquet"}:
+    for name in names - {"comments.parquet", "mentions.parquet"}:
         assert (local / name).read_bytes() == (dask / name).read_bytes(), name
-    assert (dask / "comments.parquet").is_dir()
+    assert (dask / "comments.parquet").is_dir() and (dask / "mentions.parquet").is_dir()
     comments = pd.read_parquet(local / "comments.parquet")
     pd.testing.assert_frame_equal(comments, pd.read_parquet(dask / "comments.parquet"))
+    pd.testing.assert_frame_equal(pd.read_parquet(local / "mentions.parquet"),
+                                  pd.read_parquet(dask / "mentions.parquet"))
     return comments
 
 

@@ -13,8 +13,8 @@ from feedbackml.run.dask_engine import dask_apply
 from conftest import make_feedback
 from test_streaming import export, write_messy_csv
 
-TABLES = ["comments.parquet", "themes.csv", "drivers.csv", "segments.csv", "trends.csv",
-          "decomposition.csv", "rejects.csv", "summary.json"]
+TABLES = ["comments.parquet", "mentions.parquet", "themes.csv", "drivers.csv", "aspect_drivers.csv",
+          "quotes.csv", "segments.csv", "trends.csv", "decomposition.csv", "rejects.csv", "summary.json"]
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +34,11 @@ def test_analyze_apply_and_dask_apply_write_byte_identical_tables(tmp_path, mode
             dask_apply(fml.load(model), source, tmp_path / "dask", client=client, segment="channel",
                        date="submitted_at", chunk_size=10_000)
     (part,) = sorted((tmp_path / "dask" / "comments.parquet").iterdir())  # one chunk → one part
+    (mention_part,) = sorted((tmp_path / "dask" / "mentions.parquet").iterdir())
     for name in TABLES:
         analyzed = (tmp_path / "analyze" / name).read_bytes()
         assert analyzed == (tmp_path / "apply" / name).read_bytes(), name
-        dask = part if name == "comments.parquet" else tmp_path / "dask" / name
+        dask = {"comments.parquet": part, "mentions.parquet": mention_part}.get(name, tmp_path / "dask" / name)
         assert analyzed == Path(dask).read_bytes(), name
     assert (tmp_path / "analyze" / "rejects.csv").read_text().count("\n") > 3  # the test has rejects
 

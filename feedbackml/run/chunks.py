@@ -47,6 +47,7 @@ class ScoredChunk:
     rows_in: int
     broken: int  # rows the reader could not parse (in rejects too)
     keys: np.ndarray  # 64-bit hash of each comment's duplicate key
+    mentions: pd.DataFrame | None = None  # one row per (comment, theme): analyzer.score_mentions
 
 
 def score_chunk(analyzer: FeedbackAnalyzer, chunk: pd.DataFrame, columns: Columns,
@@ -66,7 +67,8 @@ def score_chunk(analyzer: FeedbackAnalyzer, chunk: pd.DataFrame, columns: Column
     keep = [c for c in ("_score", "_outcome", columns.segment, columns.date) if c is not None and c in accepted]
     return ScoredChunk(comments=comments, accepted=accepted[list(dict.fromkeys(keep))], rejects=rejects,
                        rows_in=len(chunk) + len(chunk.attrs.get("bad_rows") or []),
-                       broken=len(chunk.attrs.get("bad_rows") or []), keys=duplicate_keys(comments["clean_text"]))
+                       broken=len(chunk.attrs.get("bad_rows") or []), keys=duplicate_keys(comments["clean_text"]),
+                       mentions=analyzer.score_mentions(comments))
 
 
 def _stand_in(chunk: pd.DataFrame, accepted: pd.DataFrame) -> pd.DataFrame:
@@ -167,9 +169,9 @@ class ChunkAccumulator:
     def add(self, scored: ScoredChunk) -> None:
         self.seen.mark(scored.comments, scored.keys)
         if self.writer is not None:
-            self.writer.write(scored.comments, scored.rejects)
+            self.writer.write(scored.comments, scored.rejects, scored.mentions)
         part = RunningCounts.from_chunk(self.analyzer, scored.comments, scored.accepted, scored.rejects,
-                                        scored.rows_in, self.columns)
+                                        scored.rows_in, self.columns, mentions=scored.mentions)
         self.counts = part if self.counts is None else self.counts + part
         if self.template is None:
             self.template = scored.comments.head(0)

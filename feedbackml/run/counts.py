@@ -28,7 +28,8 @@ from ..io.schema import parse_dates
 from ..stats.scores import nps_category
 from ..stats.segments import segment_codes
 from ..stats.trends import PERIODS, to_periods
-from ..themes.quotes import N_QUOTES, quote_candidates
+from ..themes.mentions import polarity_membership
+from ..themes.quotes import N_QUOTES, best_candidates, quote_candidates, respondents
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +37,6 @@ log = logging.getLogger(__name__)
 SENTIMENT_SCALE = 2.0**32
 #: Key values standing for "missing": no score, no outcome, no date (pandas' NaT ordinal).
 NO_SCORE, NO_OUTCOME, NO_PERIOD = -1, -1, np.iinfo(np.int64).min
-#: Columns of the quote candidates kept across chunks; the input text is under QUOTE_TEXT.
-QUOTE_TEXT = "_text"
-QUOTE_COLUMNS = ["theme_id", "theme_score", "clean_text", "is_duplicate", "themes", QUOTE_TEXT]
 TOTALS = ("rows_in", "analysed", "rejected", "nonanswers", "duplicates", "without_theme",
           "multi_theme", "mixed", "negative", "neutral", "positive", "bad_dates")
 #: Per-key sums kept besides the key columns (comments, fixed-point sentiment, negatives).
@@ -114,8 +112,12 @@ class RunningCounts:
         column), ``period`` (ordinal, :data:`NO_PERIOD` without a date) — with ``n``
         comments and their fixed-point ``sentiment`` sum.
     totals : the counts of :data:`TOTALS` (rows in, analysed, rejected, non-answers …).
-    quotes : quote candidates (:func:`feedbackml.themes.quotes.quote_candidates`) in row order.
+        The key also holds ``neg0…`` and ``pos0…``: the themes the comment has a negative /
+        a positive mention of (for ``aspect_drivers.csv``).
+    totals : the counts of :data:`TOTALS` (rows in, analysed, rejected, non-answers …).
+    quotes : quote candidates (:func:`feedbackml.themes.quotes.quote_candidates`).
     first_bad_date : (row, value) of the first value of the date column that is not a date.
+    mention_sentiment : per theme, the fixed-point sum of its mentions' sentiment.
     """
 
     n_themes: int
@@ -123,21 +125,34 @@ class RunningCounts:
     totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TOTALS, 0))
     quotes: pd.DataFrame | None = None
     first_bad_date: tuple[int, Any] | None = None
+    mention_sentiment: np.ndarray | None = None
 
     # -- building ------------------------------------------------------------------
     @classmethod
     def from_chunk(cls, analyzer, comments: pd.DataFrame, accepted: pd.DataFrame,
-                   rejects: pd.DataFrame, rows_in: int, columns: Columns) -> RunningCounts:
+                   rejects: pd.DataFrame, rows_in: int, columns: Columns,
+                   mentions: pd.DataFrame | None = None) -> RunningCounts:
         """Counts of one chunk: ``comments`` scored by ``analyzer`` from the validated rows
         ``accepted`` (same order), with ``rejects`` and ``rows_in`` input rows in all.
 
         ``comments["is_duplicate"]`` must already be right across chunks (a comment seen in
         an earlier chunk is a duplicate), because quotes and the duplicate count use it.
+        ``mentions`` are the chunk's (:meth:`~feedbackml.FeedbackAnalyzer.score_mentions`;
+        computed when not given).
         """
+        if mentions is None:
+            mentions = analyzer.score_mentions(comments)
         n = len(comments)
         member = analyzer.membership(comments)
         words = pattern_words(member)
         key = {f"p{j}": words[:, j] for j in range(words.shape[1])}
+        theme_ids = analyzer.themes_["theme_id"].to_numpy()
+        for name, polar in zip(("neg", "pos"), polarity_membership(mentions, comments["row"].to_numpy(), theme_ids)):
+            polar_words = pattern_words(polar)
+            key.update({f"{name}{j}": polar_words[:, j] for j in range(polar_words.shape[1])})
+        column = pd.Index(theme_ids).get_indexer(mentions["theme_id"].to_numpy())
+        mention_sum = np.zeros(len(theme_ids), dtype=np.int64)
+        np.add.at(mention_sum, column[column >= 0], fixed_point(mentions["sentiment"].to_numpy())[column >= 0])
         score = accepted["_score"].reset_index(drop=True) if "_score" in accepted else pd.Series([pd.NA] * n)
         key["score"] = pd.to_numeric(score, errors="coerce").fillna(NO_SCORE).to_numpy(np.int64)
         if columns.outcome is not None:
@@ -180,9 +195,11 @@ class RunningCounts:
             **{k: int(labels.get(k, 0)) for k in ("negative", "neutral", "positive")},
             "bad_dates": bad_dates,
         }
-        top = quote_candidates(comments, columns.text, N_QUOTES)
-        quotes = top[QUOTE_COLUMNS[:-1]].assign(**{QUOTE_TEXT: top[columns.text].to_numpy(dtype=object)})
-        return cls(int(member.shape[1]), _group(frame), totals, quotes.reset_index(drop=True), first_bad)
+        event = accepted["_outcome"].reset_index(drop=True) if columns.outcome is not None else None
+        who = respondents(nps_category(pd.to_numeric(score, errors="coerce"), analyzer.metric)
+                          .astype(object).where(score.notna().to_numpy(), None), event)
+        quotes = quote_candidates(mentions, comments, columns.text, who, N_QUOTES)
+        return cls(int(member.shape[1]), _group(frame), totals, quotes, first_bad, mention_sum)
 
     def __add__(self, other: RunningCounts) -> RunningCounts:
         """Counts of this chunk followed by ``other`` (later rows)."""
@@ -191,16 +208,18 @@ class RunningCounts:
         table = _group(pd.concat([self.table, other.table], ignore_index=True))
         totals = {k: self.totals.get(k, 0) + other.totals.get(k, 0) for k in TOTALS}
         parts = [q for q in (self.quotes, other.quotes) if q is not None and len(q)]
-        quotes = (quote_candidates(pd.concat(parts, ignore_index=True), QUOTE_TEXT, N_QUOTES)
-                  .reset_index(drop=True) if parts else self.quotes)
+        quotes = best_candidates(pd.concat(parts, ignore_index=True), N_QUOTES) if parts else self.quotes
         first = self.first_bad_date if self.first_bad_date is not None else other.first_bad_date
-        return RunningCounts(self.n_themes, table, totals, quotes, first)
+        sums = [s for s in (self.mention_sentiment, other.mention_sentiment) if s is not None]
+        return RunningCounts(self.n_themes, table, totals, quotes, first, sum(sums) if sums else None)
 
     # -- results -------------------------------------------------------------------
     def arrays(self, metric: str, period: str) -> dict[str, Any]:
         """The table as the per-row inputs of the statistics functions, with ``weight``."""
         t = self.table
         words = t[[c for c in t.columns if c.startswith("p") and c[1:].isdigit()]].to_numpy(np.uint64)
+        polar = {name: words_to_member(t[[c for c in t.columns if c.startswith(name) and c[3:].isdigit()]]
+                                       .to_numpy(np.uint64), self.n_themes) for name in ("neg", "pos")}
         score = pd.Series(t["score"].to_numpy(), dtype="Int64").mask(t["score"].to_numpy() == NO_SCORE)
         outcome = t["outcome"].to_numpy()
         event = pd.array(np.where(outcome == NO_OUTCOME, False, outcome == 1), dtype="boolean")
@@ -212,7 +231,8 @@ class RunningCounts:
                 "event": pd.Series(event), "segment": t["segment"].reset_index(drop=True),
                 "periods": periods, "weight": t["n"].to_numpy(float),
                 "sentiment": t["sentiment"].to_numpy(np.int64),
-                "negative": t["negative"].to_numpy(np.int64)}
+                "negative": t["negative"].to_numpy(np.int64),
+                "negative_member": polar["neg"], "positive_member": polar["pos"]}
 
 def _group(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows with the same key summed; sorted by key so the table does not depend on row order."""

@@ -104,14 +104,14 @@ def partition_keys(part: Partition, analyzer: FeedbackAnalyzer, columns: Columns
 
 
 def score_partition(part: Partition, first_row: int, seen_before: np.ndarray, analyzer: FeedbackAnalyzer,
-                    columns: Columns, chunk_size: int, folder: str):
+                    columns: Columns, chunk_size: int, folder: str, mention_folder: str):
     """Score one partition into ``folder/part-NNNNN.parquet``; its counts, rejects and an empty
     comments table (the columns)."""
     seen = SeenComments()
     seen.add(seen_before)
     rejects = []
     path = Path(folder) / f"part-{part.index:05d}.parquet"
-    writer = ChunkWriter(path, None, Path(os.devnull))
+    writer = ChunkWriter(path, None, Path(os.devnull), Path(mention_folder) / path.name)
     acc = ChunkAccumulator(analyzer, columns, writer, seen)
     try:
         for chunk in part.chunks(chunk_size, first_row):
@@ -159,15 +159,19 @@ def dask_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str |
         workers = n_workers if n_workers > 1 else (os.cpu_count() or 1)
         client, cluster = _client(scheduler, workers)
     parts_dir = Path(tempfile.mkdtemp(prefix=".comments.parquet.", suffix=".tmp", dir=out))
+    mention_dir = Path(tempfile.mkdtemp(prefix=".mentions.parquet.", suffix=".tmp", dir=out))
     try:
         if all(fio.READERS.get(f.suffix.lower()) == "parquet" for f in files):
-            results = _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, source, out)
+            results = _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, source, out,
+                                        mention_dir)
         else:  # the driver reads the files in chunks, the workers score them
             results = stream_files(analyzer, files, out, str(source), input_sha256(files), chunk_size,
-                                   False, names, client=client, parts=parts_dir)
+                                   False, names, client=client, parts=parts_dir, mention_parts=mention_dir)
         _replace(out / "comments.parquet", parts_dir)
+        _replace(out / "mentions.parquet", mention_dir)
     except BaseException:
         shutil.rmtree(parts_dir, ignore_errors=True)
+        shutil.rmtree(mention_dir, ignore_errors=True)
         raise
     finally:
         if own:
@@ -180,7 +184,8 @@ def dask_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str |
     return results
 
 
-def _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, source, out) -> Results:
+def _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, source, out,
+                      mention_dir) -> Results:
     """Parquet datasets: the workers read, score and write their partitions (two passes)."""
     parts = partitions(files, chunk_size)
     model = client.scatter(analyzer, broadcast=True)
@@ -194,7 +199,8 @@ def _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, s
         starts.append(row)
         row += rows
     futures = client.map(score_partition, parts, starts, before, analyzer=model, columns=columns,
-                         chunk_size=chunk_size, folder=str(parts_dir), pure=False)
+                         chunk_size=chunk_size, folder=str(parts_dir), mention_folder=str(mention_dir),
+                         pure=False)
     counts, rejects, template = None, [], None
     for part_counts, part_rejects, part_template in client.gather(futures):
         counts = part_counts if counts is None else counts + part_counts

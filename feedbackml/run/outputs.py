@@ -32,6 +32,9 @@ def write_folder(results: Results, path: str | Path, *, csv: bool = True, commen
         for job in jobs:
             job.result()  # raise what a writer raised
         fio.write_csv(out / "rejects.csv", results.rejects)
+        from .writers import write_mentions
+
+        write_mentions(out / "mentions.parquet", results.mentions)
     fio.write_csv(out / "themes.csv", results.themes)
     fio.write_csv(out / "drivers.csv", results.drivers)
     for name, table in results.extra.items():

@@ -129,21 +129,23 @@ def stream_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str
 
 def stream_files(analyzer, files: list[Path], out: Path, source: str, sha: str, chunk_size: int,
                  csv: bool, names: dict, *, n_jobs: int = 1, client=None,
-                 parts: Path | None = None) -> Results:
+                 parts: Path | None = None, mention_parts: Path | None = None) -> Results:
     """The streaming run behind :func:`stream_apply` (and the Dask engine's for CSV input).
 
-    Writes ``comments.parquet`` (or, with ``parts``, one ``part-NNNNN.parquet`` per chunk
-    in that folder), ``comments.csv`` and ``rejects.csv``; returns the Results.
+    Writes ``comments.parquet`` and ``mentions.parquet`` (or, with ``parts`` and
+    ``mention_parts``, one ``part-NNNNN.parquet`` per chunk in those folders),
+    ``comments.csv`` and ``rejects.csv``; returns the Results.
     """
     chunks = iter_chunks(files, chunk_size)
     first = next(chunks)
     columns = analyzer.resolve_columns(first, **names)
     with contextlib.ExitStack() as stack:
-        names_out = ("rejects.csv",) + (("comments.parquet",) if parts is None else ()) + (
+        names_out = ("rejects.csv",) + (("comments.parquet", "mentions.parquet") if parts is None else ()) + (
             ("comments.csv",) if csv and parts is None else ())
         paths = {name: stack.enter_context(fio.atomic_path(out / name)) for name in names_out}
-        writer = (ChunkWriter(paths["comments.parquet"], paths.get("comments.csv"), paths["rejects.csv"])
-                  if parts is None else PartsWriter(parts, paths["rejects.csv"]))
+        writer = (ChunkWriter(paths["comments.parquet"], paths.get("comments.csv"), paths["rejects.csv"],
+                              paths["mentions.parquet"])
+                  if parts is None else PartsWriter(parts, paths["rejects.csv"], mention_parts))
         stack.callback(writer.close)  # runs before the renames
         acc = ChunkAccumulator(analyzer, columns, writer)
         for scored in scored_chunks(analyzer, itertools.chain([first], chunks), columns, n_jobs, client):

@@ -17,6 +17,7 @@ import pandas as pd
 from ..errors import DataError
 from ..io.schema import REJECT_COLUMNS
 from ..results import THEME_TABLE_COLUMNS, Results, add_warning, package_versions, records, rounded
+from ..stats.aspects import aspect_drivers
 from ..stats.drivers import theme_drivers
 from ..stats.scores import nps_summary, score_summary
 from ..stats.segments import segment_table
@@ -27,8 +28,8 @@ from ..stats.trends import (
     theme_trend_tests,
     trend_table,
 )
-from ..themes.quotes import N_QUOTES, representative_quotes
-from .counts import QUOTE_TEXT, Columns, RunningCounts, mean_from_fixed, theme_sums
+from ..themes.quotes import N_QUOTES, joined_quotes, story_quotes
+from .counts import Columns, RunningCounts, mean_from_fixed, theme_sums
 
 if TYPE_CHECKING:
     from ..analyzer import FeedbackAnalyzer
@@ -51,9 +52,14 @@ def build_results(analyzer: FeedbackAnalyzer, counts: RunningCounts, columns: Co
     drivers = theme_drivers(a["member"], a["category"], analyzer.themes_, alpha=analyzer.alpha,
                             min_n=analyzer.min_theme_n, metric=analyzer.metric, event=event,
                             controls=segment, random_state=analyzer.random_state, weight=a["weight"])
-    themes = theme_table(analyzer.themes_, counts, a, drivers)
+    aspects = aspect_drivers(a["negative_member"], a["positive_member"], a["category"], analyzer.themes_,
+                             alpha=analyzer.alpha, min_n=analyzer.min_theme_n, metric=analyzer.metric,
+                             event=event, controls=segment, random_state=analyzer.random_state,
+                             weight=a["weight"])
+    themes, quotes = theme_table(analyzer.themes_, counts, a, drivers)
     summary = run_summary(analyzer, counts, a, columns, len(themes), source, input_sha256)
-    extra = comparisons(analyzer, counts, a, columns, event, segment, summary)
+    extra = {"aspect_drivers": aspects, "quotes": quotes}
+    extra.update(comparisons(analyzer, counts, a, columns, event, segment, summary))
     if columns.outcome is not None:
         summary["outcome"] = outcome_summary(columns.outcome, event, a["weight"])
     return Results(comments=comments if comments is not None else pd.DataFrame(), themes=themes,
@@ -63,12 +69,18 @@ def build_results(analyzer: FeedbackAnalyzer, counts: RunningCounts, columns: Co
 
 
 def theme_table(themes: pd.DataFrame, counts: RunningCounts, a: dict[str, Any],
-                drivers: pd.DataFrame) -> pd.DataFrame:
-    """``themes.csv``: one row per theme with :data:`~feedbackml.results.THEME_TABLE_COLUMNS`.
+                drivers: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``themes.csv`` (one row per theme with :data:`~feedbackml.results.THEME_TABLE_COLUMNS`)
+    and ``quotes.csv`` (:data:`~feedbackml.themes.quotes.QUOTE_COLUMNS`).
 
     ``n`` counts every comment that mentions the theme; ``share`` and ``nps`` come from
     the drivers; ``mean_sentiment`` and ``negative_share`` are over the theme's comments
-    (comment-level sentiment); the role counts are of its scored comments.
+    (comment-level sentiment); ``positive_mentions``, ``negative_mentions`` and
+    ``mention_sentiment`` over its mentions (the part of each comment that mentions it);
+    the role counts are of its scored comments. Quotes tell the theme's story
+    (:func:`~feedbackml.themes.quotes.story_quotes`): a theme that harms the score (or
+    raises the outcome) is quoted from its negative mentions by detractors first, one that
+    helps from its promoters' positive mentions; without scores, from its commoner tone.
     """
     member, category, w = a["member"], a["category"], a["weight"]
     per = drivers.set_index("theme_id")
@@ -83,10 +95,21 @@ def theme_table(themes: pd.DataFrame, counts: RunningCounts, a: dict[str, Any],
     cat = category.to_numpy(dtype=object)
     for role, col in (("promoter", "promoters"), ("passive", "passives"), ("detractor", "detractors")):
         table[col] = np.rint((w * (cat == role)) @ member).astype("int64") if len(w) else 0
-    quotes = (representative_quotes(counts.quotes, QUOTE_TEXT, N_QUOTES)
-              if counts.quotes is not None and len(counts.quotes) else pd.Series(dtype=object))
-    table["quotes"] = quotes.reindex(table["theme_id"]).fillna("").to_numpy()
-    return table[THEME_TABLE_COLUMNS]
+    neg, pos = (np.rint(w @ a[f"{p}_member"]).astype("int64") if len(w) else np.zeros(len(themes), dtype="int64")
+                for p in ("negative", "positive"))
+    table["positive_mentions"], table["negative_mentions"] = pos, neg
+    sums = counts.mention_sentiment if counts.mention_sentiment is not None else np.zeros(len(themes), np.int64)
+    table["mention_sentiment"] = mean_from_fixed(sums, n)
+    harm = per.loc[table["theme_id"], "event_impact" if a["event"].notna().any() and "event_impact" in per
+                   else "nps_impact"].to_numpy(float)
+    if not (a["event"].notna().any() and "event_impact" in per):
+        harm = -harm  # nps_impact < 0 harms; event_impact > 0 does
+    harmful = np.where(np.isnan(harm) | (harm == 0), neg >= pos, harm > 0)
+    direction = dict(zip(table["theme_id"].tolist(), np.where(harmful, "harmful", "helpful").tolist()))
+    quotes = (story_quotes(counts.quotes, direction, N_QUOTES) if counts.quotes is not None and len(counts.quotes)
+              else pd.DataFrame(columns=["theme_id", "row", "polarity", "respondent", "text"]))
+    table["quotes"] = joined_quotes(quotes).reindex(table["theme_id"]).fillna("").to_numpy() if len(quotes) else ""
+    return table[THEME_TABLE_COLUMNS], quotes
 
 
 def run_summary(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, Any],

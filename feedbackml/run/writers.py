@@ -8,6 +8,65 @@ import pandas as pd
 import pyarrow as pa
 
 from ..io import write as fio
+from ..results import MENTION_COLUMNS
+
+#: Rows per row group of ``mentions.parquet``.
+MENTION_ROW_GROUP = 65_536
+#: Arrow schema of ``mentions.parquet`` (fixed, so every engine writes the same bytes).
+MENTION_SCHEMA = pa.schema([("row", pa.int64()), ("theme_id", pa.int64()), ("group_id", pa.int64()),
+                            ("text", pa.large_string()), ("sentiment", pa.float64()),
+                            ("sentiment_label", pa.string())])
+
+
+def mention_table(mentions: pd.DataFrame) -> pa.Table:
+    """Mentions as an Arrow table of :data:`MENTION_SCHEMA` (no pandas metadata)."""
+    frame = mentions[MENTION_COLUMNS]
+    return pa.Table.from_arrays([pa.array(frame[f.name].to_numpy(), type=f.type) for f in MENTION_SCHEMA],
+                                schema=MENTION_SCHEMA)
+
+
+class MentionWriter:
+    """Appends mentions to one Parquet file (``mentions.parquet``) in row groups of
+    :data:`MENTION_ROW_GROUP` rows whatever the chunks, so a streamed run writes the bytes
+    an in-memory one does (memory: one row group plus one chunk)."""
+
+    def __init__(self, path: Path):
+        import pyarrow.parquet as pq
+
+        self._writer = pq.ParquetWriter(path, MENTION_SCHEMA, compression="zstd")
+        self._pending: list[pa.Table] = []
+        self._rows = self._written = 0
+
+    def write(self, mentions: pd.DataFrame) -> None:
+        if len(mentions):
+            self._pending.append(mention_table(mentions))
+            self._rows += len(mentions)
+        while self._rows >= MENTION_ROW_GROUP:
+            self._flush(MENTION_ROW_GROUP)
+
+    def _flush(self, n: int) -> None:
+        table = pa.concat_tables(self._pending)
+        self._writer.write_table(table.slice(0, n).combine_chunks(), row_group_size=max(n, 1))
+        rest = table.slice(n)
+        self._pending, self._rows = ([rest] if len(rest) else []), len(rest)
+        self._written += n
+
+    def close(self) -> None:
+        if self._writer is not None:
+            if self._rows or not self._written:
+                self._pending = self._pending or [MENTION_SCHEMA.empty_table()]
+                self._flush(self._rows)
+            self._writer.close()
+            self._writer = None
+
+
+def write_mentions(path: str | Path, mentions: pd.DataFrame) -> None:
+    """``mentions.parquet`` of a whole analysis, written atomically (the bytes a streamed run
+    of one chunk writes)."""
+    with fio.atomic_path(path) as tmp:
+        writer = MentionWriter(tmp)
+        writer.write(mentions)
+        writer.close()
 
 #: Arrow types of our output columns, used when the first chunk cannot tell (all empty).
 OUTPUT_TYPES = {"row": pa.int64(), "clean_text": pa.large_string(), "is_nonanswer": pa.bool_(),
@@ -30,8 +89,9 @@ def _schema(table: pa.Table) -> pa.Schema:
 class ChunkWriter:
     """Appends comments (Parquet + CSV) and rejects (CSV) chunk by chunk to given paths."""
 
-    def __init__(self, parquet: Path, csv: Path | None, rejects: Path):
+    def __init__(self, parquet: Path, csv: Path | None, rejects: Path, mentions: Path | None = None):
         self.parquet_path, self.csv_path, self.rejects_path = parquet, csv, rejects
+        self._mentions = MentionWriter(mentions) if mentions is not None else None
         self._parquet = None
         self._schema: pa.Schema | None = None
         self._empty: pd.DataFrame | None = None  # the columns, until a chunk has comments
@@ -39,7 +99,9 @@ class ChunkWriter:
         self._rejects = open(rejects, "w", encoding="utf-8", newline="")
         self._first = True
 
-    def write(self, comments: pd.DataFrame, rejects: pd.DataFrame) -> None:
+    def write(self, comments: pd.DataFrame, rejects: pd.DataFrame, mentions: pd.DataFrame | None = None) -> None:
+        if self._mentions is not None and mentions is not None:
+            self._mentions.write(mentions)
         if len(comments):
             self._write_parquet(comments)
         elif self._empty is None:
@@ -64,6 +126,8 @@ class ChunkWriter:
         if self._parquet is not None:
             self._parquet.close()
             self._parquet, self._empty = None, None
+        if self._mentions is not None:
+            self._mentions.close()
         for fh in (self._csv, self._rejects):
             if fh is not None and not fh.closed:
                 fh.close()
@@ -73,9 +137,16 @@ class PartsWriter(ChunkWriter):
     """Like :class:`ChunkWriter`, but each chunk's comments go to their own
     ``part-NNNNN.parquet`` in ``folder`` (a partitioned dataset); no comments.csv."""
 
-    def __init__(self, folder: Path, rejects: Path):
+    def __init__(self, folder: Path, rejects: Path, mentions: Path | None = None):
         super().__init__(Path(folder), None, rejects)
         self._parts = 0
+        self._mention_folder = Path(mentions) if mentions is not None else None
+
+    def write(self, comments: pd.DataFrame, rejects: pd.DataFrame, mentions: pd.DataFrame | None = None) -> None:
+        if self._mention_folder is not None and mentions is not None and len(comments):
+            # one part per part of comments, numbered alike
+            write_mentions(self._mention_folder / f"part-{self._parts:05d}.parquet", mentions)
+        super().write(comments, rejects)
 
     def _write_parquet(self, comments: pd.DataFrame) -> None:
         import pyarrow.parquet as pq
@@ -88,6 +159,8 @@ class PartsWriter(ChunkWriter):
 
     def close(self) -> None:
         if self._parts == 0 and self._empty is not None:
+            if self._mention_folder is not None:
+                write_mentions(self._mention_folder / "part-00000.parquet", pd.DataFrame(columns=MENTION_COLUMNS))
             self._write_parquet(self._empty)
         self._empty = None
         if not self._rejects.closed:

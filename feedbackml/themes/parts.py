@@ -27,3 +27,18 @@ def split_segments(texts: pd.Series, language: str = "en") -> pd.DataFrame:
                       [(breaks.format(words).replace(r"\s", ASCII_SPACE), CUT)])
     return pd.DataFrame({"doc": clauses["doc"].to_numpy()[parts.index.to_numpy()],
                          "text": parts.to_numpy(object)})
+
+
+def split_parts(texts: pd.Series, language: str = "en") -> pd.DataFrame:
+    """The parts of :func:`split_segments` with their place: ``doc, part`` (order in the
+    text), ``text`` and ``clause_text`` (the clause the part was cut from)."""
+    clauses = split_clauses(texts, language)
+    words = _break_words(language)
+    breaks = r"(?i)\s*[,;]\s*|\s+(?:{})\s+"
+    parts = cut_texts(clauses["text"], [breaks.format(words)],
+                      [(breaks.format(words).replace(r"\s", ASCII_SPACE), CUT)])
+    at = parts.index.to_numpy()
+    out = pd.DataFrame({"doc": clauses["doc"].to_numpy()[at], "text": parts.to_numpy(object),
+                        "clause_text": clauses["text"].to_numpy(object)[at]})
+    out.insert(1, "part", out.groupby("doc").cumcount().to_numpy())
+    return out

@@ -1,16 +1,40 @@
-"""Quotes: short, diverse, real comments that show what each theme is about."""
+"""Quotes: short, diverse, real comments that tell each theme's story.
+
+A harmful theme is shown through what its detractors (or, with an outcome, the people it
+happened to) said about it in mentions whose sentiment is negative; a helpful theme
+through its promoters' positive mentions; a theme without scores through its most common
+tone. Quotes are real text: the comment as written (PII redacted, layout tags removed)
+when it has 4 to 30 words, else the part of it that mentions the theme (from the cleaned
+text, PII already redacted) when that has 4 to 30 words. They are diverse: no two share a
+key (lower case, letters only — punctuation and numbers dropped) and no two share half
+their words (Jaccard).
+
+Candidates are kept per (theme, mention polarity, respondent) — the best ``10·n`` of each
+— so the candidates of chunks' candidates are those of the whole export and a streamed
+run picks the same quotes as an in-memory one.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..text.cleaning import FORMATTING_TAG, redact_pii
-from .model import NO_THEME
 
 #: Quotes per theme in themes.csv.
 N_QUOTES = 4
+#: Respondent classes: bad (detractor / the outcome happened), good (promoter / it did not), other.
+BAD, OTHER, GOOD = "bad", "other", "good"
+#: Columns of the quote candidates kept across chunks.
+CANDIDATE_COLUMNS = ["theme_id", "polarity", "respondent", "alone", "closeness", "key", "row", "text"]
+#: Columns of ``quotes.csv``: the chosen quotes, per theme in order.
+QUOTE_COLUMNS = ["theme_id", "row", "polarity", "respondent", "text"]
+#: (mention polarity, respondent) buckets tried in turn for each kind of theme.
+ORDER = {"harmful": [("negative", BAD), ("negative", OTHER), ("negative", GOOD)],
+         "helpful": [("positive", GOOD), ("positive", OTHER), ("positive", BAD)]}
+_NOT_LETTER = r"[^\pL]+"
 
 
 def select_quotes(pool: pd.DataFrame, n: int = 4, max_overlap: float = 0.5) -> pd.DataFrame:
@@ -28,51 +52,103 @@ def select_quotes(pool: pd.DataFrame, n: int = 4, max_overlap: float = 0.5) -> p
     candidates = pool.groupby("theme_id", sort=True).head(10 * n)
     chosen: list = []
     for _, group in candidates.groupby("theme_id", sort=True):
-        picked: list[set[str]] = []
-        for index, key in zip(group.index, group["_key"]):
-            words = set(key.split())
-            if all(len(words & p) / len(words | p) < max_overlap for p in picked):
-                picked.append(words)
-                chosen.append(index)
-                if len(picked) == n:
-                    break
+        chosen += _diverse(group.index, group["_key"], n, max_overlap)
     return pool.loc[chosen].drop(columns=["_key", "_several"])
 
 
-def representative_quotes(comments: pd.DataFrame, text_column: str, n: int = N_QUOTES) -> pd.Series:
-    """Up to ``n`` short, diverse comments closest to each theme's centre, joined by " | ".
+def _diverse(index, keys, n: int, max_overlap: float) -> list:
+    """The first ``n`` of ``keys`` (in order) whose words overlap no earlier pick by ``max_overlap``."""
+    picked: list[set[str]] = []
+    chosen = []
+    for i, key in zip(index, keys):
+        words = set(key.split())
+        if all(len(words & p) / max(len(words | p), 1) < max_overlap for p in picked):
+            picked.append(words)
+            chosen.append(i)
+            if len(picked) == n:
+                break
+    return chosen
 
-    Quotes are the original text with PII redacted and layout tags (<br>, <b> …) removed
-    (other markup stays, as text), 4 to 30 words long, indexed by ``theme_id``; see
-    :func:`feedbackml.themes.select_quotes` for how near-duplicates are skipped.
+
+def quote_key(texts) -> np.ndarray:
+    """Lower case, letters and single spaces only: texts equal up to case, punctuation and
+    numbers share a key."""
+    arr = pc.utf8_lower(pa.array(list(texts), type=pa.large_string()))
+    key = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, _NOT_LETTER, " "))
+    return np.asarray(key.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def respondents(category: pd.Series, event: pd.Series | None = None) -> np.ndarray:
+    """:data:`BAD`, :data:`GOOD` or :data:`OTHER` per comment, from the outcome when there is
+    one, else from the NPS category (or the metric's analogue)."""
+    if event is not None:
+        e = pd.Series(event).reset_index(drop=True).astype("boolean")
+        return np.where(e.fillna(False), BAD, np.where(e.isna(), OTHER, GOOD)).astype(object)
+    c = pd.Series(category, dtype=object).reset_index(drop=True)
+    return np.where(c == "detractor", BAD, np.where(c == "promoter", GOOD, OTHER)).astype(object)
+
+
+def quote_candidates(mentions: pd.DataFrame, comments: pd.DataFrame, text_column: str,
+                     respondent: np.ndarray, n: int = N_QUOTES) -> pd.DataFrame:
+    """Quote candidates (:data:`CANDIDATE_COLUMNS`) of one chunk's ``mentions``.
+
+    ``comments`` (same chunk, with ``row``, ``clean_text``, ``is_duplicate``,
+    ``is_nonanswer``, ``themes`` and the input ``text_column``) gives each mention its
+    comment, ``respondent`` (per comment) who wrote it. Duplicates and non-answers are left
+    out; see :func:`best_candidates` for which are kept.
     """
-    top = select_quotes(quote_candidates(comments, text_column, n), n)
-    text = top[text_column].astype(str).str.replace(FORMATTING_TAG, " ", regex=True)
-    quotes = redact_pii(text.str.replace(r"\s+", " ", regex=True))
-    return quotes.groupby(top["theme_id"]).agg(" | ".join)
+    at = pd.Index(comments["row"].to_numpy()).get_indexer(mentions["row"].to_numpy())
+    keep = ~comments["is_duplicate"].to_numpy(bool)[at] & ~comments["is_nonanswer"].to_numpy(bool)[at]
+    at, m = at[keep], mentions[keep]
+    words = comments["clean_text"].astype(str).str.count(" ").to_numpy()[at] + 1
+    part_words = m["text"].astype(str).str.count(" ").to_numpy() + 1
+    whole = (words >= 4) & (words <= 30)
+    usable = whole | ((part_words >= 4) & (part_words <= 30))
+    text = np.where(whole, comments[text_column].astype(str).to_numpy(object)[at], m["text"].to_numpy(object))
+    pool = pd.DataFrame({"theme_id": m["theme_id"].to_numpy(np.int64),
+                         "polarity": m["sentiment_label"].to_numpy(object),
+                         "respondent": np.asarray(respondent, dtype=object)[at],
+                         "alone": comments["themes"].str.len().to_numpy()[at] <= 1,
+                         "closeness": m["closeness"].to_numpy(float),
+                         "key": quote_key(text) if len(text) else np.array([], dtype=object),
+                         "row": m["row"].to_numpy(np.int64), "text": text})
+    return best_candidates(pool[usable], n)
 
 
-_NOT_WORD_OR_SPACE = r"[^\pL\pN_\s\x0b\x1c-\x1f\x{85}\p{Z}]"
+def best_candidates(pool: pd.DataFrame, n: int = N_QUOTES) -> pd.DataFrame:
+    """The best ``10·n`` rows of ``pool`` per (theme, polarity, respondent), one per key: about
+    this theme alone first, then closest to the theme, then by key and row (so the result
+    does not depend on the order rows arrive in)."""
+    pool = pool.loc[pool["key"] != "", CANDIDATE_COLUMNS]
+    pool = pool.sort_values(["theme_id", "polarity", "respondent", "alone", "closeness", "key", "row"],
+                            ascending=[True, True, True, False, False, True, True], kind="stable")
+    pool = pool.drop_duplicates(["theme_id", "polarity", "respondent", "key"])
+    return pool.groupby(["theme_id", "polarity", "respondent"], sort=True).head(10 * n).reset_index(drop=True)
 
 
-def quote_candidates(comments: pd.DataFrame, text_column: str, n: int = N_QUOTES) -> pd.DataFrame:
-    """The rows :func:`representative_quotes` picks from: up to ``10·n`` per theme, best first.
+def story_quotes(candidates: pd.DataFrame, direction: dict, n: int = N_QUOTES,
+                 max_overlap: float = 0.5) -> pd.DataFrame:
+    """Up to ``n`` quotes per theme (:data:`QUOTE_COLUMNS`), PII redacted.
 
-    Best = about this theme alone, then closest to its centre; of comments that differ only
-    in case and punctuation one is kept (the same whatever the row order). Mergeable: the
-    candidates of chunks' candidates are the candidates of the whole, which is how
-    streamed runs pick the same quotes.
+    ``direction`` maps theme ID to "harmful" or "helpful" (default harmful); the buckets
+    of :data:`ORDER` are tried in turn, so a harmful theme never shows praise of it and a
+    helpful one never a complaint about it.
     """
-    pool = comments.loc[(comments["theme_id"] != NO_THEME) & ~comments["is_duplicate"],
-                        ["theme_id", "theme_score", "clean_text", "is_duplicate", "themes", text_column]]
-    pool = pool[(pool["clean_text"].str.count(" ") + 1).between(4, 30)]
-    clean = pa.array(pool["clean_text"].to_numpy(object), type=pa.large_string())
-    key = pc.replace_substring_regex(pc.utf8_lower(clean), _NOT_WORD_OR_SPACE, "")  # Python's [^\w\s]
-    helper = {"_several": pool["themes"].str.len().gt(1).to_numpy(),
-              "_key": key.to_numpy(zero_copy_only=False),
-              "_original": pool[text_column].astype(str).to_numpy()}
-    pool = pool.assign(**helper).sort_values(
-        ["theme_id", "_several", "theme_score", "_key", "_original"],
-        ascending=[True, True, False, True, True], kind="stable")
-    pool = pool.drop_duplicates("_key").drop(columns=list(helper))
-    return pool.groupby("theme_id", sort=True).head(10 * n)  # select_quotes picks n diverse ones
+    chosen: list = []
+    for theme_id, group in candidates.groupby("theme_id", sort=True):
+        rank = {bucket: i for i, bucket in enumerate(ORDER[direction.get(theme_id, "harmful")])}
+        bucket = np.fromiter((rank.get(b, -1) for b in zip(group["polarity"], group["respondent"])),
+                             dtype=np.int64, count=len(group))
+        group = group.assign(_bucket=bucket)[bucket >= 0].sort_values(
+            ["_bucket", "alone", "closeness", "key", "row"], ascending=[True, False, False, True, True],
+            kind="stable").drop_duplicates("key")
+        chosen += _diverse(group.index, group["key"], n, max_overlap)
+    out = candidates.loc[chosen, QUOTE_COLUMNS].reset_index(drop=True)
+    text = out["text"].astype(str).str.replace(FORMATTING_TAG, " ", regex=True)
+    out["text"] = redact_pii(text.str.replace(r"\s+", " ", regex=True)).str.strip()
+    return out
+
+
+def joined_quotes(quotes: pd.DataFrame) -> pd.Series:
+    """The quotes of each theme joined by " | " (themes.csv's ``quotes``), indexed by theme ID."""
+    return quotes.groupby("theme_id", sort=True)["text"].agg(" | ".join)

@@ -1,0 +1,171 @@
+"""Theme mentions: which part of each comment mentions which theme, and with what sentiment.
+
+A comment that touches several themes rarely feels the same about all of them ("great
+food, rude staff"). A *mention* is one (comment, theme) pair of the comment's ``themes``
+list, with the text of the parts of the comment the theme was found in and the sentiment
+of that text on its own. When those parts carry no sentiment ("the price", "the staff
+were …"), the mention takes the sentiment of the clauses they were cut from, then that
+of the whole comment — so a one-theme comment's mention never contradicts the comment
+for lack of an opinion word in its part.
+
+Every step runs once per distinct comment text, part text and clause text;
+:func:`mention_rows` broadcasts the mentions of distinct texts to the rows carrying them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..results import MENTION_COLUMNS
+from .model import NO_THEME
+from .parts import split_parts
+
+#: Joins the parts of one mention (the lexicon scorer treats "…" as a break of its own).
+JOINER = " … "
+
+
+def theme_parts(model, texts: pd.Series) -> pd.DataFrame:
+    """Parts of each text with the theme they lean to: ``doc, part, theme_id, text,
+    clause_text, fit, score``.
+
+    Uses the theme model's own part assignment when it has one (``model.part_themes``);
+    otherwise the parts of :func:`~feedbackml.themes.parts.split_parts` and the nearest
+    theme centre of each part (``score``: closeness to it), ``fit`` when the part is as
+    close to it as the theme's own comments usually are; a part near no theme has
+    ``theme_id`` −1 (it still counts as a part of its comment).
+    """
+    if hasattr(model, "part_themes"):
+        return model.part_themes(texts)
+    parts = split_parts(pd.Series(texts, dtype=object), model.language)
+    codes, distinct = pd.factorize(parts["text"], use_na_sentinel=False)  # short parts repeat
+    cluster, score = model._assign(np.asarray(distinct, dtype=object))
+    cluster, score = cluster[codes], score[codes]
+    known = cluster >= 0
+    at = np.maximum(cluster, 0)
+    parts.insert(2, "theme_id", np.where(known, model.cluster_theme_[at], NO_THEME).astype(np.int64))
+    parts["fit"] = known & (score >= model.segment_threshold_[at])
+    parts["score"] = np.where(known, score, 0.0)
+    return parts
+
+
+def _unit_scores(scorer, texts: pd.Series) -> pd.DataFrame:
+    """``sentiment`` and ``sentiment_label`` of each text taken as one clause (each distinct once)."""
+    codes, uniques = pd.factorize(texts.astype(object), use_na_sentinel=False)
+    scored = scorer.score_units(pd.Series(uniques, dtype=object))
+    return pd.DataFrame({"sentiment": scored["sentiment"].to_numpy(float)[codes],
+                         "sentiment_label": scored["sentiment_label"].to_numpy(object)[codes]})
+
+
+def mention_table(parts: pd.DataFrame, themes, comment_sentiment: pd.DataFrame, scorer) -> pd.DataFrame:
+    """Mentions of distinct texts: ``doc, theme_id, text, closeness, sentiment, sentiment_label``.
+
+    Parameters
+    ----------
+    parts : :func:`theme_parts` of the texts.
+    themes : per text, its list of theme IDs.
+    comment_sentiment : per text (in order), ``sentiment`` and ``sentiment_label`` of the whole text.
+    scorer : the fitted sentiment scorer (``score_units``).
+
+    One row per distinct (text, theme) pair, ordered by text then theme ID. A mention's
+    text is its parts that fit the theme, or else the one part closest to it; a theme
+    found in no part (it came from the whole comment) has ``text`` missing (the caller
+    quotes the whole comment) and the comment's sentiment.
+    """
+    lengths = np.fromiter((len(t) for t in themes), dtype=np.int64, count=len(themes))
+    ids = np.fromiter((i for t in themes for i in t), dtype=np.int64, count=int(lengths.sum()))
+    pairs = pd.DataFrame({"doc": np.repeat(np.arange(len(lengths)), lengths), "theme_id": ids})
+    pairs = pairs.drop_duplicates().sort_values(["doc", "theme_id"], kind="stable").reset_index(drop=True)
+    keys = ["doc", "theme_id"]
+    hit = pairs.merge(parts, on=keys, how="inner")
+    group = hit.groupby(keys)
+    any_fit = group["fit"].transform("any").to_numpy(bool)
+    closest = hit["score"].to_numpy() >= group["score"].transform("max").to_numpy()
+    hit = hit[np.where(any_fit, hit["fit"].to_numpy(bool), closest)]
+    hit = hit.drop_duplicates(keys + ["part"]).sort_values(keys + ["part"], kind="stable")
+    out = pairs.merge(_joined(hit), on=keys, how="left")
+    doc = out["doc"].to_numpy()
+    whole = comment_sentiment.reset_index(drop=True)
+    sentiment = whole["sentiment"].to_numpy(float)[doc].copy()
+    label = whole["sentiment_label"].to_numpy(object)[doc].copy()
+    # a comment of one part: its mention is the comment, already scored
+    one_part = np.bincount(parts["doc"].to_numpy(np.int64), minlength=len(lengths)) == 1
+    found = np.flatnonzero(out["text"].notna().to_numpy() & ~one_part[doc])
+    if len(found):
+        own = _unit_scores(scorer, out["text"].iloc[found])
+        around = _unit_scores(scorer, out["clause"].iloc[found])
+        use_own = (own["sentiment_label"] != "neutral").to_numpy()
+        use_around = ~use_own & (around["sentiment_label"] != "neutral").to_numpy()
+        for mask, scored in ((use_own, own), (use_around, around)):
+            sentiment[found[mask]] = scored["sentiment"].to_numpy()[mask]
+            label[found[mask]] = scored["sentiment_label"].to_numpy()[mask]
+    return pd.DataFrame({"doc": doc, "theme_id": out["theme_id"].to_numpy(np.int64),
+                         "text": out["text"].to_numpy(object),
+                         "closeness": out["closeness"].fillna(0.0).to_numpy(float),
+                         "sentiment": sentiment, "sentiment_label": label})
+
+
+def _joined(hit: pd.DataFrame) -> pd.DataFrame:
+    """One row per (doc, theme) of ``hit`` (sorted by doc, theme, part): the parts' texts and
+    their distinct clauses joined by :data:`JOINER`, and the best closeness. Python only
+    joins the few mentions with several parts."""
+    doc, theme = hit["doc"].to_numpy(np.int64), hit["theme_id"].to_numpy(np.int64)
+    if not len(doc):
+        return pd.DataFrame({"doc": doc, "theme_id": theme, "text": [], "clause": [], "closeness": []})
+    first = np.r_[True, (doc[1:] != doc[:-1]) | (theme[1:] != theme[:-1])]
+    starts = np.flatnonzero(first)
+    sizes = np.diff(np.r_[starts, len(doc)])
+    texts = np.asarray(hit["text"].to_numpy(object), dtype=object)
+    clauses = np.asarray(hit["clause_text"].to_numpy(object), dtype=object)
+    text, clause = texts[starts].copy(), clauses[starts].copy()
+    for g in np.flatnonzero(sizes > 1).tolist():
+        a, b = starts[g], starts[g] + sizes[g]
+        text[g] = JOINER.join(texts[a:b].tolist())
+        clause[g] = JOINER.join(dict.fromkeys(clauses[a:b].tolist()))
+    return pd.DataFrame({"doc": doc[starts], "theme_id": theme[starts], "text": text, "clause": clause,
+                         "closeness": np.maximum.reduceat(hit["score"].to_numpy(float), starts)})
+
+
+def mention_rows(table: pd.DataFrame, codes: np.ndarray, rows: np.ndarray, whole_text,
+                 group_of: pd.Series | None = None) -> pd.DataFrame:
+    """Mentions of every row, from those of the distinct texts (:func:`mention_table`).
+
+    ``codes`` maps each row to its distinct text, ``rows`` are the rows' 1-based numbers,
+    ``whole_text`` the distinct texts (a mention found in no part shows the whole text),
+    ``group_of`` maps theme ID → group ID (−1 without theme groups). Returns
+    :data:`~feedbackml.results.MENTION_COLUMNS` plus ``closeness``, ordered by row then theme ID.
+    """
+    table = table.reset_index(drop=True)
+    codes = np.asarray(codes, dtype=np.int64)
+    per_doc = np.bincount(table["doc"].to_numpy(np.int64), minlength=len(whole_text))
+    starts = np.r_[0, np.cumsum(per_doc)[:-1]].astype(np.int64)
+    n = per_doc[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+    offsets = np.r_[0, np.cumsum(n)[:-1]].astype(np.int64) if len(n) else n
+    take = np.repeat(starts[codes] - offsets, n) + np.arange(int(n.sum()))
+    picked = table.iloc[take]
+    text = picked["text"].to_numpy(object).copy()
+    missing = pd.isna(text)
+    text[missing] = np.asarray(whole_text, dtype=object)[picked["doc"].to_numpy()[missing]]
+    theme = picked["theme_id"].to_numpy(np.int64)
+    group = (np.full(len(theme), -1, dtype=np.int64) if group_of is None
+             else pd.Series(theme).map(group_of).fillna(-1).to_numpy(np.int64))
+    out = pd.DataFrame({"row": np.repeat(np.asarray(rows, dtype=np.int64), n), "theme_id": theme,
+                        "group_id": group, "text": text.astype(object),
+                        "sentiment": picked["sentiment"].to_numpy(float),
+                        "sentiment_label": picked["sentiment_label"].to_numpy(object),
+                        "closeness": picked["closeness"].to_numpy(float)})
+    return out[MENTION_COLUMNS + ["closeness"]]
+
+
+def polarity_membership(mentions: pd.DataFrame, rows, theme_ids) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean rows × themes matrices: the row has a negative / a positive mention of the theme."""
+    position = pd.Index(np.asarray(rows)).get_indexer(mentions["row"].to_numpy())
+    column = pd.Index(np.asarray(theme_ids)).get_indexer(mentions["theme_id"].to_numpy())
+    ok = (position >= 0) & (column >= 0)
+    out = []
+    for polarity in ("negative", "positive"):
+        flag = ok & (mentions["sentiment_label"] == polarity).to_numpy()
+        member = np.zeros((len(rows), len(theme_ids)), dtype=bool)
+        member[position[flag], column[flag]] = True
+        out.append(member)
+    return out[0], out[1]
