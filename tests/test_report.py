@@ -345,3 +345,15 @@ def test_decomposition_and_trend_directions_are_shown_when_present(results):
     assert "Where the change in NPS came from" in html and "change from 2025-02 to 2025-03" in html
     assert "NPS fell 3.0 points</b> from 2025-02 (12.0) to 2025-03 (9.0)" in html
     assert "rising theme</b> is rising" in html
+
+
+def test_methods_say_how_the_intervals_segments_and_spikes_are_computed(results):
+    from feedbackml.report.methods import statistics
+    from feedbackml.report.words import words_for
+    summary = {**results.summary, "segments": {"min_n": 40, "min_difference": 7.5}}
+    sentences = " ".join(s["sentence"] for s in statistics(summary, words_for(summary), results.drivers,
+                                                             True, True, []))
+    assert "adjusted Wald" in sentences and "at least 7.5 points" in sentences
+    assert "fewer than 40 scored comments" in sentences and "false-alarm control over every theme" in sentences
+    csat = {**summary, "score": {**summary["score"], "metric": "csat"}}
+    assert "Agresti–Coull" in statistics(csat, words_for(csat), None, False, False, [])[0]["sentence"]

@@ -57,8 +57,12 @@ def statistics(summary: dict, words: Words, drivers: pd.DataFrame, has_segments:
     m, ev = words.metric, words.event
     out = []
     definition = (score.get("definition") or "% promoters (9-10) minus % detractors (0-6)").replace("-", "–")
-    ci = ("a percentile bootstrap" if score.get("ci_method") == "bootstrap"
-          else "the normal approximation to the difference of two shares from one sample")
+    if score.get("ci_method") == "bootstrap":
+        ci = "a percentile bootstrap of the mix smoothed by a few pseudo-answers"
+    elif score.get("metric", "nps") == "nps":
+        ci = "the adjusted Wald interval (¾ promoter, 1½ passives and ¾ detractor added; Rocks 2016)"
+    else:
+        ci = "the Agresti–Coull interval (about 2 answers of each kind added)"
     out.append({"term": m, "href": _link("score"),
                 "sentence": f"{m} = {definition}, over comments with a score; its {conf}% interval uses {ci}: "
                             f"the range that would contain the true {m} in {conf} of 100 repeated surveys."})
@@ -81,14 +85,21 @@ def statistics(summary: dict, words: Words, drivers: pd.DataFrame, has_segments:
                     "sentence": f"The odds of {ev} with the theme against without it, holding every other theme "
                                 f"fixed (one penalised logistic regression on all themes)."})
     if has_segments:
+        seg = summary.get("segments") or {}
+        min_n, gap = seg.get("min_n", cfg.get("min_segment_n", 30)), seg.get("min_difference",
+                                                                             cfg.get("min_difference", 5))
         out.append({"term": "Segments", "href": _link("segments"),
                     "sentence": f"Each segment's {m} against all other comments; a segment differs when the "
-                                f"two-proportion test stays significant after the same false-alarm control."})
+                                f"two-proportion test stays significant after the same false-alarm control and "
+                                f"its {m} is at least {gap:g} points from the rest's. Segments with fewer than "
+                                f"{min_n} scored comments are shown as too few and never differ."})
     if has_trends:
         period = (summary.get("trends") or {}).get("period") or cfg.get("period") or "period"
         out.append({"term": "What changed", "href": _link("changes"),
                     "sentence": f"Scores and theme shares per {period}. A spike is a theme's share above its "
-                                f"recent mean plus two standard deviations; the change between the last two "
+                                f"recent mean plus two standard deviations that also passes a test against its "
+                                f"recent share, with the false-alarm control over every theme and {period}; "
+                                f"placeholder and far-off dates are left out. The change between the last two "
                                 f"periods is split, theme by theme, into its own {m} changing and its share changing."})
     return out
 
