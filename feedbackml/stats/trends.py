@@ -131,7 +131,8 @@ def _lone_ends(day: np.ndarray, mass: np.ndarray) -> tuple[int, int]:
 def period_label(periods: pd.PeriodIndex, period: str) -> list[str]:
     """Readable, sortable labels: ``2025-W02`` (ISO week), ``2025-01``, ``2025-Q1``."""
     if period == "week":
-        return list(periods.start_time.strftime("%G-W%V"))
+        iso = pd.DatetimeIndex(periods.start_time).isocalendar()
+        return [f"{y:04d}-W{w:02d}" for y, w in zip(iso["year"], iso["week"])]
     if period == "quarter":
         return [f"{p.year}-Q{p.quarter}" for p in periods]
     return [str(p) for p in periods]
