@@ -11,7 +11,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .config import Config
+from .config import CONSTRAINTS, Config
 from .errors import DataError, UsageError
 from .io.schema import detect_column, parse_scores
 from .results import COMMENT_COLUMNS, MENTION_COLUMNS, Results, fingerprint
@@ -24,12 +24,13 @@ from .sentiment.trained import train_sentiment
 from .stats.drivers import membership_matrix
 from .stats.scores import nps_category
 from .text.cleaning import TextCleaner
+from .themes.codeframe import Codeframe
 from .themes.mentions import mention_rows, mention_table, theme_parts
 from .themes.model import ThemeModel
+from .validation import InstanceOf, validate_params
 
 log = logging.getLogger(__name__)
 
-SENTIMENT_MODES = ("lexicon", "trained", "weak")
 class FeedbackAnalyzer(BaseEstimator):
     """Learns themes from comments and analyses exports with them.
 
@@ -58,6 +59,13 @@ class FeedbackAnalyzer(BaseEstimator):
         from the rest's (and the difference is significant).
     """
 
+    _parameter_constraints: dict = {
+        **{name: CONSTRAINTS[name] for name in (
+            "n_themes", "random_state", "language", "min_theme_n", "alpha", "redact_pii", "max_features",
+            "batch_size", "metric", "period", "ci_method", "n_boot", "sentiment")},
+        "codeframe": [InstanceOf(str, Path, Codeframe, None)],
+    }
+
     def __init__(self, n_themes="auto", random_state=0, language="en", min_theme_n=30,
                  alpha=0.05, redact_pii=True, max_features=20000, batch_size=2000, metric="nps",
                  period="month", ci_method="analytic", n_boot=2000, sentiment="lexicon",
@@ -85,15 +93,16 @@ class FeedbackAnalyzer(BaseEstimator):
         return cls(**{k: v for k, v in config.to_dict().items() if k in names})
 
     def fit(self, df: pd.DataFrame, text: str | None = None, score: str | None = None,
-            sentiment_label: str | None = None, previous: FeedbackAnalyzer | None = None,
-            **_ignored):
+            sentiment_label: str | None = None, previous: FeedbackAnalyzer | None = None):
         """Learn themes from the comments in ``df`` (column ``text``, auto-detected if None).
 
         With ``sentiment_label`` (a column of negative/neutral/positive) or
         ``sentiment="weak"`` (uses ``score``) it also trains the sentiment model; see
         :meth:`_fit_sentiment`. With ``previous`` (a fitted analyzer) matching themes keep
-        their IDs and labels.
+        their IDs and labels. Parameters are checked first (``ValueError`` naming the one
+        that is wrong).
         """
+        validate_params(self)
         text = detect_column(df, "text", text, required=True)
         cleaned = self.cleaner().transform(df[text])
         usable = cleaned["clean_text"].where(~cleaned["is_nonanswer"], "")
@@ -122,8 +131,6 @@ class FeedbackAnalyzer(BaseEstimator):
         and invalid scores left out). Non-answers never train the model.
         """
         mode = self.sentiment
-        if mode not in SENTIMENT_MODES:
-            raise UsageError(f"sentiment must be one of {', '.join(SENTIMENT_MODES)}, not {mode!r}")
         if label is not None and mode == "weak":
             raise UsageError("choose one: a sentiment label column, or weak supervision from scores")
         if label is not None:
@@ -201,6 +208,7 @@ class FeedbackAnalyzer(BaseEstimator):
         ``apply`` give the same tables.
         """
         check_is_fitted(self, "theme_model_")
+        validate_params(self)
         columns = self.resolve_columns(df, text=text, score=score, segment=segment, date=date,
                                        id=id, outcome=outcome)
         index = df.index

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
+from .validation import InstanceOf, Interval, Language, Options, check_param
 
 
 @dataclass(frozen=True)
@@ -121,33 +122,42 @@ def _coerce(name: str, value: Any) -> Any:
     return value
 
 
+#: What each option accepts; the estimators' ``_parameter_constraints`` are taken from here.
+CONSTRAINTS: dict[str, list] = {
+    "text": [InstanceOf(str, None)], "score": [InstanceOf(str, None)], "id": [InstanceOf(str, None)],
+    "segment": [InstanceOf(str, None)], "date": [InstanceOf(str, None)],
+    "outcome": [InstanceOf(str, None)], "sentiment_label": [InstanceOf(str, None)],
+    "metric": [Options("nps", "csat", "ces")],
+    "period": [Options("week", "month", "quarter")],
+    "ci_method": [Options("analytic", "bootstrap")],
+    "n_boot": [Interval(int, 100, None)],
+    "n_themes": [Options("auto"), Interval(int, 1, None)],
+    "random_state": [Interval(int, 0, None)],
+    "min_theme_n": [Interval(int, 1, None)],
+    "alpha": [Interval(float, 0, 1, closed="neither")],
+    "language": [Language()],
+    "redact_pii": [InstanceOf(bool)],
+    "max_features": [Interval(int, 1, None)],
+    "batch_size": [Interval(int, 1, None)],
+    "sentiment": [Options("lexicon", "trained", "weak")],
+    "codeframe": [InstanceOf(str, Path, None)],
+    "chunk_size": [Interval(int, 1, None)],
+    "n_jobs": [Interval(int, 1, None), Interval(int, -1, -1)],
+    "engine": [Options("local", "dask")],
+    "scheduler": [InstanceOf(str, None)],
+    "sample": [InstanceOf(None), Interval(int, 2, None)],
+    "min_segment_n": [Interval(int, 1, None)],
+    "min_difference": [Interval(float, 0, 200)],
+}
+
+
 def _validated(cfg: Config) -> Config:
-    if cfg.metric not in {"nps", "csat", "ces"}:
-        raise UsageError(f"metric must be one of nps, csat, ces, not {cfg.metric!r}")
-    if cfg.period not in {"week", "month", "quarter"}:
-        raise UsageError(f"period must be one of week, month, quarter, not {cfg.period!r}")
-    if cfg.ci_method not in {"analytic", "bootstrap"}:
-        raise UsageError(f"ci_method must be analytic or bootstrap, not {cfg.ci_method!r}")
-    if not (isinstance(cfg.n_boot, int) and cfg.n_boot >= 100):
-        raise UsageError(f"n_boot must be a whole number of at least 100, not {cfg.n_boot!r}")
-    if cfg.n_themes != "auto" and not (isinstance(cfg.n_themes, int) and cfg.n_themes >= 1):
-        raise UsageError(f"n_themes must be 'auto' or a positive whole number, not {cfg.n_themes!r}")
-    if cfg.sentiment not in {"lexicon", "trained", "weak"}:
-        raise UsageError(f"sentiment must be one of lexicon, trained, weak, not {cfg.sentiment!r}")
-    if cfg.engine not in {"local", "dask"}:
-        raise UsageError(f"engine must be local or dask, not {cfg.engine!r}")
-    if not (isinstance(cfg.chunk_size, int) and cfg.chunk_size >= 1):
-        raise UsageError(f"chunk_size must be a positive whole number, not {cfg.chunk_size!r}")
-    if not (isinstance(cfg.n_jobs, int) and (cfg.n_jobs >= 1 or cfg.n_jobs == -1)):
-        raise UsageError(f"n_jobs must be a positive whole number or -1 (all cores), not {cfg.n_jobs!r}")
-    if cfg.sample is not None and not (isinstance(cfg.sample, int) and cfg.sample >= 2):
-        raise UsageError(f"sample must be a whole number of at least 2, not {cfg.sample!r}")
-    if not (isinstance(cfg.min_segment_n, int) and cfg.min_segment_n >= 1):
-        raise UsageError(f"min_segment_n must be a positive whole number, not {cfg.min_segment_n!r}")
-    if not (isinstance(cfg.min_difference, (int, float)) and 0 <= cfg.min_difference <= 200):
-        raise UsageError(f"min_difference must be a number of points from 0 to 200, not {cfg.min_difference!r}")
-    if not 0 < cfg.alpha < 1:
-        raise UsageError(f"alpha must be between 0 and 1, not {cfg.alpha!r}")
+    """The config if every field satisfies :data:`CONSTRAINTS`, else a usage error naming it."""
+    for name, constraints in CONSTRAINTS.items():
+        try:
+            check_param("config", name, getattr(cfg, name), constraints)
+        except ValueError as exc:
+            raise UsageError(str(exc).removeprefix("config: ")) from None
     return cfg
 
 

@@ -338,7 +338,7 @@ def test_inconsistent_sentiment_requests_are_usage_errors():
     data = labelled_comments(7)
     with pytest.raises(UsageError, match="label"):
         fml.FeedbackAnalyzer(n_themes=2, sentiment="trained").fit(data, text="comment")
-    with pytest.raises(UsageError, match="one of"):
+    with pytest.raises(ValueError, match="sentiment must be one of 'lexicon', 'trained', 'weak', not 'vibes'"):
         fml.FeedbackAnalyzer(n_themes=2, sentiment="vibes").fit(data, text="comment")
     with pytest.raises(UsageError, match="no sentiment label column 'nope'"):
         fml.FeedbackAnalyzer(n_themes=2).fit(data, text="comment", sentiment_label="nope")

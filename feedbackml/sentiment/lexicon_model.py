@@ -7,6 +7,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..text.inputs import as_texts
+from ..validation import Interval, Language, validate_params
 from .labels import label_scores
 from .lexicon import load_lexicon
 from .scorer import CLAUSE_COLUMNS, clause_table
@@ -36,12 +37,19 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):
     language : language-data folder.
     """
 
+    _parameter_constraints: dict = {
+        "threshold": [Interval(float, 0, 1)],
+        "mixed_threshold": [Interval(float, 0, 1)],
+        "language": [Language()],
+    }
+
     def __init__(self, threshold: float = 0.05, mixed_threshold: float = 0.3, language: str = "en"):
         self.threshold = threshold
         self.mixed_threshold = mixed_threshold
         self.language = language
 
     def fit(self, X=None, y=None):
+        validate_params(self)
         self.n_features_in_ = 1
         return self
 
@@ -95,6 +103,7 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):
 
     def transform(self, X) -> pd.DataFrame:
         """``sentiment`` (−1…1), ``sentiment_label`` and ``mixed`` per text, index kept."""
+        validate_params(self)
         texts, codes, features = self._unique_scores(X)
         scores = features["sentiment"].to_numpy()
         return pd.DataFrame({"sentiment": scores[codes],

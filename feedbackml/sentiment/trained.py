@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..text.inputs import as_texts
+from ..validation import Interval, Language, Pair, validate_params
 from .labels import LABELS, label_scores, sentiment_labels
 from .lexicon import vader_analyzer
 from .lexicon_model import OUTPUT_COLUMNS, LexiconSentiment, broadcast_clauses
@@ -42,6 +43,19 @@ class TrainedSentiment(ClassifierMixin, TransformerMixin, BaseEstimator):
     random_state : seed of the folds and the SVM solver.
     """
 
+    _parameter_constraints: dict = {
+        "C": [Interval(float, 0, None, closed="neither")],
+        "word_ngrams": [Pair(1)],
+        "char_ngrams": [Pair(1)],
+        "min_df": [Interval(int, 1, None)],
+        "cv": [Interval(int, 2, None)],
+        "class_balance": [Interval(float, 0, 1)],
+        "neutral_band": [Interval(float, 0, 1)],
+        "mixed_threshold": [Interval(float, 0, 1)],
+        "language": [Language()],
+        "random_state": [Interval(int, 0, None)],
+    }
+
     def __init__(self, C=0.2, word_ngrams=(1, 2), char_ngrams=(2, 4), min_df=2, cv=5,
                  class_balance=0.25, neutral_band=1 / 3, mixed_threshold=0.5, language="en",
                  random_state=0):
@@ -72,6 +86,7 @@ class TrainedSentiment(ClassifierMixin, TransformerMixin, BaseEstimator):
         service" drowning everything else) and ``k`` in the calibrating regression (so
         probabilities follow the rows).
         """
+        validate_params(self)
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import StratifiedKFold, cross_val_predict
 

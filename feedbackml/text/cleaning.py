@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..lang import load_list, load_table
+from ..validation import InstanceOf, Language, validate_params
 from .caches import CLEANED
 from .inputs import as_texts
 from .threads import map_slices
@@ -128,12 +129,19 @@ class TextCleaner(TransformerMixin, BaseEstimator):
     emoji : replace emoji by their names (from VADER's emoji lexicon).
     """
 
+    _parameter_constraints: dict = {
+        "language": [Language()],
+        "redact_pii": [InstanceOf(bool)],
+        "emoji": [InstanceOf(bool)],
+    }
+
     def __init__(self, language: str = "en", redact_pii: bool = True, emoji: bool = True):
         self.language = language
         self.redact_pii = redact_pii
         self.emoji = emoji
 
     def fit(self, X=None, y=None):
+        validate_params(self)
         self.n_features_in_ = 1
         return self
 
@@ -142,6 +150,7 @@ class TextCleaner(TransformerMixin, BaseEstimator):
 
     def transform(self, X) -> pd.DataFrame:
         """Clean an iterable of texts; returns a DataFrame with :data:`OUTPUT_COLUMNS`."""
+        validate_params(self)
         texts = as_texts(X, raw=True)
         codes, uniques = pd.factorize(texts.fillna("").astype(str), use_na_sentinel=False)
         clean, key, nonanswer = self._clean_distinct(uniques.tolist())

@@ -17,6 +17,8 @@ comments, non-answers, comments without a single known word).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -27,6 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..lang import load_list
 from ..text.inputs import as_texts
 from ..text.nlp import lemmatize
+from ..validation import InstanceOf, Interval, Language, Options, Pair, validate_params
 from .codeframe import Codeframe, CodeframeTheme, read_codeframe, with_notes
 from .kmeans import choose_k, chosen_k, k_range, spherical_kmeans
 from .labels import build_label, log_odds, theme_profiles, unique_labels
@@ -71,6 +74,23 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     n_jobs : threads for the k-means fits of automatic k (the result does not depend on it).
     """
 
+    _parameter_constraints: dict = {
+        "n_themes": [Options("auto"), Interval(int, 1, None)],
+        "random_state": [Interval(int, 0, None)],
+        "max_features": [Interval(int, 1, None)],
+        "min_df": [Interval(int, 1, None)],
+        "ngram_range": [Pair(1)],
+        "large_n": [Interval(int, 1, None)],
+        "language": [Language()],
+        "batch_size": [Interval(int, 1, None)],
+        "codeframe": [InstanceOf(str, Path, Codeframe, None)],
+        "n_components": [Interval(int, 2, None)],
+        "k_range": [Pair(2)],
+        "max_docs": [Interval(int, 100, None)],
+        "min_similarity": [Interval(float, -1, 1)],
+        "n_jobs": [Interval(int, 1, None), Interval(int, -1, -1)],
+    }
+
     def __init__(self, n_themes="auto", random_state=0, max_features=20000, min_df=2,
                  ngram_range=(1, 2), large_n=50000, language="en", batch_size=2000,
                  codeframe=None, n_components=100, k_range=(3, 12), max_docs=200_000,
@@ -99,6 +119,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         With ``previous`` (a fitted ThemeModel) themes that match an old theme keep its ID
         and label; ``changes_`` says what changed.
         """
+        validate_params(self)
         codeframe = self._codeframe()
         lemmas = lemmatize(as_texts(X), self.language, self.batch_size)
         weight = np.ones(len(lemmas)) if sample_weight is None else np.asarray(sample_weight, np.float64)
