@@ -5,12 +5,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/sample
 
-.PHONY: demo test test-e2e bench models sample lint clean
+.PHONY: demo test test-e2e bench models sample lint readme clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# (setuptools' notice about editable installs is not a problem: keep the install quiet)
+	PYTHONWARNINGS=ignore::UserWarning $(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -27,7 +28,7 @@ CHROMIUM  ?= /usr/bin/chromium
 AXE_CORE_VERSION := 4.14.1
 
 $(E2E_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,e2e]'
+	PYTHONWARNINGS=ignore::UserWarning $(BIN)/python -m pip install --quiet -e '.[dev,e2e]'
 	mkdir -p $(VENV)/e2e
 	npm install --silent --no-audit --no-fund --no-save --prefix $(VENV)/e2e axe-core@$(AXE_CORE_VERSION)
 	touch $(E2E_STAMP)
@@ -47,6 +48,10 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# README's sample figures and docs/report.png, from what `make demo` wrote
+readme: demo
+	$(BIN)/python scripts/update_readme.py $(OUT)
 
 sample:
 	$(PYTHON) data/make_sample.py

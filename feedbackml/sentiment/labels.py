@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..lang import load_table
+from ..lang import get_language
 
 LABELS = np.array(["negative", "neutral", "positive"], dtype=object)
 
@@ -34,7 +34,7 @@ def sentiment_labels(values, language: str = "en") -> pd.Series:
     numeric = numbers.notna()
     ternary = bool((numbers[numeric] < 0).any())
     numeric_map = {-1.0: "negative", 0.0: "neutral" if ternary else "negative", 1.0: "positive"}
-    aliases = {k.strip().lower(): v for k, v, *_ in load_table("sentiment_labels", language)}
+    aliases = get_language(language).sentiment_labels
     out = text.map(aliases).astype(object)
     out[numeric] = numbers[numeric].map(numeric_map)
     unknown = ~missing & pd.isna(out)

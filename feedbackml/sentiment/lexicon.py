@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from ..lang import load_list, load_table
+from ..lang import get_language, load_table
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +76,8 @@ def _entries(name: str, language: str) -> pd.Series:
 def load_lexicon(language: str = "en") -> SentimentLexicon:
     """VADER's lexicon overridden by ``sentiment_lexicon.tsv``, plus rules and weights."""
     own = _entries("sentiment_lexicon", language)
-    negations = frozenset(w.lower() for w in load_list("negations", language))
+    lang = get_language(language)
+    negations = lang.negations
     vader = vader_lexicon()
     vader = vader[~vader.index.isin(own.index) & ~vader.index.isin(list(negations))]
     valence = pd.concat([vader, own])
@@ -87,8 +88,7 @@ def load_lexicon(language: str = "en") -> SentimentLexicon:
     return SentimentLexicon(
         valence=valence, boosters=boosters, negations=negations, patterns=patterns,
         rules={name: float(value) for name, value, *_ in load_table("sentiment_rules", language)},
-        contrast={" ".join(m.lower().split()): (float(b), float(a))
-                  for m, b, a, *_ in load_table("contrast_weights", language)},
+        contrast=lang.contrast,
         phrase_lengths=tuple(sorted({p.count(" ") + 1 for p in phrases}, reverse=True)),
         arrow={"words": strings(valence.index), "boosters": strings(boosters.index),
                "negations": strings(sorted(negations)), "phrases": strings(phrases),

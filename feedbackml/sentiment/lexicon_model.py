@@ -27,7 +27,7 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):
     "but"); each clause is scored with VADER's rules on VADER's lexicon extended with
     customer-experience words and phrases (``lang/<language>/sentiment_lexicon.tsv``);
     the comment score combines the clause valences with the contrast weights of
-    ``contrast_weights.tsv`` (the clause after "but" counts 1.5, the one before 0.5) and
+    ``contrast.tsv`` (the clause after "but" counts 1.5, the one before 0.5) and
     normalises like VADER. Work is done once per unique text and once per unique clause.
 
     Parameters

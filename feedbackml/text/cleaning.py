@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..lang import load_list, load_table
+from ..lang import get_language
 from ..validation import InstanceOf, Language, validate_params
 from .caches import CLEANED
 from .inputs import as_texts
@@ -89,7 +89,7 @@ def _squeeze_letters(text: str) -> str:
 @cache
 def nonanswer_phrases(language: str = "en") -> frozenset[str]:
     """Non-answer phrases in the normalised form :func:`nonanswer_key` produces."""
-    key = nonanswer_key(_arrow(load_list("nonanswers", language)))
+    key = nonanswer_key(_arrow(get_language(language).nonanswers))
     return frozenset(key.to_pylist())
 
 
@@ -105,7 +105,7 @@ def redact_pii(text, language: str = "en"):
     Accepts a Series (returns a Series with its index) or an Arrow array.
     """
     arr = text if isinstance(text, (pa.Array, pa.ChunkedArray)) else _arrow(text)
-    for _name, pattern, replacement in load_table("pii", language):
+    for _name, pattern, replacement in get_language(language).pii:
         arr = _replace(arr, "(?i)" + pattern, replacement)
     arr = pc.utf8_trim_whitespace(_replace(arr, r"\s+", " "))
     if isinstance(text, pd.Series):

@@ -113,11 +113,11 @@ _SENTENCE_END_RE2 = ((rf"([.!?;]){ASCII_SPACE}+", rf"\1{CUT}"), (r"\n+", CUT),
 
 @cache
 def contrast_markers(language: str = "en") -> str:
-    """The contrast markers of ``lang/<language>/contrast.txt`` as one regex alternation,
+    """The contrast markers of ``lang/<language>/contrast.tsv`` as one regex alternation,
     longest first."""
-    from ..lang import load_list
+    from ..lang import get_language
 
-    return "|".join(sorted((m.replace(" ", r"\s+") for m in load_list("contrast", language)),
+    return "|".join(sorted((m.replace(" ", r"\s+") for m in get_language(language).contrast),
                            key=len, reverse=True))
 
 
@@ -164,7 +164,7 @@ def split_clauses(texts, language: str = "en") -> pd.DataFrame:
 
     Returns one row per clause with ``doc`` (position of the text in ``texts``),
     ``clause`` (0-based order within the text), ``text`` and ``after_contrast`` (the
-    clause starts with a marker from ``lang/<language>/contrast.txt``, e.g. "but …").
+    clause starts with a marker from ``lang/<language>/contrast.tsv``, e.g. "but …").
     Vectorised with regexes, like spaCy's sentencizer on ``.!?`` plus the markers.
     """
     series = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts.to_numpy(), dtype=object)

@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from ..lang import load_list
+from ..lang import get_language
 from ..text.inputs import as_texts
 from ..text.nlp import lemmatize
 from ..validation import InstanceOf, Interval, Language, Options, Pair, validate_params
@@ -45,11 +45,8 @@ CHUNK = 100_000
 
 
 def stop_words(language: str = "en") -> list[str]:
-    """scikit-learn's English stop words without negations (``lang/<language>/stopwords_keep.txt``)
-    plus the lemma forms the lookup lemmatizer produces (``be``, ``have``, ``do``)."""
-    keep = set(load_list("stopwords_keep", language)) | set(load_list("negations", language))
-    extra = {"be", "have", "do", "get", "s", "ve", "ll", "d", "m", "re", "t"}
-    return sorted((set(ENGLISH_STOP_WORDS) | extra) - keep)
+    """The stop words of theme vectors and labels (``lang/<language>/stop_words.txt``)."""
+    return list(get_language(language).stop_words)
 
 
 class ThemeModel(TransformerMixin, BaseEstimator):
@@ -263,8 +260,8 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         """Words that never make a label alone: negations, fillers and corpus stop terms."""
         vocab = self.vectors_.vocabulary
         weak = set(vocab[self.vectors_.term_weights_ < 0.15])
-        return (weak | set(load_list("negations", self.language))
-                | set(load_list("label_fillers", self.language)))
+        lang = get_language(self.language)
+        return weak | set(lang.negations) | set(lang.label_fillers)
 
     def _follow(self, previous: ThemeModel, themes: pd.DataFrame, codeframe: Codeframe) -> pd.DataFrame:
         """Give themes that match ``previous`` its IDs and labels; record ``changes_``."""

@@ -7,13 +7,13 @@ from functools import cache
 
 import pandas as pd
 
-from ..lang import load_list
+from ..lang import get_language
 from ..text.nlp import ASCII_SPACE, CUT, cut_texts, split_clauses
 
 
 @cache
 def _break_words(language: str) -> str:
-    return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in load_list("theme_breaks", language)),
+    return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in get_language(language).theme_breaks),
                            key=len, reverse=True))
 
 
