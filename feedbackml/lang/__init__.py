@@ -78,6 +78,10 @@ class Language:
         """Spellings of sentiment labels → negative / neutral / positive — ``sentiment_labels.tsv``."""
         return {k.strip().lower(): v for k, v, *_ in load_table("sentiment_labels", self.code)}
 
+    def words(self, name: str) -> tuple[str, ...]:
+        """The lines of another ``<name>.txt`` of this language (word lists of one component)."""
+        return load_list(name, self.code)
+
     def table(self, name: str) -> tuple[tuple[str, ...], ...]:
         """The rows of another ``<name>.tsv`` of this language (the sentiment lexicon's files)."""
         return load_table(name, self.code)

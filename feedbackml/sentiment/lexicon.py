@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from ..lang import get_language, load_table
+from ..lang import get_language
 
 
 @lru_cache(maxsize=1)
@@ -68,7 +68,7 @@ def _phrase_key(entry: str) -> str:
 
 def _entries(name: str, language: str) -> pd.Series:
     """A ``word or phrase<TAB>number`` file as a Series keyed by :func:`_phrase_key`."""
-    pairs = {_phrase_key(key): float(value) for key, value, *_ in load_table(name, language)}
+    pairs = {_phrase_key(key): float(value) for key, value, *_ in get_language(language).table(name)}
     return pd.Series(pairs, dtype=float)
 
 
@@ -83,16 +83,16 @@ def load_lexicon(language: str = "en") -> SentimentLexicon:
     valence = pd.concat([vader, own])
     boosters = _entries("intensifiers", language)
     phrases = sorted(p for p in set(valence.index) | set(boosters.index) if " " in p)
-    patterns = tuple((float(v), p) for v, p, *_ in load_table("sentiment_patterns", language))
+    patterns = tuple((float(v), p) for v, p, *_ in lang.table("sentiment_patterns"))
     strings = lambda values: pa.array(list(values), type=pa.string())  # noqa: E731
     return SentimentLexicon(
         valence=valence, boosters=boosters, negations=negations, patterns=patterns,
-        rules={name: float(value) for name, value, *_ in load_table("sentiment_rules", language)},
+        rules={name: float(value) for name, value, *_ in lang.table("sentiment_rules")},
         contrast=lang.contrast,
         phrase_lengths=tuple(sorted({p.count(" ") + 1 for p in phrases}, reverse=True)),
         arrow={"words": strings(valence.index), "boosters": strings(boosters.index),
                "negations": strings(sorted(negations)), "phrases": strings(phrases),
-               **{name: strings(w.lower() for w in load_list(name, language))
+               **{name: strings(w.lower() for w in lang.words(name))
                   for name in ("courtesy", "sarcasm_openers", "sarcasm_frames")},
                "phrase_starts": strings(sorted({p.split(" ", 1)[0] for p in phrases})),
                "any_pattern": "|".join(f"(?:{p})" for _, p in patterns)})
