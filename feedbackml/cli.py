@@ -16,7 +16,7 @@ import click
 from ._version import __version__
 from .config import load_config
 from .errors import FeedbackMLError
-from .io.write import _json_default
+from .io.write import json_default
 from .run import jobs, progress
 
 log = logging.getLogger("feedbackml")
@@ -100,7 +100,7 @@ def _progress(quiet: bool, label: str):
 
 def _echo_json(obj) -> None:
     """Print ``obj`` as strict JSON on stdout (NaN and infinities become null)."""
-    click.echo(json.dumps(_finite(obj), default=_json_default, allow_nan=False, ensure_ascii=False))
+    click.echo(json.dumps(_finite(obj), default=json_default, allow_nan=False, ensure_ascii=False))
 
 
 def _finite(obj):

@@ -89,22 +89,39 @@ def test_strict_quoting_check_agrees_with_the_csv_module(text, sep):
     assert strictly_quoted((text[i:i + 3] for i in range(0, len(text), 3)), sep) is expected  # in pieces
 
 
-@pytest.mark.parametrize("content", [
+#: Shapes the fast (pyarrow) reader reads itself, and shapes it hands to pandas' C parser
+#: (a line of blanks, repeated or empty header names, a short row): both must give pandas' frame.
+FAST_SHAPES = [
     "a,b\n1,2\n", "a,b\r\n1,2\r\n3,\r\n", "\ufeffa,b\n1,2\n", "a,b\n\n1,2\n\n", 'a,b\n"","x""y"\n',
     "a,b\n1,2", "a,b\n", "a;b\n1;2\n", 'a,b\n"multi\nline",2\n', "a,b\n,\n", 'a,b\n"x" y,2\n',
-    "a,b\n café , ü \n", "a,b\r1,2\r3,4\r", "a,b\n  \n1,2\n", "a,a\n1,2\n", "a,\n1,2\n", "a,b\n1\n",
-    'a,b\r\n"x\r\ny",2\r\n', 'a,b\n"1,5",2\n', 'a,b\n"",""\n', "a,b\n1,2\n\n\n",
-])
-def test_the_fast_reader_gives_what_pandas_c_parser_gives(content):
+    "a,b\n café , ü \n", "a,b\r1,2\r3,4\r", 'a,b\r\n"x\r\ny",2\r\n', 'a,b\n"1,5",2\n', 'a,b\n"",""\n',
+    "a,b\n1,2\n\n\n",
+]
+DECLINED_SHAPES = ["a,b\n  \n1,2\n", "a,a\n1,2\n", "a,\n1,2\n", "a,b\n1\n"]
+
+
+def _fast_and_expected(content):
     from feedbackml.io.read import _read_arrow
 
     raw = content.encode("utf-8")
     encoding = "utf-8-sig" if content.startswith("\ufeff") else "utf-8"
     text = raw.decode(encoding)
     sep = ";" if ";" in content else ","
-    fast = _read_arrow(raw, text, encoding, sep)
     expected = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False)
-    assert fast is None or (fast.equals(expected) and list(fast.columns) == list(expected.columns))
+    return _read_arrow(raw, text, encoding, sep), expected
+
+
+@pytest.mark.parametrize("content", FAST_SHAPES)
+def test_the_fast_reader_gives_what_pandas_c_parser_gives(content):
+    fast, expected = _fast_and_expected(content)
+    assert fast is not None, "the fast reader should read this shape itself"
+    assert fast.equals(expected) and list(fast.columns) == list(expected.columns)
+
+
+@pytest.mark.parametrize("content", DECLINED_SHAPES)
+def test_the_fast_reader_hands_odd_shapes_to_pandas(content):
+    fast, _ = _fast_and_expected(content)
+    assert fast is None
 
 
 def test_empty_file_is_a_data_error_naming_the_file(tmp_path):

@@ -35,8 +35,9 @@ def test_disabled_bar_draws_nothing_even_on_a_terminal():
     assert stream.getvalue() == ""
 
 
-def test_step_outside_a_bar_does_nothing():
-    progress.step("reading input", 1, 1)  # no bar open: must not raise or print
+def test_step_outside_a_bar_does_nothing(capsys):
+    assert progress.step("reading input", 1, 1) is None  # no bar open: no error
+    assert capsys.readouterr() == ("", "")
 
 
 def test_log_line_erases_the_bar_before_it_is_written():
