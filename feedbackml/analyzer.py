@@ -62,7 +62,8 @@ class FeedbackAnalyzer(BaseEstimator):
     _parameter_constraints: dict = {
         **{name: CONSTRAINTS[name] for name in (
             "n_themes", "random_state", "language", "min_theme_n", "alpha", "redact_pii", "max_features",
-            "batch_size", "metric", "period", "ci_method", "n_boot", "sentiment")},
+            "batch_size", "metric", "period", "ci_method", "n_boot", "sentiment", "min_segment_n",
+            "min_difference")},
         "codeframe": [InstanceOf(str, Path, Codeframe, None)],
     }
 
