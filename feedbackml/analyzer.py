@@ -12,9 +12,10 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from .config import CONSTRAINTS, Config
+from .contract import COMMENT_COLUMNS, MENTION_COLUMNS, fingerprint
 from .errors import DataError, UsageError
 from .io.schema import detect_column, parse_scores
-from .results import COMMENT_COLUMNS, MENTION_COLUMNS, Results, fingerprint
+from .results import Results
 from .run.chunks import ChunkAccumulator, score_chunk
 from .run.counts import Columns
 from .run.tables import build_results

@@ -13,8 +13,8 @@ from pathlib import Path
 import joblib
 
 from ..analyzer import FeedbackAnalyzer
+from ..contract import package_versions
 from ..errors import ModelError
-from ..results import package_versions
 from ..themes.codeframe import CODEFRAME_FILE, write_codeframe
 from .read import file_sha256
 from .write import atomic_path, write_csv, write_json

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..contract import THEME_TABLE_COLUMNS, add_warning, package_versions, records, rounded
 from ..errors import DataError
 from ..io.schema import REJECT_COLUMNS
-from ..results import THEME_TABLE_COLUMNS, Results, add_warning, package_versions, records, rounded
+from ..results import Results
 from ..stats.aspects import aspect_drivers
 from ..stats.drivers import theme_drivers
 from ..stats.scores import nps_summary, score_summary

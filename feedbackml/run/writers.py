@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from ..contract import MENTION_COLUMNS
 from ..io import write as fio
-from ..results import MENTION_COLUMNS
 
 #: Rows per row group of ``mentions.parquet``.
 MENTION_ROW_GROUP = 65_536

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..results import MENTION_COLUMNS
+from ..contract import MENTION_COLUMNS
 from .model import NO_THEME
 from .parts import split_parts
 
