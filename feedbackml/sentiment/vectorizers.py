@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..text.inputs import as_texts
+from ..validation import Interval, Pair, validate_params
 from . import scorer
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -95,88 +96,116 @@ def _word_terms(texts: pd.Series, ngram_range: tuple[int, int]) -> tuple[pa.Arra
     return pa.concat_arrays([t.cast(pa.string()) for t in terms]), np.concatenate(rows)
 
 
-class WordNgramVectorizer(TransformerMixin, BaseEstimator):
-    """TF-IDF of word n-grams, computed with Arrow kernels over all texts at once.
+class NgramTfidfVectorizer(TransformerMixin, BaseEstimator):
+    """Shared base of the n-gram vectorisers: TF-IDF (sublinear tf, smooth idf, l2 rows) of the
+    n-gram keys a subclass cuts from batches of :data:`~feedbackml.sentiment.scorer.BATCH` texts.
 
-    The same features as ``TfidfVectorizer(ngram_range=..., sublinear_tf=True)`` with its
-    default tokens (lower-cased runs of two or more word characters), several times faster.
+    A subclass says how to cut keys (:meth:`_keys`), count the documents each key is in
+    (:meth:`_document_counts`), find keys in the vocabulary (:meth:`_columns`) and name the
+    features (:meth:`_feature_names`); fitting and transforming are the same for both.
 
     Parameters
     ----------
     ngram_range : smallest and largest n-gram length.
     min_df : keep n-grams found in at least this many training texts.
     """
+
+    _parameter_constraints: dict = {"ngram_range": [Pair(1)], "min_df": [Interval(int, 1, None)]}
 
     def __init__(self, ngram_range=(1, 2), min_df=2):
         self.ngram_range = ngram_range
         self.min_df = min_df
 
     def _batches(self, texts: pd.Series):
+        """``(keys, docs, extra, n_rows)`` per batch: each n-gram's key and text, and what else the cut gives."""
         for start in range(0, len(texts), scorer.BATCH):
             chunk = texts.iloc[start:start + scorer.BATCH]
-            yield (*_word_terms(chunk, tuple(self.ngram_range)), len(chunk))
+            keys, docs, *extra = self._keys(chunk)
+            yield keys, docs, extra, len(chunk)
 
     def fit(self, X, y=None):
+        validate_params(self)
         texts = as_texts(X)
         df = pd.Series(dtype=float)
-        for terms, docs, _ in self._batches(texts):
-            pairs = pd.DataFrame({"term": pd.array(terms, dtype=pd.ArrowDtype(pa.string())), "doc": docs})
-            found = pairs.drop_duplicates()["term"].value_counts()
-            df = df.add(found.set_axis(found.index.astype(object)).astype(float), fill_value=0.0)
+        for keys, docs, _, _ in self._batches(texts):
+            df = df.add(self._document_counts(keys, docs), fill_value=0.0)
         df = df[df >= self.min_df].sort_index()
-        self.vocabulary_ = df.index.to_numpy(object)
+        self.vocabulary_ = df.index.to_numpy(self._key_dtype)
         self.idf_ = np.log((1 + len(texts)) / (1 + df.to_numpy(float))) + 1.0
+        self.feature_names_ = self._feature_names(texts)
         self.n_features_in_ = 1
         return self
 
     def transform(self, X):
         check_is_fitted(self, "vocabulary_")
         texts = as_texts(X)
-        vocab = pa.array(self.vocabulary_, type=pa.string())
         blocks = []
-        for terms, docs, n_rows in self._batches(texts):
-            col = pc.index_in(terms, value_set=vocab).to_numpy(zero_copy_only=False)
-            found = ~np.isnan(col)
-            blocks.append(_tfidf(docs[found], col[found].astype(np.int64), n_rows, self.idf_))
+        for keys, docs, _, n_rows in self._batches(texts):
+            col = self._columns(keys)
+            found = col >= 0
+            blocks.append(_tfidf(docs[found], col[found], n_rows, self.idf_))
         return sparse.vstack(blocks).tocsr() if blocks else sparse.csr_matrix((0, len(self.idf_)))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self, "vocabulary_")
+        return self.feature_names_.copy()
+
+
+class WordNgramVectorizer(NgramTfidfVectorizer):
+    """TF-IDF of word n-grams, computed with Arrow kernels over all texts at once.
+
+    The same features as ``TfidfVectorizer(ngram_range=..., sublinear_tf=True)`` with its
+    default tokens (lower-cased runs of two or more word characters), several times faster.
+    Parameters: see :class:`NgramTfidfVectorizer`.
+    """
+
+    _key_dtype = object
+
+    def __init__(self, ngram_range=(1, 2), min_df=2):
+        super().__init__(ngram_range=ngram_range, min_df=min_df)
+
+    def _keys(self, chunk: pd.Series):
+        return _word_terms(chunk, tuple(self.ngram_range))
+
+    def _document_counts(self, terms, docs) -> pd.Series:
+        pairs = pd.DataFrame({"term": pd.array(terms, dtype=pd.ArrowDtype(pa.string())), "doc": docs})
+        found = pairs.drop_duplicates()["term"].value_counts()
+        return found.set_axis(found.index.astype(object)).astype(float)
+
+    def _columns(self, terms) -> np.ndarray:
+        col = pc.index_in(terms, value_set=pa.array(self.vocabulary_, type=pa.string())).to_numpy(zero_copy_only=False)
+        return np.where(np.isnan(col), -1, col).astype(np.int64)
+
+    def _feature_names(self, texts: pd.Series) -> np.ndarray:
         return self.vocabulary_.copy()
 
 
-class CharNgramVectorizer(TransformerMixin, BaseEstimator):
+class CharNgramVectorizer(NgramTfidfVectorizer):
     """TF-IDF of character n-grams inside word boundaries, computed with array operations.
 
     The same features as ``TfidfVectorizer(analyzer="char_wb", sublinear_tf=True)``, but
     several times faster, because n-grams are hashed with NumPy over all texts at once
-    instead of being cut one by one in Python.
-
-    Parameters
-    ----------
-    ngram_range : smallest and largest n-gram length.
-    min_df : keep n-grams found in at least this many training texts.
+    instead of being cut one by one in Python. Parameters: see :class:`NgramTfidfVectorizer`.
     """
 
+    _key_dtype = np.uint64
+
     def __init__(self, ngram_range=(2, 4), min_df=2):
-        self.ngram_range = ngram_range
-        self.min_df = min_df
+        super().__init__(ngram_range=ngram_range, min_df=min_df)
 
-    def _batches(self, texts: pd.Series):
-        for start in range(0, len(texts), scorer.BATCH):
-            yield _char_windows(texts.iloc[start:start + scorer.BATCH], tuple(self.ngram_range))
+    def _keys(self, chunk: pd.Series):
+        return _char_windows(chunk, tuple(self.ngram_range))  # keys, docs, code points, spans
 
-    def fit(self, X, y=None):
-        texts = as_texts(X)
-        df = pd.Series(dtype=float)
-        for keys, docs, _, _ in self._batches(texts):
-            found = pd.DataFrame({"key": keys, "doc": docs}).drop_duplicates()["key"].value_counts()
-            df = df.add(found.astype(float), fill_value=0.0)
-        df = df[df >= self.min_df].sort_index()
-        self.vocabulary_ = df.index.to_numpy(np.uint64)
-        self.idf_ = np.log((1 + len(texts)) / (1 + df.to_numpy(float))) + 1.0
+    def _document_counts(self, keys, docs) -> pd.Series:
+        return pd.DataFrame({"key": keys, "doc": docs}).drop_duplicates()["key"].value_counts().astype(float)
+
+    def _columns(self, keys) -> np.ndarray:
+        return pd.Index(self.vocabulary_).get_indexer(keys)
+
+    def _feature_names(self, texts: pd.Series) -> np.ndarray:
+        """Spell each kept n-gram once, from the first text it occurs in (keys are hashes)."""
         names = pd.Series(None, index=pd.Index(self.vocabulary_), dtype=object)
-        for keys, _, code, starts in self._batches(texts):  # spell each kept n-gram once
+        for keys, _, (code, starts), _ in self._batches(texts):
             wanted = pd.Index(keys).isin(names.index[names.isna()])
             if wanted.any():
                 first = pd.Series(np.flatnonzero(wanted)).groupby(keys[wanted]).first()
@@ -184,21 +213,4 @@ class CharNgramVectorizer(TransformerMixin, BaseEstimator):
                 names[first.index] = [code[s:s + k].tobytes().decode("utf-32-le") for s, k in spans]
             if names.notna().all():
                 break
-        self.feature_names_ = names.to_numpy(object)
-        self.n_features_in_ = 1
-        return self
-
-    def transform(self, X):
-        check_is_fitted(self, "vocabulary_")
-        texts = as_texts(X)
-        vocab = pd.Index(self.vocabulary_)
-        blocks = []
-        for (keys, docs, _, _), start in zip(self._batches(texts), range(0, len(texts), scorer.BATCH)):
-            col = vocab.get_indexer(keys)
-            found = col >= 0
-            blocks.append(_tfidf(docs[found], col[found], min(scorer.BATCH, len(texts) - start), self.idf_))
-        return sparse.vstack(blocks).tocsr() if blocks else sparse.csr_matrix((0, len(self.idf_)))
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        check_is_fitted(self, "vocabulary_")
-        return self.feature_names_.copy()
+        return names.to_numpy(object)
