@@ -93,12 +93,17 @@ def mention_table(parts: pd.DataFrame, themes, comment_sentiment: pd.DataFrame, 
     found = np.flatnonzero(out["text"].notna().to_numpy() & ~one_part[doc])
     if len(found):
         own = _unit_scores(scorer, out["text"].iloc[found])
-        around = _unit_scores(scorer, out["clause"].iloc[found])
         use_own = (own["sentiment_label"] != "neutral").to_numpy()
-        use_around = ~use_own & (around["sentiment_label"] != "neutral").to_numpy()
-        for mask, scored in ((use_own, own), (use_around, around)):
-            sentiment[found[mask]] = scored["sentiment"].to_numpy()[mask]
-            label[found[mask]] = scored["sentiment_label"].to_numpy()[mask]
+        sentiment[found[use_own]] = own["sentiment"].to_numpy()[use_own]
+        label[found[use_own]] = own["sentiment_label"].to_numpy()[use_own]
+        # neutral parts: their clauses, scored only where a clause is more than the part
+        rest = found[~use_own][(out["clause"].to_numpy(object)[found[~use_own]]
+                                != out["text"].to_numpy(object)[found[~use_own]])]
+        if len(rest):
+            around = _unit_scores(scorer, out["clause"].iloc[rest])
+            use = (around["sentiment_label"] != "neutral").to_numpy()
+            sentiment[rest[use]] = around["sentiment"].to_numpy()[use]
+            label[rest[use]] = around["sentiment_label"].to_numpy()[use]
     return pd.DataFrame({"doc": doc, "theme_id": out["theme_id"].to_numpy(np.int64),
                          "text": out["text"].to_numpy(object),
                          "closeness": out["closeness"].fillna(0.0).to_numpy(float),
