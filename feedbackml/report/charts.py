@@ -47,8 +47,7 @@ def impact_volume(drivers: pd.DataFrame, summary: dict | None = None, measure: s
 def score_chart(themes: pd.DataFrame, overall: dict | None = None, summary: dict | None = None,
                 width: int = svg.WIDE) -> Markup:
     """Score mix per theme, worst first (``overall``: ``res.summary["score"]``)."""
-    words = words_for(summary or {})
-    return score_mix_chart(themes, overall, words, 1.0 if words.key == "nps" else 0.0, width)
+    return score_mix_chart(themes, overall, words_for(summary or {}), width)
 
 
 def segment_chart(segments: pd.DataFrame, overall: float | None = None, summary: dict | None = None,

@@ -110,12 +110,6 @@ def _scalar(value) -> str:
     return str(value)
 
 
-def _weight(summary: dict) -> float:
-    """Weight of the low category in the headline score: 1 for NPS, 0 for CSAT and CES."""
-    metric = (summary.get("score") or {}).get("metric") or (summary.get("config") or {}).get("metric") or "nps"
-    return 1.0 if metric == "nps" else 0.0
-
-
 def _headline(summary: dict, words: Words) -> dict[str, Any]:
     """The headline score: ``summary["score"]`` (any metric) when present, else ``summary["nps"]``."""
     nps = summary.get("nps") or {}
@@ -247,10 +241,19 @@ def _segments(results: Results, words: Words) -> dict[str, Any] | None:
              "nps_ci_low": f"{words.metric} CI low", "nps_ci_high": f"{words.metric} CI high",
              "nps_rest": f"{words.metric} of the rest", "difference": "Difference", "p_value": "p-value",
              "q_value": "q-value", "differs": "Differs", "detractor_rate": words.rate_head,
-             "top_drivers": "Top drivers", "too_few": "Too few"}
+             "top_drivers": "Top drivers", "too_few": "Too few",
+             "detractor_rate_ci_low": f"{words.rate_head} CI low", "detractor_rate_ci_high": f"{words.rate_head} CI high"}
     return {"chart": d.responsive(segment_chart, seg, overall, words), "rows": _records(seg),
-            "columns": [(c, heads.get(c, c.replace("_", " "))) for c in seg.columns],
+            "columns": [(c, heads.get(c) or _head(c, words)) for c in seg.columns],
             "column": (results.summary.get("segments") or {}).get("column")}
+
+
+def _head(column: str, words: Words) -> str:
+    """A table head for a column this report does not know, in the report's words."""
+    parts = [{"nps": words.metric, "detractor": words.event, "detractors": words.event,
+              "ci": "CI"}.get(p, p) for p in column.split("_")]
+    text = " ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 def _sentiment(results: Results) -> dict[str, Any]:
@@ -289,8 +292,7 @@ def render_report(results: Results, folder=None) -> str:
         findings=_findings(results.drivers, main, words),
         drivers=_drivers(results, words, ms), main=main, groups=_groups(results, ms),
         themes=_themes(results, ms),
-        score_chart=d.responsive(score_mix_chart, results.themes, summary.get("score") or summary.get("nps"),
-                                 words, _weight(summary)),
+        score_chart=d.responsive(score_mix_chart, results.themes, summary.get("score") or summary.get("nps"), words),
         changes=changes, segments=segments, sentiment=_sentiment(results),
         score_mix=mix_bar([(headline.get("detractors") or 0, d.HARM, words.short["detractor"]),
                            (headline.get("passives") or 0, d.PASSIVE, words.short["passive"]),
@@ -301,6 +303,7 @@ def render_report(results: Results, folder=None) -> str:
         explorer=explorer_sample(results.comments, summary, results.themes, folder=folder),
         rejects=_rejects(results),
         statistics=statistics(summary, words, results.drivers, segments is not None, changes is not None, ms),
-        choice_of_k=choice_of_k(summary), engine=engine(summary), docs=docs_base(),
+        choice_of_k=choice_of_k(summary), engine=engine(summary),
+        docs=docs_base(),
         config=[(k, _scalar(v)) for k, v in sorted(cfg.items())],
     )

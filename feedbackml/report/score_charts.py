@@ -10,21 +10,21 @@ from . import svg as d
 from .words import Words
 
 
-def score_mix_chart(themes: pd.DataFrame, overall: dict | None, words: Words, weight: float = 1.0,
-                    width: int = d.WIDE) -> Markup:
+def score_mix_chart(themes: pd.DataFrame, overall: dict | None, words: Words, width: int = d.WIDE) -> Markup:
     """Score mix per theme as diverging bars: the low category left of zero, the high one
-    right, the middle centred; worst score first, all scored comments on top."""
+    right, the middle centred; worst score first (the theme table's ``nps``), all scored
+    comments on top (``overall``: ``summary["score"]``)."""
     if themes is None or themes.empty or not {"promoters", "passives", "detractors"} <= set(themes):
         return Markup("")
     rows = []
     if overall and overall.get("n"):
-        rows.append(("All scored comments", overall["promoters"], overall["passives"], overall["detractors"], True))
-    t = themes.assign(_n=themes[["promoters", "passives", "detractors"]].sum(axis=1))
+        rows.append(("All scored comments", overall["promoters"], overall["passives"], overall["detractors"], True,
+                     overall.get("value", overall.get("nps"))))
+    t = themes.assign(_n=themes[["promoters", "passives", "detractors"]].sum(axis=1), _s=d.numbers(themes, "nps"))
     if not (t["_n"] > 0).any():
         return Markup("")
-    t = t.assign(_s=np.where(t["_n"] > 0, 100 * (t["promoters"] - weight * t["detractors"]) / t["_n"].where(t["_n"] > 0, 1),
-                             np.nan)).sort_values(["_s", "theme_id"], kind="stable", na_position="last")
-    rows += [(d.theme_name(r), r["promoters"], r["passives"], r["detractors"], False) for _, r in t.iterrows()]
+    t = t.sort_values(["_s", "theme_id"], kind="stable", na_position="last")
+    rows += [(d.theme_name(r), r["promoters"], r["passives"], r["detractors"], False, r["_s"]) for _, r in t.iterrows()]
     wide = width >= d.WIDE
     names = [words.labels[c] for c in ("detractor", "passive", "promoter")]
     colours = (d.HARM, d.PASSIVE, d.HELP)
@@ -42,7 +42,7 @@ def score_mix_chart(themes: pd.DataFrame, overall: dict | None, words: Words, we
         xx = mid + pct / 100 * half
         out += [d.line(xx, top - 6, xx, bottom, d.AXIS if pct == 0 else d.GRID),
                 d.text(xx, bottom + 16, f"{abs(pct)}%", "middle", 11, d.SOFT)]
-    for i, (label, p, pa, dt, is_all) in enumerate(rows):
+    for i, (label, p, pa, dt, is_all, score) in enumerate(rows):
         y = top + i * row_h
         n = int(p) + int(pa) + int(dt)
         if is_all:
@@ -65,8 +65,8 @@ def score_mix_chart(themes: pd.DataFrame, overall: dict | None, words: Words, we
             if share >= (0.08 if wide else 0.14):
                 out.append(d.text(xx + w / 2, cy + 4, f"{100 * share:.0f}%", "middle", 11,
                                   d.INK if fill == d.PASSIVE else "#ffffff"))
-        score = 100 * (sp - weight * sd)
-        out.append(d.text(width - 8, cy + 4, d.signed(score), "end", 13, d.HARM if score < 0 else d.HELP, "600"))
+        if not d.missing(score) and np.isfinite(float(score)):
+            out.append(d.text(width - 8, cy + 4, d.signed(score), "end", 13, d.HARM if score < 0 else d.HELP, "600"))
         if wide:
             out.append(d.text(935, cy + 4, f"n {n:,}", "end", 11, d.SOFT))
     return d.svg(width, bottom + 28, out, f"Score mix and {words.metric} by theme")
