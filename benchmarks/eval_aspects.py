@@ -82,6 +82,12 @@ def codeframe(seeds: dict | None = None):
         {"id": i, "name": name, "seeds": words} for i, (name, words) in enumerate(seeds.items())]})
 
 
+def analyzed(frame: pd.DataFrame, text: str, score: str | None, frame_codes=None):
+    """Fit and analyse ``frame`` as ``feedbackml analyze`` does (a codeframe object goes to the estimator)."""
+    analyzer = fml.FeedbackAnalyzer(codeframe=frame_codes, random_state=0).fit(frame, text=text, score=score)
+    return analyzer.analyze(frame, text=text, score=score)
+
+
 def gold_pairs(frame: pd.DataFrame) -> pd.DataFrame:
     """(row, category, gold) for every seeded category with a positive or negative polarity."""
     out = []
@@ -97,7 +103,7 @@ def restaurants(data: Path) -> dict:
     frame = pd.read_csv(data / RESTAURANTS, dtype=str, keep_default_na=False)
     frame.insert(0, "row", np.arange(1, len(frame) + 1))
     start = time.perf_counter()
-    res = fml.analyze(frame[["text"]], text="text", codeframe=codeframe(), random_state=0)
+    res = analyzed(frame[["text"]], "text", None, codeframe())
     seconds = time.perf_counter() - start
     gold = gold_pairs(frame)
     mentions = res.mentions.assign(category=res.mentions["theme_id"].map(CATEGORIES))
@@ -131,8 +137,7 @@ def seats(data: Path, seeded: bool = False) -> dict:
     frame = pd.read_csv(data / SEATS)
     frame = frame[frame["content"].notna() & frame["overall_rating"].notna()].reset_index(drop=True)
     frame["score"] = frame["overall_rating"].clip(0, 10)
-    res = fml.analyze(frame[["content", "score"]], text="content", score="score", random_state=0,
-                      codeframe=codeframe(SEAT_SEEDS) if seeded else None)
+    res = analyzed(frame[["content", "score"]], "content", "score", codeframe(SEAT_SEEDS) if seeded else None)
     comments = res.comments.set_index("row")
     ratings = frame[SUB_RATINGS].set_axis(pd.RangeIndex(1, len(frame) + 1))
     spearman = {c: float(frame[c].corr(frame["overall_rating"], method="spearman")) for c in SUB_RATINGS}
