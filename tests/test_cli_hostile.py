@@ -293,13 +293,14 @@ def test_every_output_csv_reads_back_with_its_rows_despite_carriage_returns(tmp_
     feedback.loc[10:14, "comment"] = feedback.loc[10:14, "comment"] + "\rsecond line"
     feedback.loc[15:19, "channel"] = "web\rshop"
     path = tmp_path / "in.csv"
-    feedback.to_csv(path, index=False)
+    feedback.to_csv(path, index=False, quoting=csv.QUOTE_ALL)
     out = tmp_path / "o"
     code, _, err = cli(capsys, "analyze", path, "--segment", "channel", "--out", out, "--themes", 3, "--quiet")
     assert code == 0, err
     summary = json.loads((out / "summary.json").read_text())
-    assert read_back_rows(out / "rejects.csv") == (9, 9)
-    assert read_back_rows(out / "comments.csv") == (len(feedback) - 9,) * 2
+    assert summary["rows"]["in"] == len(feedback) and summary["rows"]["rejected"] >= 9
+    assert read_back_rows(out / "rejects.csv") == (summary["rows"]["rejected"],) * 2
+    assert read_back_rows(out / "comments.csv") == (summary["rows"]["analysed"],) * 2
     for name in summary["files"]:
         if name.endswith(".csv"):
             pandas_rows, csv_rows = read_back_rows(out / name)
@@ -461,3 +462,62 @@ def test_card_numbers_and_ibans_never_reach_the_outputs_text(tmp_path, capsys, f
         assert "4111" not in text and "WEST" not in text, name
     clean = pd.read_parquet(out / "comments.parquet")["clean_text"]
     assert not clean.str.contains("4111|west 1234", regex=True).any()
+
+
+# ---------------------------------------------------------------------------------
+# Property: whatever the rows hold, one clear outcome and rows in = comments + rejects
+# ---------------------------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = ["late parcel", "=SUM(A1)", "+1", "-", "@x", "\r", "\n", "\r\n", '"', ",", ";", "\t", "\x01", "\x0b",
+           "é", "👍", "\u2028", "  ", "0", "10", "", "n/a", "'", "\\"]
+_FIELD = st.lists(st.sampled_from(_PIECES), max_size=5).map("".join)
+_ROW = st.one_of(
+    st.tuples(_FIELD, _FIELD, _FIELD).map(lambda t: list(t)),        # a row of the right width, any text
+    st.lists(_FIELD, min_size=0, max_size=5),                         # a ragged row
+    st.just(["1", "late parcel", "3", ""]),                           # a trailing delimiter
+)
+
+
+def _hostile_csv(rows: list[list[str]], quote_all: bool) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL, lineterminator="\n")
+    writer.writerow(["id", "comment", "nps"])
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(hostile=st.lists(_ROW, max_size=8), positions=st.lists(st.integers(0, 150), min_size=8, max_size=8),
+       quote_all=st.booleans())
+def test_hostile_rows_give_a_clear_exit_and_every_row_is_accounted_for(tmp_path_factory, hostile, positions,
+                                                                        quote_all):
+    from conftest import make_feedback
+
+    base = make_feedback(20)[["id", "comment", "nps"]].values.tolist()
+    rows = list(base)
+    for row, at in zip(hostile, positions):
+        rows.insert(min(at, len(rows)), row)
+    folder = tmp_path_factory.mktemp("hostile")
+    path = folder / "in.csv"
+    path.write_bytes(_hostile_csv(rows, quote_all))
+    out = folder / "o"
+    stderr = io.StringIO()
+    import contextlib
+
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        code = run(["analyze", str(path), "--out", str(out), "--themes", "2", "--quiet"])
+    err = stderr.getvalue()
+    assert code in (0, 1, 2), err
+    assert "Traceback" not in err and "internal error" not in err, err
+    if code != 0:
+        assert err.startswith("feedbackml: error:") and not out.exists(), err
+        return
+    with open(path, newline="", encoding="utf-8") as fh:
+        records = [r for r in csv.reader(fh)][1:]
+    rows_in = sum(1 for r in records if r)  # blank lines are not rows
+    comments = pd.read_csv(out / "comments.csv", keep_default_na=False, dtype=str)
+    rejects = pd.read_csv(out / "rejects.csv", keep_default_na=False, dtype=str)
+    assert len(comments) + len(rejects) == rows_in
+    assert len(pd.read_parquet(out / "comments.parquet")) == len(comments)
