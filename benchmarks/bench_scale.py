@@ -228,7 +228,7 @@ def main(argv=None) -> int:
         add(n, "feedbackml analyze (read, fit, score, write)", analyzed[n], naive_rate, core["seconds"], note)
     if stream_sizes:
         model = work / "model_100k"
-        if not (model / "model.joblib").exists():
+        if not (model / "model.json").exists():
             measure("fit", path=data[MODEL_ROWS], model=model)
         for n in stream_sizes:
             note = "" if n == args.naive_rows else f"naive extrapolated from {args.naive_rows:,} rows"

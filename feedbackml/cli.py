@@ -145,8 +145,12 @@ def cli(ctx, debug):
 @click.option("--out", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Output folder.")
 @click.option("--allow-version-mismatch", is_flag=True, help="Load a model saved with other versions.")
+@click.option("--allow-unsafe-pickle", is_flag=True,
+              help="Load an old model.joblib (format 1) by unpickling it, which runs any code the file "
+                   "holds: only for a model you made yourself.")
 @click.option("--xlsx", is_flag=True, help="Also write results.xlsx (comments, themes, drivers) for Excel.")
-def analyze(input, model, out, allow_version_mismatch, xlsx, config_file, quiet, as_json, **flags):
+def analyze(input, model, out, allow_version_mismatch, allow_unsafe_pickle, xlsx, config_file, quiet, as_json,
+            **flags):
     """Analyse INPUT (csv, tsv, xlsx, parquet, jsonl, or - for CSV on stdin).
 
     \b
@@ -157,7 +161,8 @@ def analyze(input, model, out, allow_version_mismatch, xlsx, config_file, quiet,
     _setup_logging(quiet)
     with _progress(quiet, "analyze"):
         results = jobs.analyze_file(input, out, _config(config_file, **flags), model=model,
-                                    allow_version_mismatch=allow_version_mismatch, xlsx=xlsx)
+                                    allow_version_mismatch=allow_version_mismatch, xlsx=xlsx,
+                                    allow_unsafe_pickle=allow_unsafe_pickle)
     _finish(Path(out), results, as_json, xlsx)
 
 
@@ -203,6 +208,9 @@ def fit(input, model, previous, config_file, quiet, as_json, **flags):
 @click.option("--out", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Output folder.")
 @click.option("--allow-version-mismatch", is_flag=True, help="Load a model saved with other versions.")
+@click.option("--allow-unsafe-pickle", is_flag=True,
+              help="Load an old model.joblib (format 1) by unpickling it, which runs any code the file "
+                   "holds: only for a model you made yourself.")
 @click.option("--chunk-size", type=int, metavar="N", help="Rows read and scored at a time (100000).")
 @click.option("--n-jobs", type=int, metavar="N",
               help="Processes scoring chunks in parallel (default 1; -1 = one per core); Dask workers.")
@@ -211,7 +219,8 @@ def fit(input, model, previous, config_file, quiet, as_json, **flags):
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler to use with --engine dask (default: a local cluster).")
 @click.option("--xlsx", is_flag=True, help="Also write results.xlsx (comments, themes, drivers) for Excel.")
-def apply(input, model, out, allow_version_mismatch, xlsx, config_file, quiet, as_json, **flags):
+def apply(input, model, out, allow_version_mismatch, allow_unsafe_pickle, xlsx, config_file, quiet, as_json,
+          **flags):
     """Score a new export INPUT with a saved model (same theme IDs as when it was fitted).
 
     INPUT is a file, a quoted glob of files with the same columns (read in sorted order,
@@ -226,7 +235,8 @@ def apply(input, model, out, allow_version_mismatch, xlsx, config_file, quiet, a
     _setup_logging(quiet)
     with _progress(quiet, "apply"):
         results = jobs.stream_apply_file(input, model, out, _config(config_file, **flags),
-                                         allow_version_mismatch=allow_version_mismatch, xlsx=xlsx)
+                                         allow_version_mismatch=allow_version_mismatch, xlsx=xlsx,
+                                    allow_unsafe_pickle=allow_unsafe_pickle)
     _finish(Path(out), results, as_json, xlsx)
 
 

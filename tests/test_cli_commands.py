@@ -118,7 +118,7 @@ def test_fit_then_apply_uses_the_saved_themes(tmp_path, feedback_csv, capsys):
 
 def test_tampered_model_is_refused(tmp_path, feedback_csv, capsys):
     cli("fit", feedback_csv, "--model", tmp_path / "m", "--themes", 3, "--quiet")
-    (tmp_path / "m" / "model.joblib").write_bytes(b"not a model")
+    (tmp_path / "m" / "model.json").write_bytes(b"not a model")
     assert cli("apply", feedback_csv, "--model", tmp_path / "m", "--out", tmp_path / "o") == 1
     err = capsys.readouterr().err
     assert "sha256" in err and "Traceback" not in err
