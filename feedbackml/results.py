@@ -26,8 +26,9 @@ from .contract import (  # noqa: F401 (the contract's names, also importable fro
     rounded,
 )
 from .errors import DataError
+from .io.write import restore_text
 from .report import render_report
-from .run.outputs import write_folder, write_report
+from .run.outputs import recorded_files, staged_folder, write_folder, write_report
 
 
 @dataclass
@@ -66,35 +67,50 @@ class Results:
         return self.summary.get("warnings", [])
 
     def to_folder(self, path: str | Path, csv: bool = True, comments: bool = True) -> Path:
-        """Write the output-folder contract and return the folder.
+        """Write the output-folder contract as a whole (all old or all new) and return the folder.
 
         ``comments=False`` leaves out ``comments.*`` and ``rejects.csv`` (a streamed run
-        writes those chunk by chunk). See :func:`feedbackml.run.outputs.write_folder`.
+        writes those chunk by chunk). See :mod:`feedbackml.run.outputs`.
         """
-        # a streamed run's comments are already in path/comments.parquet: the report reads them there
-        return write_folder(self, path, csv=csv, comments=comments,
-                            html=render_report(self, folder=None if comments else path))
+        with staged_folder(path) as folder:
+            # a streamed run's comments are already in folder/comments.parquet: the report reads them there
+            write_folder(self, folder, csv=csv, comments=comments,
+                         html=render_report(self, folder=None if comments else folder))
+        return Path(path)
 
     @classmethod
     def from_folder(cls, path: str | Path) -> Results:
-        """Read back an analysis folder written by :meth:`to_folder`."""
+        """Read back an analysis folder written by :meth:`to_folder`: exactly the files its
+        summary.json lists (``files``; a folder of an older version: the known output names)."""
         folder = Path(path)
+        summary_path = folder / "summary.json"
+        try:
+            summary = json.loads(summary_path.read_text("utf-8")) if summary_path.is_file() else None
+        except (OSError, ValueError) as exc:
+            raise DataError(f"unreadable summary.json ({exc})", file=folder) from None
+        if not isinstance(summary, dict):
+            raise DataError("not an analysis folder (no summary.json)", file=folder)
+        recorded = recorded_files(folder) or set()
         # comments.parquet is a file, or a folder of parts (``apply --engine dask``)
-        missing = [f for f in ("comments.parquet", "themes.csv", "drivers.csv", "summary.json",
-                               "rejects.csv") if not (folder / f).exists()]
+        missing = [f for f in ("comments.parquet", "themes.csv", "drivers.csv", "rejects.csv")
+                   if f not in recorded or not (folder / f).exists()]
         if missing:
-            raise DataError(f"not an analysis folder (missing {', '.join(missing)})", file=folder)
+            raise DataError(f"not a complete analysis folder (missing {', '.join(missing)})", file=folder)
 
         def read(name):
-            return pd.read_csv(folder / name, keep_default_na=False, na_values=[""])
+            try:
+                return restore_text(pd.read_csv(folder / name, keep_default_na=False, na_values=[""]))
+            except (ValueError, OSError) as exc:  # pandas' parser errors are ValueErrors
+                raise DataError(f"cannot read {name}: {' '.join(str(exc).split())[:200]}", file=folder) from None
 
-        extra = {p.stem: pd.read_csv(p) for p in sorted(folder.glob("*.csv"))
-                 if p.name not in {"comments.csv", "themes.csv", "drivers.csv", "rejects.csv"}}
-        mentions = (pd.read_parquet(folder / "mentions.parquet") if (folder / "mentions.parquet").exists()
+        extra = {Path(name).stem: read(name) for name in sorted(recorded)
+                 if name.endswith(".csv") and (folder / name).is_file()
+                 and name not in {"comments.csv", "themes.csv", "drivers.csv", "rejects.csv"}}
+        mentions = (pd.read_parquet(folder / "mentions.parquet")
+                    if "mentions.parquet" in recorded and (folder / "mentions.parquet").exists()
                     else pd.DataFrame(columns=MENTION_COLUMNS))
         return cls(comments=pd.read_parquet(folder / "comments.parquet"), themes=read("themes.csv"),
-                   drivers=read("drivers.csv"), rejects=read("rejects.csv"),
-                   summary=json.loads((folder / "summary.json").read_text("utf-8")), extra=extra,
+                   drivers=read("drivers.csv"), rejects=read("rejects.csv"), summary=summary, extra=extra,
                    mentions=mentions)
 
     def to_html(self, path: str | Path) -> Path:

@@ -1,5 +1,6 @@
 """Dask engine: the model mapped over partitions on a 2-worker cluster, same results as locally."""
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -44,8 +45,11 @@ def dataset(folder):
 def same_outputs(local, dask):
     names = {p.name for p in local.iterdir()} - {"comments.csv"}
     assert names == {p.name for p in dask.iterdir()}
-    for name in names - {"comments.parquet", "mentions.parquet"}:
+    for name in names - {"comments.parquet", "mentions.parquet", "summary.json"}:
         assert (local / name).read_bytes() == (dask / name).read_bytes(), name
+    summaries = [json.loads((folder / "summary.json").read_text()) for folder in (local, dask)]
+    assert summaries[0].pop("files") == sorted(summaries[1].pop("files") + ["comments.csv"])
+    assert summaries[0] == summaries[1]
     assert (dask / "comments.parquet").is_dir() and (dask / "mentions.parquet").is_dir()
     comments = pd.read_parquet(local / "comments.parquet")
     pd.testing.assert_frame_equal(comments, pd.read_parquet(dask / "comments.parquet"))

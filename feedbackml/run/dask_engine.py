@@ -45,6 +45,7 @@ from ..errors import UsageError
 from ..io.schema import validate
 from .chunks import ChunkAccumulator, SeenComments, duplicate_keys, score_chunk
 from .counts import Columns
+from .outputs import staged_folder
 from .streaming import DEFAULT_CHUNK_SIZE, input_files, input_sha256, stream_files
 from .tables import build_results
 from .writers import ChunkWriter
@@ -149,10 +150,14 @@ def dask_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str |
     """
     if str(source) == "-":
         raise UsageError("--engine dask reads files, not standard input")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    with staged_folder(out, [source]) as folder:  # all old or all new
+        return _dask_apply(analyzer, source, folder, names=dict(text=text, score=score, segment=segment,
+                                                               date=date, id=id, outcome=outcome),
+                           chunk_size=chunk_size, scheduler=scheduler, n_workers=n_workers, client=client)
+
+
+def _dask_apply(analyzer, source, out: Path, *, names, chunk_size, scheduler, n_workers, client) -> Results:
     files = input_files(source)
-    names = dict(text=text, score=score, segment=segment, date=date, id=id, outcome=outcome)
     columns = analyzer.resolve_columns(fio.read_header(files[0]), **names)
     own, cluster = client is None, None
     if own:

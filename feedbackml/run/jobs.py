@@ -17,6 +17,7 @@ from ..io import models
 from ..io.read import read_table
 from ..results import Results
 from ..text.nlp import get_nlp
+from .outputs import folder_lock, record_files, staged_folder
 from .progress import step
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,14 @@ def _score(analyzer: FeedbackAnalyzer, df, config: Config, input) -> Results:
 
 def analyze_file(input: str | Path, out: str | Path, config: Config,
                  model: str | Path | None = None, allow_version_mismatch: bool = False,
-                 xlsx: bool = False) -> Results:
-    """``feedbackml analyze``: fit themes on ``input`` (or use ``model``) and write ``out``."""
+                 xlsx: bool = False, allow_unsafe_pickle: bool = False) -> Results:
+    """``feedbackml analyze``: fit themes on ``input`` (or use ``model``) and write ``out``
+    as a whole (see :mod:`feedbackml.run.outputs`)."""
+    with staged_folder(out, [input]) as folder:
+        return _analyze_file(input, folder, config, model, allow_version_mismatch, xlsx, allow_unsafe_pickle)
+
+
+def _analyze_file(input, out, config, model, allow_version_mismatch, xlsx, allow_unsafe_pickle) -> Results:
     total = 4 + xlsx
     step("reading input", 1, total)
     df = _read(input, config.language)
@@ -58,7 +65,7 @@ def analyze_file(input: str | Path, out: str | Path, config: Config,
             log.warning("--codeframe is ignored with --model: the saved model's themes are used "
                         "(refit with `feedbackml fit --codeframe` to change them)")
         step("loading the model", 2, total)
-        analyzer = models.load(model, allow_version_mismatch)
+        analyzer = models.load(model, allow_version_mismatch, allow_unsafe_pickle)
     else:
         step("fitting themes", 2, total)
         analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text, score=config.score,
@@ -107,16 +114,23 @@ def fit_file(input: str | Path, model: str | Path, config: Config,
 
 
 def stream_apply_file(input: str | Path, model: str | Path, out: str | Path, config: Config,
-                      allow_version_mismatch: bool = False, xlsx: bool = False) -> Results:
+                      allow_version_mismatch: bool = False, xlsx: bool = False,
+                      allow_unsafe_pickle: bool = False) -> Results:
     """``feedbackml apply``: score ``input`` (a file, a glob or ``-``) with a saved model, chunk
     by chunk in flat memory (``config.engine`` local) or on a Dask cluster (``dask``).
 
     Writes the same files as :func:`analyze_file` with ``model``, with equal content; the returned
     :class:`Results` has every table but ``comments`` (read ``out/comments.parquet``).
     """
+    with staged_folder(out, [input]) as folder:
+        return _stream_apply_file(input, model, folder, config, allow_version_mismatch, xlsx,
+                                  allow_unsafe_pickle)
+
+
+def _stream_apply_file(input, model, out, config, allow_version_mismatch, xlsx, allow_unsafe_pickle):
     total = 2 + xlsx
     step("loading the model", 1, total)
-    analyzer = models.load(model, allow_version_mismatch)
+    analyzer = models.load(model, allow_version_mismatch, allow_unsafe_pickle)
     analyzer.set_params(**{name: getattr(config, name) for name in ANALYSIS_OPTIONS})
     names = dict(text=config.text, score=config.score, segment=config.segment, date=config.date,
                  id=config.id, outcome=config.outcome)
@@ -148,10 +162,12 @@ def _sample(input: str | Path, config: Config):
 def rebuild_report(folder: str | Path, xlsx: bool = False) -> Path:
     """``feedbackml report``: re-render ``folder/report.html`` (and the workbook) from the folder's tables."""
     total = 2 + xlsx
-    step("reading the analysis folder", 1, total)
-    results = Results.from_folder(folder)
-    step("rendering the report", 2, total)
-    path = results.to_html(Path(folder) / "report.html")
-    if xlsx:
-        _write_xlsx(results, folder, 3, total)
+    with folder_lock(folder):
+        step("reading the analysis folder", 1, total)
+        results = Results.from_folder(folder)
+        step("rendering the report", 2, total)
+        path = results.to_html(Path(folder) / "report.html")
+        if xlsx:
+            _write_xlsx(results, folder, 3, total)
+            record_files(Path(folder), added=[XLSX_NAME])
     return path

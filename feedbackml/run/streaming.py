@@ -33,7 +33,9 @@ import pandas as pd
 
 from .. import io as fio
 from ..errors import DataError, UsageError
+from ..io.checks import short_list
 from .chunks import ChunkAccumulator, scored_chunks
+from .outputs import staged_folder
 from .tables import build_results
 from .writers import ChunkWriter, PartsWriter
 
@@ -77,7 +79,7 @@ def iter_chunks(files: list[Path], chunk_size: int) -> Iterator[pd.DataFrame]:
                 columns = list(chunk.columns)
             elif list(chunk.columns) != columns:
                 raise DataError(f"the columns differ from those of {files[0]} "
-                                f"({', '.join(map(str, chunk.columns))} vs {', '.join(map(str, columns))})",
+                                f"({short_list(chunk.columns)} vs {short_list(columns)})",
                                 file=path, hint="give files of one export with the same header")
             last = chunk.attrs["last_row"]
             yield chunk
@@ -109,12 +111,12 @@ def stream_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str
     :class:`Results` with every table but ``comments`` and ``rejects`` (empty here: they
     are in ``out``). ``n_jobs`` > 1 scores chunks in that many worker processes.
     """
-    out = Path(out)
     if chunk_size < 1:
         raise UsageError(f"chunk size must be at least 1, not {chunk_size}")
     if n_jobs == 0 or n_jobs < -1:
         raise UsageError(f"n_jobs must be a positive number or -1 (all cores), not {n_jobs}")
-    with contextlib.ExitStack() as inputs:
+    with staged_folder(out, [source]) as folder, contextlib.ExitStack() as inputs:  # all old or all new
+        out = folder
         if str(source) == "-":
             files = [inputs.enter_context(spooled_stdin(out, stdin))]
         else:
@@ -123,7 +125,7 @@ def stream_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str
         results = stream_files(analyzer, files, out, str(source), sha, chunk_size, csv,
                                dict(text=text, score=score, segment=segment, date=date, id=id,
                                     outcome=outcome), n_jobs=n_jobs)
-    results.to_folder(out, csv=csv, comments=False)
+        results.to_folder(out, csv=csv, comments=False)
     return results
 
 
@@ -162,8 +164,8 @@ def stream_files(analyzer, files: list[Path], out: Path, source: str, sha: str, 
 
 def read_rejects(path: Path) -> pd.DataFrame:
     """A rejects.csv written by :class:`ChunkWriter`, as a rejects table."""
-    return pd.read_csv(path, dtype={"row": "int64", "column": str, "value": str, "reason": str},
-                       keep_default_na=False, na_filter=False)
+    return fio.restore_text(pd.read_csv(path, dtype={"row": "int64", "column": str, "value": str, "reason": str},
+                                        keep_default_na=False, na_filter=False))
 
 
 # -- fitting on a sample -------------------------------------------------------------
