@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError, UsageError
+from .checks import check_header, refuse_binary, refuse_nested_schema
 from .read import (
     byte_chunks,
     check_path,
@@ -79,11 +80,16 @@ def _read_header(path: Path) -> pd.DataFrame:
             encoding = sniff_encoding(path)
             with open(path, encoding=encoding, newline="") as fh:
                 sep = "\t" if kind == "tsv" else sniff_delimiter(fh.read(65536))
-            return pd.read_csv(path, nrows=0, sep=sep, dtype=str, encoding=encoding, engine="c")
+            refuse_binary(path, kind.upper())
+            header = _csv_header(path, encoding, sep)
+            check_header(header, path)
+            return pd.read_csv(path, nrows=0, sep=sep, dtype=str, encoding=encoding, engine="c", index_col=False)
         if kind == "parquet":
             import pyarrow.parquet as pq
 
-            return pq.ParquetFile(path).schema_arrow.empty_table().to_pandas()
+            schema = pq.ParquetFile(path).schema_arrow
+            refuse_nested_schema(schema, path)
+            return schema.empty_table().to_pandas()
     except (DataError, UsageError):
         raise
     except pd.errors.EmptyDataError:
@@ -119,11 +125,14 @@ def _iter_delimited(path: Path, sep: str | None, chunk_size: int, first_row: int
     encoding = sniff_encoding(path)
     if encoding not in {"utf-8", "utf-8-sig"}:
         log.info("%s: read as %s (not UTF-8)", path, encoding)
+    refuse_binary(path, "CSV")
     with open(path, encoding=encoding, newline="") as fh:
         sep = sep or sniff_delimiter(fh.read(65536))
+    header = _csv_header(path, encoding, sep)
+    check_header(header, path)
     options = dict(sep=sep, dtype=str, keep_default_na=False, na_filter=False, engine="c",
-                   encoding=encoding)
-    if _needs_strict_read(path, options, chunk_size):
+                   encoding=encoding, index_col=False)
+    if "" in header or _needs_strict_read(path, options, header):
         yield from _iter_delimited_tolerant(path, encoding, sep, chunk_size, first_row)
         return
     shift = first_row - 1
@@ -141,17 +150,40 @@ def _iter_delimited(path: Path, sep: str | None, chunk_size: int, first_row: int
         yield empty
 
 
-def _needs_strict_read(path: Path, options: dict, chunk_size: int) -> bool:
-    """Whether :func:`read_table` would re-read ``path`` with the strict reader: a parse error,
-    or a quoted line break anywhere (one fast pass of the C parser) in a file whose quoting
-    is not strictly right (one pass of :func:`strictly_quoted`)."""
+def _csv_header(path: Path, encoding: str, sep: str) -> list[str]:
+    import csv
+
+    with open(path, encoding=encoding, newline="") as fh:
+        try:
+            return next(csv.reader(fh, delimiter=sep), [])
+        except csv.Error:
+            return []  # a broken quote in the header: the strict reader says where
+
+
+def _needs_strict_read(path: Path, options: dict, header: list[str]) -> bool:
+    """Whether :func:`read_table` would read ``path`` with the strict reader: a row pyarrow
+    cannot parse (one streaming pass; pandas' C parser would silently pad a short row or
+    drop a long first one), or a quoted line break anywhere in a file whose quoting is not
+    strictly right (one pass of :func:`strictly_quoted`)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    if not header:
+        return True
     line_breaks = False
     try:
-        for chunk in pd.read_csv(path, chunksize=chunk_size, **options):
-            line_breaks = line_breaks or any(chunk[c].str.contains("\n", regex=False).any() for c in chunk.columns)
-    except pd.errors.EmptyDataError:
-        raise DataError("the file is empty", file=path) from None
-    except pd.errors.ParserError:
+        reader = pcsv.open_csv(
+            path, read_options=pcsv.ReadOptions(encoding=options["encoding"].replace("utf-8-sig", "utf-8")),
+            parse_options=pcsv.ParseOptions(delimiter=options["sep"], newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in header},
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False))
+        if reader.schema.names != header:
+            return True
+        for batch in reader:
+            line_breaks = line_breaks or any(pc.any(pc.match_substring(col, "\n")).as_py()
+                                             for col in batch.columns)
+    except (pa.ArrowInvalid, UnicodeDecodeError):
         return True
     if not line_breaks:
         return False
@@ -174,6 +206,7 @@ def iter_parquet(path: Path, chunk_size: int, first_row: int = 1,
 
     parquet = pq.ParquetFile(path)
     schema = parquet.schema_arrow
+    refuse_nested_schema(schema, path)
     if len(schema) == 0:
         raise DataError("the file has no columns", file=path)
     row = first_row

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataError, UsageError
+from .checks import check_header, refuse_binary, refuse_nested_frame, refuse_nested_schema
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,8 @@ def read_table(source: str | os.PathLike, *, stdin: Any = None) -> pd.DataFrame:
         return df
     path = Path(source)
     kind = check_path(path)
+    if kind in {"csv", "tsv", "jsonl"}:
+        refuse_binary(path, kind.upper() if kind != "jsonl" else "JSON")
     try:
         if kind in {"csv", "tsv"}:
             raw = path.read_bytes()
@@ -96,12 +99,18 @@ def read_table(source: str | os.PathLike, *, stdin: Any = None) -> pd.DataFrame:
             df.attrs["sha256"] = hashlib.sha256(raw).hexdigest()
             df.attrs["source"] = str(path)
             return df
-        if kind == "excel":
+        if kind == "excel":  # repeated header names come back as name, name.1 … (pandas' rename)
             df = pd.read_excel(path, dtype=object)
         elif kind == "parquet":
+            import pyarrow.parquet as pq
+
+            refuse_nested_schema(pq.read_schema(path), path)
             df = pd.read_parquet(path)
         else:
-            df = pd.read_json(path, lines=True, dtype=False)
+            from .jsonl import read_json_rows
+
+            df = read_json_rows(path)
+            refuse_nested_frame(df, path)
     except DataError:
         raise
     except Exception as exc:  # the readers raise many unrelated types
@@ -137,18 +146,15 @@ def _read_delimited(raw: bytes, name: Any, sep: str | None) -> pd.DataFrame:
     if encoding not in {"utf-8", "utf-8-sig"}:
         log.info("%s: read as %s (not UTF-8)", name, encoding)
     sep = sep or sniff_delimiter(text[:65536])
-    try:
-        df = _read_arrow(raw, text, encoding, sep)
-        if df is None:
-            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                             na_filter=False, engine="c")
-        df.index = pd.RangeIndex(1, len(df) + 1, name="row")
-        bad_rows: list[tuple[int, str]] = []
-    except pd.errors.EmptyDataError:
-        raise DataError("the file is empty", file=name) from None
-    except pd.errors.ParserError:
+    # pyarrow reads every well-formed file; anything else (a row longer or shorter than the
+    # header anywhere, the first included; an odd header) goes to the strict reader, which
+    # rejects ragged rows with their row numbers. No reader ever infers an index column.
+    df = _read_arrow(raw, text, encoding, sep, name)
+    if df is None:
         df, bad_rows = _read_delimited_tolerant(text, name, sep)
     else:
+        df.index = pd.RangeIndex(1, len(df) + 1, name="row")
+        bad_rows: list[tuple[int, str]] = []
         # A quoted field with a line break may be an unclosed quote that swallowed the
         # following rows: if the quoting is not strictly right, re-read strictly so that
         # such a file fails loudly instead.
@@ -162,22 +168,25 @@ def _read_delimited(raw: bytes, name: Any, sep: str | None) -> pd.DataFrame:
     return df
 
 
-def _read_arrow(raw: bytes, text: str, encoding: str, sep: str) -> pd.DataFrame | None:
-    """A UTF-8 file read by pyarrow's multi-threaded CSV reader (≈3× pandas' C parser), every
-    value a string; None when pandas must read it: another encoding, a header with repeated
-    or empty names (pandas renames them), or any row pyarrow cannot parse (pandas then
-    reads it as before, and the strict reader reports or rejects the broken rows)."""
+def _read_arrow(raw: bytes, text: str, encoding: str, sep: str, name: Any = None) -> pd.DataFrame | None:
+    """A file read by pyarrow's multi-threaded CSV reader (≈3× pandas' C parser; other
+    encodings are given to it as UTF-8), every value a string; None when the strict reader
+    must read it: a header with empty names, or any row pyarrow cannot parse (a row with
+    the wrong number of fields, a broken quote). A header naming a column twice is a DataError."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    if encoding not in {"utf-8", "utf-8-sig"}:
-        return None
     header = next(csv.reader(io.StringIO(text[:2**20], newline=""), delimiter=sep), [])
-    if not header or "" in header or len(set(header)) < len(header):
+    check_header(header, name)
+    if not header or "" in header:
         return None
+    if encoding == "utf-8-sig":
+        raw = raw[len(codecs.BOM_UTF8):]
+    elif encoding != "utf-8":
+        raw = text.encode("utf-8")
     try:
         table = pcsv.read_csv(
-            io.BytesIO(raw[len(codecs.BOM_UTF8):] if encoding == "utf-8-sig" else raw),
+            io.BytesIO(raw),
             parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in header},
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
@@ -250,6 +259,8 @@ def tolerant_chunks(stream, name: Any, sep: str, chunk_size: int, first_row: int
     rows, bad, good_index, number, yielded, start = [], [], [], 0, False, 1
     try:
         header = next(reader)
+        check_header(header, name)
+        header = [h if h != "" else f"Unnamed: {i}" for i, h in enumerate(header)]  # as pandas names them
         start = reader.line_num + 1
         for number, fields in enumerate(reader, start=1):
             if len(fields) == len(header):

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
+from .checks import short_list
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def detect_column(df: pd.DataFrame, kind: str, given: str | None, *, required: b
     error that lists the available columns.
     """
     columns = [str(c) for c in df.columns]
-    available = ", ".join(columns) or "(none)"
+    available = short_list(columns) or "(none)"
     source = df.attrs.get("source") or "the input"  # the file, when the reader said
     if given is not None:
         if given in columns:
