@@ -166,7 +166,7 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
             raise RuntimeError("crash")
     assert not target.exists() and list(tmp_path.iterdir()) == []
     write_csv(target, pd.DataFrame({"a": [1]}))
-    assert target.read_text() == "a\n1\n"
+    assert target.read_text() == '"a"\n1\n'  # text quoted, numbers not
 
 
 def test_outputs_get_the_usual_permissions_not_private_temp_ones(tmp_path):

@@ -16,6 +16,9 @@ from .read import (
 )
 from .write import (
            atomic_path,
+           restore_text,
+           spreadsheet_safe,
+           to_csv,
            write_comments_csv,
            write_csv,
            write_json,
@@ -24,5 +27,5 @@ from .write import (
 )
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "READERS", "atomic_path", "file_sha256", "iter_parquet", "iter_table",
-           "read_header", "read_table", "sniff_delimiter", "sniff_encoding", "strictly_quoted",
+           "read_header", "read_table", "sniff_delimiter", "sniff_encoding", "strictly_quoted", "restore_text", "spreadsheet_safe", "to_csv",
            "write_comments_csv", "write_csv", "write_json", "write_parquet", "write_text"]

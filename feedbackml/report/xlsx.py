@@ -1,8 +1,9 @@
 """Excel workbook of an analysis (comments, themes, drivers …) that is safe to open.
 
 Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula
-(CSV/formula injection), so every such text cell gets a leading apostrophe, as OWASP
-recommends; numbers stay numbers. The file is byte-identical for the same results:
+(CSV/formula injection), so every such text cell — header cells too — gets a leading
+apostrophe, as OWASP recommends; numbers stay numbers. Control characters that a workbook
+cannot hold (``\x01``, ``\x0b`` … pasted from other programs) are dropped from its cells. The file is byte-identical for the same results:
 zip entry times and document dates are fixed.
 """
 
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 EXCEL_MAX_ROWS = 1_048_576
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _FORMULA = re.compile(r"^[=+\-@\t\r]")
+#: What openpyxl refuses in a cell (XML 1.0 has no such characters).
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 _CORE_DATES = re.compile(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
@@ -50,7 +53,8 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
         if is_list.any():
             values = values.where(~is_list, values[is_list].map(lambda v: ";".join(map(str, v))))
         missing = values.isna()
-        text = values.astype(str)
+        text = values.astype(str).str.replace(CONTROL, "", regex=True)
+        values = values.where(missing | ~values.map(lambda v: isinstance(v, str)), text)
         risky = text.str.match(_FORMULA) & ~missing
         out[col] = values.where(~risky, "'" + text).where(~missing, None)
     return out
@@ -81,7 +85,7 @@ def write_xlsx(results: Results, path: str | Path) -> Path:
         for i, col in enumerate(safe.columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = 48 if col in ("quotes", "clean_text") else 16
         ws.freeze_panes = "A2"
-        ws.append([str(c) for c in safe.columns])
+        ws.append(neutralise_formulas(pd.DataFrame([[str(c) for c in safe.columns]])).iloc[0].tolist())
         for row in safe.itertuples(index=False, name=None):
             ws.append([_cell(v) for v in row])
     buffer = io.BytesIO()

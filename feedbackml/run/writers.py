@@ -109,7 +109,7 @@ class ChunkWriter:
         if self._csv is not None and (len(comments) or self._first):
             fio.write_comments_csv(self._csv, comments, header=self._first)
         if len(rejects) or self._first:
-            rejects.to_csv(self._rejects, index=False, header=self._first, lineterminator="\n")
+            fio.to_csv(rejects, self._rejects, header=self._first)
         self._first = False
 
     def _write_parquet(self, comments: pd.DataFrame) -> None:
