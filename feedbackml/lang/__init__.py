@@ -69,9 +69,11 @@ class Language:
         return load_list("theme_breaks", self.code)
 
     @cached_property
-    def pii(self) -> tuple[tuple[str, str, str], ...]:
-        """(placeholder, RE2 pattern, replacement) of the personal data redacted — ``pii.tsv``."""
-        return tuple((name, pattern, replacement) for name, pattern, replacement, *_ in load_table("pii", self.code))
+    def pii(self) -> tuple[tuple[str, str, str, str], ...]:
+        """(placeholder, RE2 pattern, replacement, check) of the personal data redacted — ``pii.tsv``;
+        ``check`` names a checksum the match must pass (see :mod:`feedbackml.text.pii`), or is empty."""
+        return tuple((name, pattern, replacement, (rest[0] if rest else "").strip())
+                     for name, pattern, replacement, *rest in load_table("pii", self.code))
 
     @cached_property
     def sentiment_labels(self) -> dict[str, str]:

@@ -21,6 +21,7 @@ from ..lang import get_language
 from ..validation import InstanceOf, Language, validate_params
 from .caches import CLEANED
 from .inputs import as_texts
+from .pii import checked_replacer
 from .threads import map_slices
 
 OUTPUT_COLUMNS = ["clean_text", "is_nonanswer", "is_duplicate"]
@@ -100,13 +101,20 @@ def nonanswer_key(arr: pa.Array) -> pa.Array:
 
 
 def redact_pii(text, language: str = "en"):
-    """Replace e-mail addresses, URLs and phone numbers with ``[email]``, ``[url]``, ``[phone]``.
+    """Replace e-mail addresses, URLs, IBANs, card numbers, account and sort-code numbers and
+    phone numbers with ``[email]``, ``[url]``, ``[iban]``, ``[card]``, ``[account]``,
+    ``[sort code]``, ``[phone]`` (the patterns of ``lang/<lang>/pii.tsv``; card numbers only
+    when they pass the Luhn check, IBANs the mod-97 check — see :mod:`feedbackml.text.pii`).
 
     Accepts a Series (returns a Series with its index) or an Arrow array.
     """
     arr = text if isinstance(text, (pa.Array, pa.ChunkedArray)) else _arrow(text)
-    for _name, pattern, replacement in get_language(language).pii:
-        arr = _replace(arr, "(?i)" + pattern, replacement)
+    for _name, pattern, replacement, check in get_language(language).pii:
+        if check:
+            found = pc.match_substring_regex(arr, pattern, ignore_case=True).fill_null(False)
+            arr = _map_where(arr, found, checked_replacer(pattern, replacement, check))
+        else:
+            arr = _replace(arr, "(?i)" + pattern, replacement)
     arr = pc.utf8_trim_whitespace(_replace(arr, r"\s+", " "))
     if isinstance(text, pd.Series):
         return pd.Series(arr.to_pylist(), index=text.index, dtype=object)
