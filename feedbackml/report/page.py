@@ -233,9 +233,13 @@ def _changes(results: Results, words: Words, labels: dict) -> dict[str, Any] | N
 
 
 def _segments(results: Results, words: Words) -> dict[str, Any] | None:
+    from ..run.tables import REPORT_SEGMENTS
+
     seg = results.extra.get("segments")
     if seg is None or seg.empty:
         return None
+    if len(seg) > REPORT_SEGMENTS and "n" in seg:  # the largest; segments.csv keeps them all
+        seg = seg.sort_values("n", ascending=False, kind="stable").head(REPORT_SEGMENTS)
     overall = (results.summary.get("score") or {}).get("value", (results.summary.get("nps") or {}).get("nps"))
     heads = {"segment": "Segment", "n": "Comments", "n_scored": "Scored", "nps": words.metric,
              "nps_ci_low": f"{words.metric} CI low", "nps_ci_high": f"{words.metric} CI high",

@@ -145,6 +145,10 @@ def run_summary(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, 
     return summary
 
 
+#: Segments the report shows at most (the largest); the table keeps all.
+REPORT_SEGMENTS = 50
+
+
 def comparisons(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, Any],
                 columns: Columns, event: pd.Series | None, segment: pd.Series | None,
                 summary: dict[str, Any]) -> dict[str, pd.DataFrame]:
@@ -166,6 +170,10 @@ def comparisons(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, 
                                "min_difference": analyzer.min_difference}
         if small:
             add_warning(summary, "small_segments", _small_segments_message(small, len(seg), columns.segment, min_n))
+        if len(seg) > REPORT_SEGMENTS:
+            add_warning(summary, "many_segments",
+                        f"--segment {columns.segment} has {len(seg):,} distinct values (an identifier?): "
+                        f"the report shows the {REPORT_SEGMENTS} largest segments, segments.csv has them all")
     if columns.date is not None:
         periods = checked_periods(counts, a["periods"], w, columns.date)
         undated = int(round(w[periods.isna().to_numpy()].sum()))
