@@ -8,10 +8,8 @@ with; formula-like text is neutralised; every failure is one clear line.
 import csv
 import io
 import json
-import os
 import pickle
 import shutil
-import signal
 import subprocess
 import sys
 import textwrap
