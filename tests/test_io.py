@@ -89,15 +89,15 @@ def test_strict_quoting_check_agrees_with_the_csv_module(text, sep):
     assert strictly_quoted((text[i:i + 3] for i in range(0, len(text), 3)), sep) is expected  # in pieces
 
 
-#: Shapes the fast (pyarrow) reader reads itself, and shapes it hands to pandas' C parser
-#: (a line of blanks, repeated or empty header names, a short row): both must give pandas' frame.
+#: Shapes the fast (pyarrow) reader reads itself (they must give pandas' frame), and shapes it
+#: hands to the strict reader (a line of blanks, an empty header name, a short row).
 FAST_SHAPES = [
     "a,b\n1,2\n", "a,b\r\n1,2\r\n3,\r\n", "\ufeffa,b\n1,2\n", "a,b\n\n1,2\n\n", 'a,b\n"","x""y"\n',
     "a,b\n1,2", "a,b\n", "a;b\n1;2\n", 'a,b\n"multi\nline",2\n', "a,b\n,\n", 'a,b\n"x" y,2\n',
     "a,b\n café , ü \n", "a,b\r1,2\r3,4\r", 'a,b\r\n"x\r\ny",2\r\n', 'a,b\n"1,5",2\n', 'a,b\n"",""\n',
     "a,b\n1,2\n\n\n",
 ]
-DECLINED_SHAPES = ["a,b\n  \n1,2\n", "a,a\n1,2\n", "a,\n1,2\n", "a,b\n1\n"]
+DECLINED_SHAPES = ["a,b\n  \n1,2\n", "a,\n1,2\n", "a,b\n1\n", "a,b\n1,2,\n3,4\n"]
 
 
 def _fast_and_expected(content):
@@ -119,9 +119,16 @@ def test_the_fast_reader_gives_what_pandas_c_parser_gives(content):
 
 
 @pytest.mark.parametrize("content", DECLINED_SHAPES)
-def test_the_fast_reader_hands_odd_shapes_to_pandas(content):
+def test_the_fast_reader_hands_odd_shapes_to_the_strict_reader(content):
     fast, _ = _fast_and_expected(content)
     assert fast is None
+
+
+def test_a_header_naming_a_column_twice_is_refused_not_renamed():
+    from feedbackml.io.read import _read_arrow
+
+    with pytest.raises(DataError, match="more than once"):
+        _read_arrow(b"a,a\n1,2\n", "a,a\n1,2\n", "utf-8", ",", "x.csv")
 
 
 def test_empty_file_is_a_data_error_naming_the_file(tmp_path):
