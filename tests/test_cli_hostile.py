@@ -178,8 +178,6 @@ def test_a_full_disk_leaves_the_previous_analysis_untouched_and_names_the_file(
 
 
 def test_a_failing_workbook_leaves_the_previous_analysis_untouched(tmp_path, capsys, feedback_csv, monkeypatch):
-    import openpyxl
-
     out = tmp_path / "o"
     assert cli(capsys, "analyze", feedback_csv, "--out", out, "--themes", 3, "--quiet")[0] == 0
     before = folder_state(out)
@@ -187,7 +185,9 @@ def test_a_failing_workbook_leaves_the_previous_analysis_untouched(tmp_path, cap
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken)
+    from feedbackml.report import xlsx
+
+    monkeypatch.setattr(xlsx, "_reproducible", broken)  # after openpyxl has closed its sheets
     code, _, err = cli(capsys, "analyze", feedback_csv, "--out", out, "--xlsx", "--themes", 4, "--quiet")
     assert code == 1 and "Traceback" not in err
     assert folder_state(out) == before
