@@ -17,6 +17,9 @@ from ._version import __version__
 
 log = logging.getLogger("feedbackml")
 
+#: Segments the report shows at most (the largest, with a ``many_segments`` warning); the
+#: segments table keeps all.
+REPORT_SEGMENTS = 50
 #: Columns :meth:`feedbackml.FeedbackAnalyzer.analyze` adds to the input's columns in ``comments``.
 COMMENT_COLUMNS = ["row", "clean_text", "is_nonanswer", "is_duplicate", "sentiment",
                    "sentiment_label", "mixed", "theme_id", "theme_label", "theme_score", "themes",

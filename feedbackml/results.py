@@ -76,6 +76,9 @@ class Results:
             # a streamed run's comments are already in folder/comments.parquet: the report reads them there
             write_folder(self, folder, csv=csv, comments=comments,
                          html=render_report(self, folder=None if comments else folder))
+        written = recorded_files(Path(path))  # swapped in (not when a job stages the folder)
+        if folder != Path(path).absolute() and written is not None:
+            self.summary["files"] = sorted(written)
         return Path(path)
 
     @classmethod

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
+from ..contract import REPORT_SEGMENTS
 from . import svg as d
 from .driver_charts import impact_chart, impact_volume_chart, measures
 from .explorer import explorer_sample
@@ -233,8 +234,6 @@ def _changes(results: Results, words: Words, labels: dict) -> dict[str, Any] | N
 
 
 def _segments(results: Results, words: Words) -> dict[str, Any] | None:
-    from ..run.tables import REPORT_SEGMENTS
-
     seg = results.extra.get("segments")
     if seg is None or seg.empty:
         return None

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..contract import THEME_TABLE_COLUMNS, add_warning, package_versions, records, rounded
+from ..contract import REPORT_SEGMENTS, THEME_TABLE_COLUMNS, add_warning, package_versions, records, rounded
 from ..errors import DataError
 from ..io.schema import REJECT_COLUMNS
 from ..results import Results
@@ -143,10 +143,6 @@ def run_summary(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, 
                                      analyzer.ci_method, analyzer.n_boot, analyzer.random_state,
                                      weight=w)
     return summary
-
-
-#: Segments the report shows at most (the largest); the table keeps all.
-REPORT_SEGMENTS = 50
 
 
 def comparisons(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, Any],
