@@ -1,0 +1,93 @@
+"""What themes may be made of: aspect words, not tone, names or artifacts.
+
+Themes should say what comments are *about* ("legroom", "late delivery"), not how the
+writer feels ("great", "terrible") — otherwise k-means finds "happy reviews" and "angry
+reviews". This module decides, once per fit, which words theme vectors, keywords and
+labels may use:
+
+* :func:`theme_text` removes what is never a theme from the text the themes read:
+  @handles, placeholders (``[url]``, ``[email]``, ``XXXX`` redactions), numbers and the
+  ``#`` of hashtags (the word stays; a brand hashtag is caught as a name).
+* :func:`opinion_words` are the sentiment lexicon's clear opinion words
+  (|valence| ≥ 1.5), intensifiers and label fillers. They start with weight 0; the ones
+  that turn out concentrated in a few aspect clusters ("delicious", "rude", "lost")
+  are let back in by :func:`readmit_opinion_words`, the rest stay out.
+* :func:`name_words` are words mostly written capitalised in the middle of a sentence
+  (airlines, cities, brands, people): names, not themes.
+* :func:`generic_words` are generic review words (``lang/<language>/generic_words.txt``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ..lang import load_list
+
+#: Minimum |valence| of a lexicon word counted as an opinion word.
+OPINION_VALENCE = 1.5
+_PLACEHOLDER = r"\[[a-z_]+\]|\b[Xx]{2,}\b|\b\d[\d,.:/-]*\b"
+_HANDLE = r"@\w+"
+_MID_CAPITAL = re.compile(r"(?<![.!?:]\s)(?<=\s)([A-Z][a-zA-Z']+)")
+_LOWER = re.compile(r"(?<![\w'])([a-z][a-z']+)")
+
+
+def theme_text(texts: pd.Series) -> pd.Series:
+    """Cleaned comments as themes read them: no handles, placeholders, numbers or ``#``."""
+    return (texts.str.replace(_HANDLE, " ", regex=True)
+            .str.replace(_PLACEHOLDER, " ", regex=True)
+            .str.replace("#", " ", regex=False)
+            .str.replace(r"[ \t]{2,}", " ", regex=True).str.strip())
+
+
+@lru_cache(maxsize=None)
+def opinion_words(language: str = "en") -> frozenset[str]:
+    """Single-word opinion words of the sentiment lexicon, intensifiers and label fillers."""
+    from ..sentiment.lexicon import load_lexicon
+
+    lex = load_lexicon(language)
+    valence = lex.valence
+    single = ~valence.index.str.contains(" ")
+    words = set(valence.index[single & (valence.abs() >= OPINION_VALENCE)])
+    boosters = {w for w in lex.boosters.index if " " not in w}
+    return frozenset(words | boosters | set(load_list("label_fillers", language)))
+
+
+@lru_cache(maxsize=None)
+def generic_words(language: str = "en") -> frozenset[str]:
+    return frozenset(load_list("generic_words", language))
+
+
+def name_words(texts: pd.Series, max_docs: int = 20_000, min_count: int = 3,
+               share: float = 0.6) -> set[str]:
+    """Lower-cased words written capitalised mid-sentence in at least ``share`` of their
+    uses (and at least ``min_count`` times), on the first ``max_docs`` texts.
+
+    "Southwest", "Denver", "Qatar", "JetBlue" are names of the things a comment is
+    addressed to or passes through, not what it is about. A word written in capitals
+    only (``LOST``) is emphasis, not a name, and is not counted.
+    """
+    capital, lower = Counter(), Counter()
+    for text in texts.iloc[:max_docs].tolist():
+        capital.update(w.lower() for w in _MID_CAPITAL.findall(text) if not w.isupper())
+        lower.update(_LOWER.findall(text))
+    return {w for w, c in capital.items() if c >= min_count and c / (c + lower.get(w, 0)) >= share}
+
+
+def metadata_words(values) -> set[str]:
+    """Lower-cased words of metadata values (segment names, other columns): never labels."""
+    words: set[str] = set()
+    for value in values:
+        words.update(re.findall(r"[a-z][a-z']+", str(value).lower()))
+    return words
+
+
+def readmit_opinion_words(spread: np.ndarray, is_opinion: np.ndarray, min_weight: float = 0.5) -> np.ndarray:
+    """Final per-word weight: the spread weight, with opinion words kept out (0) unless their
+    use is concentrated in a few aspect clusters (spread weight ≥ ``min_weight``)."""
+    spread = np.asarray(spread, dtype=np.float64)
+    return np.where(is_opinion, np.where(spread >= min_weight, spread, 0.0), spread)
