@@ -1,128 +1,184 @@
-"""Evaluate themes against human labels: airline complaint tweets and restaurant review sentences.
+"""Evaluate themes and theme groups against human labels on real feedback (``../shared/data``).
 
-For each data set the comments are cleaned as ``feedbackml analyze`` cleans them, themes
-are fitted with :class:`feedbackml.themes.ThemeModel` (automatic k, and k = the number of
-human labels), and each comment's primary theme is compared with its label: NMI and ARI
-(−1 counts as a cluster of its own), the share of comments with theme −1, fit seconds, and
-whether two fits with the same seed give byte-identical assignments. The previous engine
-(TF-IDF + k-means on the same lemmas) runs on the same data as the baseline. The bundled
-sample is scored against its planted topics, including how many two-topic comments get
-both themes.
+At automatic k (the default engine, nothing tuned per data set) each labelled set is fitted
+with :class:`feedbackml.themes.ThemeModel` and scored:
+
+* **agreement with human labels** — NMI and ARI of the primary theme and of its group
+  against: the reasons of negative airline tweets, the aspect categories of restaurant
+  review sentences (single-category sentences), the consumer complaints' Issue (themes)
+  and Product (groups). ``level`` says which level's count is closer to the number of
+  labels (the level the issue's targets are read at);
+* **granularity and membership** — themes, groups, the largest theme's share of themed
+  comments, themes per themed comment and the share without a theme, also on the largest
+  real sets (all airline tweets, long seat reviews);
+* **precision / recall of membership** on multi-category restaurant sentences (each theme
+  stands for the category most of its single-category sentences have);
+* **stability** — NMI between the themes of fits with seeds 0/1/2, and between fits on two
+  seeded 90 % subsamples (both applied to all comments); the share of comments that keep
+  their theme ID when refitted on 90 % with ``previous``; byte-identical refits;
+* **planted reasons** — whether cancellations, lost luggage and delays (airline reasons)
+  each have a theme of their own (a theme where that reason is the most common one);
+* **label hygiene** — labels holding a segment value (the airline), an @handle, a
+  placeholder, a digit or a lemma error ("doe", "numb", "clothe").
+
+The previous engine's figures (same script at commit a260660) are in docs/themes.md.
 
 Usage (from the repository root)::
 
     python benchmarks/eval_themes.py                 # data from ../shared/data
     python benchmarks/eval_themes.py --data DIR      # another folder with the same layout
-    python benchmarks/eval_themes.py --scale 100000  # also: fit time on 100,000 generated comments
+    python benchmarks/eval_themes.py --quick         # skip the stability refits
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from feedbackml.text.cleaning import TextCleaner  # noqa: E402
-from feedbackml.text.nlp import lemmatize  # noqa: E402
-from feedbackml.themes.model import NO_THEME, ThemeModel, stop_words  # noqa: E402
+from feedbackml.themes import NO_THEME, ThemeModel  # noqa: E402
 
-AIRLINES = (r"united|us ?airways|usair|american ?air(?:lines)?|american|southwest(?: ?air)?|"
-            r"delta(?: ?assist)?|virgin ?america|virgin|jet ?blue")
 TWEETS = "twitter_us_airline_sentiment/tweets.csv"
 RESTAURANTS = "semeval2014_absa_restaurants/restaurants_sentences.csv"
-
-
-def airline_complaints(data: Path) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Negative tweets with a reason other than "Can't Tell"; @mentions, URLs and airline names removed.
-
-    Returns (complaint texts, their reasons, all 10k tweets for the speed measurement).
-    """
-    df = pd.read_csv(data / TWEETS, dtype=str, keep_default_na=False)
-    text = (df["text"].str.replace(r"@\w+", " ", regex=True)
-            .str.replace(r"https?://\S+", " ", regex=True)
-            .str.replace(rf"(?i)#?\b(?:{AIRLINES})\b", " ", regex=True)
-            .str.replace(r"\s+", " ", regex=True).str.strip())
-    keep = (df["negativereason"] != "") & (df["negativereason"] != "Can't Tell")
-    return text[keep].reset_index(drop=True), df.loc[keep, "negativereason"].reset_index(drop=True), text
-
-
-def restaurant_sentences(data: Path) -> tuple[pd.Series, pd.Series]:
-    """Review sentences annotated with exactly one aspect category."""
-    df = pd.read_csv(data / RESTAURANTS, dtype=str, keep_default_na=False)
-    single = ~df["categories"].str.contains(";")
-    return df.loc[single, "text"].reset_index(drop=True), df.loc[single, "categories"].reset_index(drop=True)
+COMPLAINTS = "cfpb_consumer_complaints_sample/complaints_with_narrative.csv"
+SEATS = "skytrax_lounge_seat_reviews/seat_reviews.csv"
+PLANTED = ("Cancelled Flight", "Lost Luggage", "Late Flight")
+LEMMA_ERRORS = {"doe", "numb", "clothe"}
 
 
 def usable_text(texts: pd.Series) -> pd.Series:
     """Cleaned text, empty for non-answers: exactly what the pipeline gives ThemeModel."""
-    cleaned = TextCleaner().transform(texts)
+    cleaned = TextCleaner().transform(texts.reset_index(drop=True))
     return cleaned["clean_text"].where(~cleaned["is_nonanswer"], "")
 
 
-def fit_and_score(texts: pd.Series, labels: pd.Series, n_themes, seed: int = 0) -> dict:
-    """Fit ThemeModel twice (same seed), score primary themes against ``labels``."""
+def load(data: Path) -> dict:
+    """The labelled sets: name → (texts, labels for themes, labels for groups or None, segment values)."""
+    tweets = pd.read_csv(data / TWEETS, dtype=str, keep_default_na=False)
+    complaint = (tweets["negativereason"] != "") & (tweets["negativereason"] != "Can't Tell")
+    rest = pd.read_csv(data / RESTAURANTS, dtype=str, keep_default_na=False)
+    single = ~rest["categories"].str.contains(";")
+    cfpb = pd.read_csv(data / COMPLAINTS, dtype=str, keep_default_na=False)
+    sets = {
+        "airline complaints (reasons)": (tweets.loc[complaint, "text"], tweets.loc[complaint, "negativereason"],
+                                         None, tweets["airline"].unique()),
+        "restaurant sentences (categories)": (rest.loc[single, "text"], rest.loc[single, "categories"], None, ()),
+        "consumer complaints (Issue / Product)": (cfpb["Consumer complaint narrative"], cfpb["Issue"],
+                                                  cfpb["Product"], cfpb["Company"].unique()),
+    }
+    if (data / SEATS).is_file():
+        seats = pd.read_csv(data / SEATS, dtype=str, keep_default_na=False)
+        sets["seat reviews (no labels)"] = (seats["content"], None, None, seats["airline_name"].unique())
+    sets["all airline tweets (no labels)"] = (tweets["text"], None, None, tweets["airline"].unique())
+    return {name: (texts.reset_index(drop=True), None if y is None else y.reset_index(drop=True),
+                   None if g is None else g.reset_index(drop=True), seg) for name, (texts, y, g, seg) in sets.items()}
+
+
+def fit(texts: pd.Series, seed: int = 0, previous=None, segment_values=()) -> tuple[ThemeModel, pd.DataFrame]:
+    model = ThemeModel(random_state=seed, blocked_words=tuple(segment_values))
+    codes, distinct = pd.factorize(texts)
+    model.fit(pd.Series(distinct, dtype=object), sample_weight=np.bincount(codes), previous=previous)
+    return model, model.transform(texts)
+
+
+def scores(name, texts, y, y_groups, segment_values, seed) -> dict:
     usable = usable_text(texts)
     start = time.perf_counter()
-    model = ThemeModel(n_themes=n_themes, random_state=seed).fit(usable)
+    model, out = fit(usable, seed, segment_values=segment_values)
     seconds = time.perf_counter() - start
-    out = model.transform(usable)
-    twin = ThemeModel(n_themes=n_themes, random_state=seed).fit(usable)
-    digest = lambda m, o: hashlib.sha256((m.themes_.to_csv() + o.to_csv()).encode()).hexdigest()  # noqa: E731
-    theme = out["theme_id"].to_numpy()
-    return {"k": model.themes_.shape[0], "nmi": normalized_mutual_info_score(labels, theme),
-            "ari": adjusted_rand_score(labels, theme), "no_theme": float((theme == NO_THEME).mean()),
-            "fit_s": seconds, "identical": digest(model, out) == digest(twin, twin.transform(usable)),
-            "model": model, "out": out}
+    theme, group = out["theme_id"].to_numpy(), out["group_id"].to_numpy()
+    themed = theme != NO_THEME
+    shares = pd.Series(theme[themed]).value_counts(normalize=True)
+    row = {"data": name, "comments": len(texts), "themes": len(model.themes_), "groups": len(model.groups_),
+           "largest": float(shares.max()) if len(shares) else 0.0,
+           "per_comment": float(out["themes"].str.len()[themed].mean()) if themed.any() else 0.0,
+           "no_theme": float((~themed).mean()), "fit_s": seconds, "model": model, "out": out,
+           "stable": (model.auto_k_ or {}).get("stability", {}).get("stable")}
+    if y is not None:
+        row["labels"] = y.nunique()
+        row["nmi_t"], row["ari_t"] = normalized_mutual_info_score(y, theme), adjusted_rand_score(y, theme)
+        target = y if y_groups is None else y_groups
+        row["group_labels"] = target.nunique()
+        row["nmi_g"], row["ari_g"] = normalized_mutual_info_score(target, group), adjusted_rand_score(target, group)
+        closer = abs(len(model.groups_) - y.nunique()) < abs(len(model.themes_) - y.nunique())
+        row["level"] = "groups" if closer and y_groups is None else "themes"
+    return row
 
 
-def tfidf_kmeans(texts: pd.Series, labels: pd.Series, k: int, seed: int = 0) -> dict:
-    """The previous engine: TF-IDF of lemma 1–2-grams → k-means (empty comments get −1)."""
-    lemmas = lemmatize(usable_text(texts))
-    start = time.perf_counter()
-    vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, stop_words=stop_words(),
-                          token_pattern=r"(?u)\b[^\W\d_][\w']+\b", sublinear_tf=True)
-    matrix = vec.fit_transform(lemmas)
-    has = matrix.getnnz(axis=1) > 0
-    theme = np.full(len(lemmas), NO_THEME)
-    theme[has] = KMeans(k, n_init=4, random_state=seed).fit_predict(matrix[has])
-    return {"k": k, "nmi": normalized_mutual_info_score(labels, theme),
-            "ari": adjusted_rand_score(labels, theme), "no_theme": float((theme == NO_THEME).mean()),
-            "fit_s": time.perf_counter() - start, "identical": None}
+def hygiene(model: ThemeModel, segment_values) -> list[str]:
+    """Labels (themes and groups) breaking a rule, with the rule."""
+    seg = {w for v in segment_values for w in re.findall(r"[a-z]+", str(v).lower()) if len(w) > 2}
+    bad = []
+    for label in list(model.themes_["label"]) + list(model.groups_["label"]):
+        words = set(re.findall(r"[\w@\[\]']+", label.lower()))
+        for rule, hit in (("segment value", words & seg), ("handle", {w for w in words if w.startswith("@")}),
+                          ("placeholder", {w for w in words if w.startswith("[") or re.fullmatch(r"x{2,}", w)}),
+                          ("digit", {w for w in words if re.search(r"\d", w)}), ("lemma error", words & LEMMA_ERRORS)):
+            if hit:
+                bad.append(f"{label!r}: {rule} {sorted(hit)}")
+    return bad
 
 
-def sample_planted(seed: int = 0) -> tuple[list[dict], pd.DataFrame]:
-    """The bundled sample vs its planted topics, and how often a two-topic comment gets both."""
-    sys.path.insert(0, str(ROOT / "data"))
-    import make_sample
+def multilabel(data: Path, seed: int) -> tuple[float, float, float]:
+    """Micro precision / recall of the categories a sentence's themes stand for, on restaurant
+    sentences with several categories; themes stand for their majority single category."""
+    rest = pd.read_csv(data / RESTAURANTS, dtype=str, keep_default_na=False)
+    usable = usable_text(rest["text"])
+    model, out = fit(usable, seed)
+    single = ~rest["categories"].str.contains(";")
+    first = out["theme_id"][single & (out["theme_id"] != NO_THEME)]
+    stands = pd.crosstab(first, rest.loc[first.index, "categories"]).idxmax(axis=1).to_dict()
+    several = rest["categories"].str.contains(";")
+    tp = fp = fn = 0
+    for themes, truth in zip(out.loc[several, "themes"], rest.loc[several, "categories"]):
+        found, true = {stands.get(t) for t in themes} - {None}, set(truth.split(";"))
+        tp, fp, fn = tp + len(found & true), fp + len(found - true), fn + len(true - found)
+    return tp / max(tp + fp, 1), tp / max(tp + fn, 1), float(several.sum())
 
-    rows = pd.DataFrame(make_sample.generate(with_truth=True))
-    themed = rows["topics"] != ""
-    result = fit_and_score(rows["comment"], rows["topics"].str.split(";").str[0], "auto", seed)
-    out, model = result["out"], result["model"]
-    first = rows["topics"].str.split(";").str[0]
-    # each theme stands for the planted topic most of its comments have
-    topic_of = (pd.crosstab(out["theme_id"][themed], first[themed]).idxmax(axis=1)).to_dict()
-    found = out["themes"].map(lambda ids: {topic_of.get(t) for t in ids})
-    truth = rows["topics"].map(lambda t: set(t.split(";")) if t else set())
-    two = rows["topics"].str.contains(";")
-    one = themed & ~two
-    extra = [len(f - t) > 0 for f, t in zip(found[one], truth[one])]
-    result.update(both=float(np.mean([t <= f for f, t in zip(found[two], truth[two])])),
-                  extra=float(np.mean(extra)),
-                  nmi=normalized_mutual_info_score(first[themed], out["theme_id"][themed]),
-                  ari=adjusted_rand_score(first[themed], out["theme_id"][themed]))
-    return result, model.themes_.assign(n=model.train_sizes_.to_numpy())
+
+def stability(texts: pd.Series, segment_values, seed: int) -> dict:
+    """Seed and subsample stability, ID retention with ``previous``, byte-identical refits."""
+    usable = usable_text(texts)
+    runs = [fit(usable, s, segment_values=segment_values) for s in (seed, seed + 1, seed + 2)]
+    ids = [o["theme_id"].to_numpy() for _, o in runs]
+    seeds = np.mean([normalized_mutual_info_score(ids[i], ids[j]) for i in range(3) for j in range(i + 1, 3)])
+    rng = np.random.default_rng(seed)
+    halves = []
+    for _ in range(2):
+        rows = np.sort(rng.choice(len(usable), int(0.9 * len(usable)), replace=False))
+        model, _ = fit(usable.iloc[rows].reset_index(drop=True), seed, segment_values=segment_values)
+        halves.append(model.transform(usable)["theme_id"].to_numpy())
+    sub = normalized_mutual_info_score(halves[0], halves[1])
+    base, base_out = runs[0]
+    rows = np.sort(rng.choice(len(usable), int(0.9 * len(usable)), replace=False))
+    follow, _ = fit(usable.iloc[rows].reset_index(drop=True), seed, previous=base, segment_values=segment_values)
+    after = follow.transform(usable)["theme_id"].to_numpy()
+    before = base_out["theme_id"].to_numpy()
+    themed = before != NO_THEME
+    kept = float((after[themed] == before[themed]).mean())
+    twin, twin_out = fit(usable, seed, segment_values=segment_values)
+    digest = lambda m, o: hashlib.sha256((m.themes_.to_csv() + m.groups_.to_csv() + o.to_csv()).encode()).hexdigest()  # noqa: E731
+    return {"seeds_nmi": seeds, "subsample_nmi": sub, "kept_ids": kept,
+            "identical": digest(base, base_out) == digest(twin, twin_out)}
+
+
+def planted(row: dict, reasons: pd.Series) -> dict[str, bool]:
+    """Whether each planted reason is the most common reason of at least one theme."""
+    theme = row["out"]["theme_id"]
+    ok = theme != NO_THEME
+    top = pd.crosstab(theme[ok], reasons[ok]).idxmax(axis=1)
+    return {reason: bool((top == reason).any()) for reason in PLANTED}
 
 
 def default_data() -> Path:
@@ -138,64 +194,54 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=default_data(),
                         help="folder with the labelled data sets (default ../shared/data)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--scale", type=int, default=0, metavar="N",
-                        help="also time fit and transform on N comments generated by data/make_sample.py")
+    parser.add_argument("--quick", action="store_true", help="skip the stability refits")
     args = parser.parse_args(argv)
-    if not (args.data / TWEETS).is_file() or not (args.data / RESTAURANTS).is_file():
-        print(f"eval_themes: the labelled data sets are not in {args.data} (need {TWEETS} and "
-              f"{RESTAURANTS}); pass --data DIR", file=sys.stderr)
+    missing = [p for p in (TWEETS, RESTAURANTS, COMPLAINTS) if not (args.data / p).is_file()]
+    if missing:
+        print(f"eval_themes: {', '.join(missing)} not in {args.data}; pass --data DIR", file=sys.stderr)
         return 2
+    sets = load(args.data)
+    rows = [scores(name, *value, seed=args.seed) for name, value in sets.items()]
+    print("| data | comments | themes | groups | labels | NMI themes | ARI themes | NMI groups | ARI groups |"
+          " level read | largest theme | themes / themed comment | no theme | stable vs null | fit s |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: |")
+    for r in rows:
+        def lab(key, r=r):
+            return f"{r[key]:.3f}" if key in r else "—"
 
-    rows = []
-    tweets, reasons, all_tweets = airline_complaints(args.data)
-    sentences, categories = restaurant_sentences(args.data)
-    for name, texts, labels in (("airline complaints", tweets, reasons),
-                                ("restaurant sentences", sentences, categories)):
-        n_labels = labels.nunique()
-        rows += [(name, len(texts), "TF-IDF + k-means (previous engine)",
-                  tfidf_kmeans(texts, labels, n_labels, args.seed)),
-                 (name, len(texts), "ThemeModel, k = number of labels",
-                  fit_and_score(texts, labels, n_labels, args.seed)),
-                 (name, len(texts), "ThemeModel, automatic k",
-                  fit_and_score(texts, labels, "auto", args.seed))]
-    sample, sample_themes = sample_planted(args.seed)
-
-    print("| data | comments | engine | k | NMI | ARI | −1 share | fit s | identical runs |")
-    print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |")
-    for name, n, engine, r in rows:
-        same = "—" if r["identical"] is None else ("yes" if r["identical"] else "NO")
-        print(f"| {name} | {n:,} | {engine} | {r['k']} | {r['nmi']:.3f} | {r['ari']:.3f} | "
-              f"{r['no_theme']:.1%} | {r['fit_s']:.1f} | {same} |")
-    print(f"| bundled sample (planted topics) | {len(sample['out']):,} | ThemeModel, automatic k | "
-          f"{sample['k']} | {sample['nmi']:.3f} | {sample['ari']:.3f} | {sample['no_theme']:.1%} | "
-          f"{sample['fit_s']:.1f} | {'yes' if sample['identical'] else 'NO'} |")
-
-    start = time.perf_counter()
-    ThemeModel(random_state=args.seed).fit(usable_text(all_tweets))
-    print(f"\nfit on all {len(all_tweets):,} tweets (automatic k, cleaning excluded): "
-          f"{time.perf_counter() - start:.1f} s")
-    print(f"bundled sample: two-topic comments with both topics found {sample['both']:.0%}; "
-          f"one-topic comments given an extra theme {sample['extra']:.1%}")
-    print("\nbundled sample themes:")
-    print(sample_themes[["theme_id", "label", "n", "keywords"]].to_string(index=False))
-    if args.scale:
-        scale(args.scale, args.seed)
+        labels = f"{r['labels']}" + (f" / {r['group_labels']}" if r.get("group_labels", r.get("labels")) !=
+                                     r.get("labels") else "") if "labels" in r else "—"
+        print(f"| {r['data']} | {r['comments']:,} | {r['themes']} | {r['groups']} | {labels} | {lab('nmi_t')} | "
+              f"{lab('ari_t')} | {lab('nmi_g')} | {lab('ari_g')} | {r.get('level', '—')} | {r['largest']:.1%} | "
+              f"{r['per_comment']:.2f} | {r['no_theme']:.1%} | {r['stable']} | {r['fit_s']:.1f} |")
+    airline = rows[0]
+    reasons = sets["airline complaints (reasons)"][1]
+    print("\nplanted reasons with a theme of their own (airline complaints): "
+          + ", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in planted(airline, reasons).items()))
+    precision, recall, n = multilabel(args.data, args.seed)
+    print(f"membership on {n:.0f} multi-category restaurant sentences: precision {precision:.2f}, recall {recall:.2f}")
+    bad = [b for r, (name, value) in zip(rows, sets.items()) for b in hygiene(r["model"], value[3])]
+    print(f"label hygiene: {len(bad)} label(s) break a rule" + ("".join(f"\n  {b}" for b in bad) if bad else ""))
+    if not args.quick:
+        s = stability(sets["airline complaints (reasons)"][0], sets["airline complaints (reasons)"][3], args.seed)
+        print(f"airline complaints: NMI between seeds {s['seeds_nmi']:.3f}; between 90% subsamples "
+              f"{s['subsample_nmi']:.3f}; theme ID kept on a 90% refit with previous {s['kept_ids']:.1%}; "
+              f"byte-identical refit {'yes' if s['identical'] else 'NO'}")
+    for r in rows:
+        if r["data"].startswith(("airline complaints", "seat")):
+            print(f"\n{r['data']}: groups and themes")
+            print(taxonomy_table(r["model"], r["out"]))
     return 0
 
 
-def scale(n_rows: int, seed: int) -> None:
-    """Fit and transform seconds on ``n_rows`` generated survey comments (cleaning excluded)."""
-    sys.path.insert(0, str(ROOT / "data"))
-    import make_sample
-
-    texts = usable_text(pd.DataFrame(make_sample.generate(n_rows, seed=11))["comment"])
-    start = time.perf_counter()
-    model = ThemeModel(random_state=seed).fit(texts)
-    fitted = time.perf_counter() - start
-    start = time.perf_counter()
-    model.transform(texts)
-    print(f"\n{n_rows:,} generated comments ({texts.nunique():,} distinct): fit {fitted:.1f} s "
-          f"(k = {len(model.themes_)}), transform {time.perf_counter() - start:.1f} s")
+def taxonomy_table(model: ThemeModel, out: pd.DataFrame) -> str:
+    sizes = out["theme_id"].value_counts()
+    lines = []
+    for group in model.groups_.itertuples():
+        members = model.themes_[model.themes_["group_id"] == group.group_id]
+        lines.append(f"  {group.label}  ({int(sizes.reindex(members['theme_id']).fillna(0).sum())})")
+        lines += [f"      {t.label}  ({int(sizes.get(t.theme_id, 0))})" for t in members.itertuples()]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -95,14 +95,16 @@ class FeedbackAnalyzer(BaseEstimator):
         return cls(**{k: v for k, v in config.to_dict().items() if k in names})
 
     def fit(self, df: pd.DataFrame, text: str | None = None, score: str | None = None,
-            sentiment_label: str | None = None, previous: FeedbackAnalyzer | None = None):
+            sentiment_label: str | None = None, previous: FeedbackAnalyzer | None = None,
+            segment: str | None = None, **_ignored):
         """Learn themes from the comments in ``df`` (column ``text``, auto-detected if None).
 
         With ``sentiment_label`` (a column of negative/neutral/positive) or
         ``sentiment="weak"`` (uses ``score``) it also trains the sentiment model; see
         :meth:`_fit_sentiment`. With ``previous`` (a fitted analyzer) matching themes keep
         their IDs and labels. Parameters are checked first (``ValueError`` naming the one
-        that is wrong).
+        that is wrong). Words of the ``segment`` column's values and of other
+        metadata columns (:func:`metadata_values`) never make a theme label.
         """
         validate_params(self)
         text = detect_column(df, "text", text, required=True)
@@ -110,7 +112,8 @@ class FeedbackAnalyzer(BaseEstimator):
         usable = cleaned["clean_text"].where(~cleaned["is_nonanswer"], "")
         self.theme_model_ = ThemeModel(
             n_themes=self.n_themes, random_state=self.random_state, max_features=self.max_features,
-            language=self.language, batch_size=self.batch_size, codeframe=self.codeframe)
+            language=self.language, batch_size=self.batch_size, codeframe=self.codeframe,
+            blocked_words=metadata_values(df, text, segment))
         old = getattr(previous, "theme_model_", previous)
         codes, distinct = pd.factorize(usable, use_na_sentinel=False)
         try:
@@ -249,6 +252,8 @@ class FeedbackAnalyzer(BaseEstimator):
         out.insert(0, "row", accepted.index.to_numpy(dtype="int64"))
         out = out.join(cleaned).join(sentiment).join(themes)
         out["theme_label"] = out["theme_id"].map(labels).fillna("")
+        groups = self.theme_model_.groups_.set_index("group_id")["label"]
+        out["group_label"] = out["group_id"].map(groups).fillna("")
         out["nps_category"] = nps_category(accepted["_score"], self.metric).astype(object).where(
             accepted["_score"].notna(), None)
         ordered = [c for c in out.columns if c not in COMMENT_COLUMNS] + COMMENT_COLUMNS
@@ -282,9 +287,25 @@ def analyze(data: pd.DataFrame, text: str | None = None, score: str | None = Non
     """Fit themes on ``data`` and analyse it in one call (the ``feedbackml analyze`` command)."""
     cfg = (config or Config()).replace(text=text, score=score, **options)
     analyzer = FeedbackAnalyzer.from_config(cfg).fit(data, text=cfg.text, score=cfg.score,
-                                                     sentiment_label=cfg.sentiment_label)
+                                                     sentiment_label=cfg.sentiment_label,
+                                                     segment=cfg.segment)
     return analyzer.analyze(data, text=cfg.text, score=cfg.score, segment=cfg.segment,
                             date=cfg.date, id=cfg.id, outcome=cfg.outcome)
+
+
+def metadata_values(df: pd.DataFrame, text: str, segment: str | None = None,
+                    max_distinct: int = 200) -> tuple[str, ...]:
+    """Distinct values of the ``segment`` column and of every other text column with at most
+    ``max_distinct`` distinct values (channel, airline, product variant…), sorted: what
+    theme labels must never be made of."""
+    values: set[str] = set()
+    for column in df.columns:
+        if column == text or not (df[column].dtype == object or pd.api.types.is_string_dtype(df[column])):
+            continue
+        distinct = df[column].dropna().unique()
+        if column == segment or len(distinct) <= max_distinct:
+            values.update(str(v) for v in distinct[:10_000])
+    return tuple(sorted(values))
 
 
 def numbered_rows(df: pd.DataFrame) -> pd.DataFrame:

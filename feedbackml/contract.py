@@ -23,14 +23,17 @@ REPORT_SEGMENTS = 50
 #: Columns :meth:`feedbackml.FeedbackAnalyzer.analyze` adds to the input's columns in ``comments``.
 COMMENT_COLUMNS = ["row", "clean_text", "is_nonanswer", "is_duplicate", "sentiment",
                    "sentiment_label", "mixed", "theme_id", "theme_label", "theme_score", "themes",
-                   "nps_category"]
+                   "group_id", "group_label", "nps_category"]
 #: Columns of ``themes.csv`` / :attr:`Results.themes`.
 #: ``mean_sentiment`` and ``negative_share`` are over the theme's comments (comment-level
 #: sentiment); ``positive_mentions``, ``negative_mentions`` and ``mention_sentiment`` (mean)
 #: are over the theme's mentions (the sentiment of the part that mentions the theme).
-THEME_TABLE_COLUMNS = ["theme_id", "label", "keywords", "n", "share", "nps", "mean_sentiment",
-                       "negative_share", "positive_mentions", "negative_mentions", "mention_sentiment",
-                       "promoters", "passives", "detractors", "quotes"]
+THEME_TABLE_COLUMNS = ["theme_id", "label", "keywords", "group_id", "group_label", "n", "share", "nps",
+                       "mean_sentiment", "negative_share", "positive_mentions", "negative_mentions",
+                       "mention_sentiment", "promoters", "passives", "detractors", "quotes"]
+#: Columns of ``groups.csv``: the theme-table columns per theme group, and its themes' IDs.
+GROUP_TABLE_COLUMNS = ["group_id", "label", "keywords", "themes", "n", "share", "nps", "mean_sentiment",
+                       "negative_share", "promoters", "passives", "detractors", "quotes"]
 #: Columns of ``mentions.parquet`` / :attr:`Results.mentions`: one row per (comment, theme).
 MENTION_COLUMNS = ["row", "theme_id", "group_id", "text", "sentiment", "sentiment_label"]
 #: The tables of an analysis folder besides ``comments.*``; ``Results.extra`` holds the optional ones.

@@ -48,7 +48,10 @@ def test_automatic_k_evidence_goes_to_the_summary_and_the_model(tmp_path, feedba
     assert meta["auto_k"]["chosen_k"] == len(meta["themes"])
     assert cli("analyze", feedback_csv, "--out", tmp_path / "o", "--quiet") == 0
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
-    assert set(summary["themes"]["auto_k"]) >= {"k_tried", "stability", "silhouette", "chosen_k"}
+    assert set(summary["themes"]["auto_k"]) >= {"initial_k", "stability", "chosen_k", "merged_small"}
+    assert summary["themes"]["auto_k"]["stability"]["null_ari"] < summary["themes"]["auto_k"]["stability"]["ari"]
+    assert summary["themes"]["groups"]["n"] == len(pd.read_csv(tmp_path / "o" / "groups.csv"))
+    assert 1 <= summary["themes"]["themes_per_themed_comment"] <= 3
     assert summary["themes"]["no_theme_share"] == pytest.approx(4 / 184, abs=1e-4)
 
 
@@ -66,7 +69,8 @@ def test_fit_writes_a_codeframe_that_refits_to_the_same_themes(tmp_path, feedbac
     assert cli("apply", feedback_csv, "--model", tmp_path / "m2", "--out", tmp_path / "b", "--quiet") == 0
     a = pd.read_parquet(tmp_path / "a" / "comments.parquet")["theme_id"]
     b = pd.read_parquet(tmp_path / "b" / "comments.parquet")["theme_id"]
-    assert (a == b).mean() > 0.9
+    both = (a != -1) & (b != -1)  # a comment near a threshold may mention no theme in one fit
+    assert both.mean() > 0.8 and (a[both] == b[both]).mean() > 0.9
     assert "First theme" in (tmp_path / "m2" / "themes.toml").read_text()
 
 

@@ -82,11 +82,12 @@ def theme_of(model: ThemeModel) -> dict[str, int]:
 
 
 # -- automatic k, labels, quotes -------------------------------------------------------------
-def test_auto_k_finds_the_six_planted_themes_of_the_bundled_sample(sample_model):
-    assert abs(sample_model.themes_.shape[0] - 6) <= 1
+def test_auto_k_finds_the_six_planted_topics_of_the_bundled_sample_as_groups(sample_model):
+    assert abs(sample_model.groups_.shape[0] - 6) <= 1
+    assert sample_model.themes_.shape[0] > sample_model.groups_.shape[0]
     evidence = sample_model.auto_k_
-    assert evidence["chosen_k"] == sample_model.themes_.shape[0]
-    assert len(evidence["k_tried"]) == len(evidence["stability"]) == len(evidence["silhouette"]) > 3
+    assert evidence["chosen_k"] == sample_model.themes_.shape[0] <= evidence["initial_k"]
+    assert evidence["stability"]["ari"] > evidence["stability"]["null_ari"]
 
 
 def test_bundled_sample_themes_each_carry_one_planted_topic_word(sample_model):
@@ -206,7 +207,7 @@ def test_a_merged_theme_disappears_into_its_target(small):
         CodeframeTheme(0, ("delivery", "parcel", "courier"), "Delivery and billing", merge=(1,)),
         CodeframeTheme(1, ("invoice", "charge", "billing")),
         CodeframeTheme(2, ("staff", "friendly")),
-    ))
+    ), n_themes=3)
     model = ThemeModel(codeframe=codeframe).fit(small)
     assert model.themes_["theme_id"].tolist() == [0, 2]
     ids = model.predict(pd.Series(list(PURE.values())))
@@ -234,11 +235,10 @@ def test_retraining_on_a_90_percent_subsample_keeps_theme_ids(sample_texts, samp
     changes = retrained.changes_
     kept = changes[changes["status"] == "kept"]
     assert (kept["theme_id"] == kept["previous_id"]).all()
-    assert len(kept) >= min(len(retrained.themes_), len(sample_model.themes_)) - 1
     before = sample_model.transform(sample_texts)["theme_id"]
     after = retrained.transform(sample_texts)["theme_id"]
-    both = before.isin(kept["previous_id"])
-    assert (before[both] == after[both]).mean() > 0.85
+    themed = before != -1
+    assert (before[themed] == after[themed]).mean() >= 0.7
     labels = sample_model.themes_.set_index("theme_id")["label"]
     assert (retrained.themes_.set_index("theme_id").loc[kept["theme_id"], "label"]
             == labels.loc[kept["previous_id"]].to_numpy()).all()
@@ -262,7 +262,7 @@ def test_theme_model_follows_the_estimator_contract(small, tmp_path):
     with pytest.raises(NotFittedError):
         model.transform(small)
     assert model.fit(small) is model
-    assert list(model.get_feature_names_out()) == ["theme_id", "theme_score", "themes"]
+    assert list(model.get_feature_names_out()) == ["theme_id", "theme_score", "themes", "group_id"]
     joblib.dump(model, tmp_path / "m.joblib")
     back = joblib.load(tmp_path / "m.joblib")
     pd.testing.assert_frame_equal(back.transform(small), model.transform(small))
@@ -308,4 +308,51 @@ def test_transform_of_no_comments_gives_an_empty_table():
 
     model = ThemeModel(n_themes=3).fit(make_feedback()["comment"])
     out = model.transform(pd.Series([], dtype=object))
-    assert len(out) == 0 and list(out.columns) == ["theme_id", "theme_score", "themes"]
+    assert len(out) == 0 and list(out.columns) == ["theme_id", "theme_score", "themes", "group_id"]
+
+
+# -- taxonomy, membership, labels ------------------------------------------------------------
+def test_every_theme_belongs_to_one_group_and_groups_have_labels(sample_model):
+    groups = sample_model.groups_
+    assert set(sample_model.themes_["group_id"]) == set(groups["group_id"])
+    labels = groups.set_index("group_id")["label"]
+    assert (sample_model.themes_["group_label"] == labels.loc[sample_model.themes_["group_id"]].to_numpy()).all()
+    assert groups["label"].str.len().gt(0).all() and groups["label"].is_unique
+
+
+def test_mentions_say_which_part_of_a_comment_mentions_which_theme(sample_model):
+    texts = pd.Series(["The courier was late and the parcel never arrived, the staff were lovely though",
+                       "n/a", "They charged me twice"])
+    mentions = sample_model.mentions(texts)
+    assert list(mentions.columns) == ["doc", "part", "text", "theme_id", "score"]
+    out = sample_model.transform(texts)
+    for doc, themes in enumerate(out["themes"]):
+        assert set(mentions.loc[mentions["doc"] == doc, "theme_id"]) <= set(themes)
+    first = mentions[mentions["doc"] == 0]
+    assert first["theme_id"].nunique() >= 2  # delivery and staff, from different parts
+    assert first["text"].str.contains("staff").any() and (mentions["doc"] != 1).all()
+
+
+def test_a_comment_gets_at_most_three_themes(sample_model, sample_texts):
+    assert sample_model.transform(sample_texts)["themes"].str.len().max() <= 3
+
+
+def test_tone_does_not_split_an_aspect():
+    texts = pd.Series(["the legroom was great", "no legroom at all", "legroom was terrible",
+                        "loved the legroom", "legroom awful and cramped seat"] * 8
+                       + ["the food was great", "food was terrible", "loved the food, tasty meal",
+                          "awful food and a cold meal", "meal was great"] * 8)
+    model = ThemeModel(n_themes=2).fit(texts)
+    ids = model.predict(texts)
+    legroom, food = set(ids[:40]) - {-1}, set(ids[40:]) - {-1}
+    assert len(legroom) == 1 and len(food) == 1 and legroom != food
+
+
+def test_labels_never_hold_handles_placeholders_digits_or_metadata():
+    texts = pd.Series(["@delta lost my bag at [url] again", "my bag was lost on flight 1234",
+                       "XXXX lost luggage claim", "a380 seat legroom was tight",
+                       "the seat legroom on the a380 is tight", "delta baggage claim took forever"] * 6)
+    model = ThemeModel(n_themes=2, blocked_words=("Delta",)).fit(texts)
+    text = " ".join(model.themes_["label"]) + " " + " ".join(model.themes_["keywords"])
+    assert "@" not in text and "url" not in text and "xx" not in text.lower()
+    assert "delta" not in text and not any(ch.isdigit() for ch in text)

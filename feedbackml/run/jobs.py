@@ -69,7 +69,8 @@ def _analyze_file(input, out, config, model, allow_version_mismatch, xlsx, allow
     else:
         step("fitting themes", 2, total)
         analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text, score=config.score,
-                                                            sentiment_label=config.sentiment_label)
+                                                            sentiment_label=config.sentiment_label,
+                                                            segment=config.segment)
     return _score_and_write(analyzer, df, config, input, out, xlsx, total)
 
 
@@ -107,7 +108,7 @@ def fit_file(input: str | Path, model: str | Path, config: Config,
     step("fitting themes", 2, 3)
     analyzer = FeedbackAnalyzer.from_config(config).fit(df, text=config.text, score=config.score,
                                                         sentiment_label=config.sentiment_label,
-                                                        previous=old)
+                                                        previous=old, segment=config.segment)
     step("saving the model", 3, 3)
     models.save(analyzer, model)
     return analyzer

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..contract import REPORT_SEGMENTS, THEME_TABLE_COLUMNS, add_warning, package_versions, records, rounded
+from ..contract import (
+    GROUP_TABLE_COLUMNS,
+    REPORT_SEGMENTS,
+    THEME_TABLE_COLUMNS,
+    add_warning,
+    package_versions,
+    records,
+    rounded,
+)
 from ..errors import DataError
 from ..io.schema import REJECT_COLUMNS
 from ..results import Results
@@ -61,6 +69,8 @@ def build_results(analyzer: FeedbackAnalyzer, counts: RunningCounts, columns: Co
     summary = run_summary(analyzer, counts, a, columns, len(themes), source, input_sha256)
     extra = {"aspect_drivers": aspects, "quotes": quotes}
     extra.update(comparisons(analyzer, counts, a, columns, event, segment, summary))
+    extra.update(group_tables(analyzer, themes, a, event, segment, summary,
+                              dated=columns.date is not None))
     if columns.outcome is not None:
         summary["outcome"] = outcome_summary(columns.outcome, event, a["weight"])
     return Results(comments=comments if comments is not None else pd.DataFrame(), themes=themes,
@@ -111,6 +121,62 @@ def theme_table(themes: pd.DataFrame, counts: RunningCounts, a: dict[str, Any],
               else pd.DataFrame(columns=["theme_id", "row", "polarity", "respondent", "text"]))
     table["quotes"] = joined_quotes(quotes).reindex(table["theme_id"]).fillna("").to_numpy() if len(quotes) else ""
     return table[THEME_TABLE_COLUMNS], quotes
+
+
+def group_tables(analyzer: FeedbackAnalyzer, themes: pd.DataFrame, a: dict[str, Any],
+                 event: pd.Series | None, segment: pd.Series | None,
+                 summary: dict[str, Any], dated: bool = False) -> dict[str, pd.DataFrame]:
+    """``groups.csv`` (the theme-table columns per theme group) and ``group_drivers.csv``
+    (drivers.csv's columns with ``group_id``); a comment counts in every group of its
+    themes. Adds ``summary["themes"]["groups"]`` and the themes-per-comment figure."""
+    groups = analyzer.theme_model_.groups_
+    member, category, w = a["member"], a["category"], a["weight"]
+    theme_group = analyzer.themes_["group_id"].to_numpy()
+    in_group = theme_group[:, None] == groups["group_id"].to_numpy()[None, :]  # themes × groups
+    group_member = (member.astype(np.int64) @ in_group.astype(np.int64)) > 0 if len(w) else \
+        np.zeros((0, len(groups)), dtype=bool)
+    as_themes = groups.rename(columns={"group_id": "theme_id"})
+    drivers = theme_drivers(group_member, category, as_themes, alpha=analyzer.alpha,
+                            min_n=analyzer.min_theme_n, metric=analyzer.metric, event=event,
+                            controls=segment, random_state=analyzer.random_state, weight=w)
+    per = drivers.set_index("theme_id")
+    table = groups.copy()
+    table["themes"] = [" ".join(map(str, analyzer.themes_.loc[theme_group == g, "theme_id"]))
+                       for g in groups["group_id"]]
+    n = np.rint(w @ group_member).astype("int64") if len(w) else np.zeros(len(groups), dtype="int64")
+    table["n"] = n
+    table["share"] = per.loc[table["group_id"], "share"].to_numpy()
+    table["nps"] = per.loc[table["group_id"], "nps"].to_numpy()
+    table["mean_sentiment"] = mean_from_fixed(theme_sums(group_member, a["sentiment"]), n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["negative_share"] = theme_sums(group_member, a["negative"]) / n
+    cat = category.to_numpy(dtype=object)
+    for role, col in (("promoter", "promoters"), ("passive", "passives"), ("detractor", "detractors")):
+        table[col] = np.rint((w * (cat == role)) @ group_member).astype("int64") if len(w) else 0
+    # a group's quotes: the first quote of each of its themes, largest theme first
+    first = themes.sort_values("n", ascending=False, kind="stable")
+    first = first.assign(q=first["quotes"].str.split(" | ", regex=False).str[0].fillna(""))
+    quotes = first[first["q"] != ""].groupby("group_id", sort=False)["q"].agg(lambda q: " | ".join(q[:4]))
+    table["quotes"] = quotes.reindex(table["group_id"]).fillna("").to_numpy()
+    themed = member.any(axis=1) if len(w) else np.zeros(0, dtype=bool)
+    per_comment = (float(w[themed] @ member[themed].sum(axis=1)) / float(w[themed].sum())
+                   if themed.any() else None)
+    info = summary["themes"]
+    info["groups"] = {"n": int(len(groups)), "labels": groups["label"].tolist()}
+    info["themes_per_themed_comment"] = rounded(per_comment) if per_comment is not None else None
+    info["largest_theme_share"] = (round(float(themes["n"].max() / w[themed].sum()), 4)
+                                   if themed.any() and len(themes) else None)
+    stability = (analyzer.theme_model_.auto_k_ or {}).get("stability")
+    if stability and not stability.get("stable", True):
+        add_warning(summary, "unstable_themes",
+                    f"the themes are not much more reproducible than on shuffled data (agreement between "
+                    f"refits {stability['ari']:.2f} vs {stability['null_ari']:.2f} on the null): "
+                    "read them as a rough map, or fix the number of themes or use a codeframe")
+    if dated and "trends" in summary:  # rising / falling groups, as for themes
+        tests = theme_trend_tests(a["screened_periods"], group_member, as_themes, analyzer.alpha, weight=w)
+        summary["trends"]["groups"] = records(tests.rename(columns={"theme_id": "group_id"}))
+    group_drivers = drivers.rename(columns={"theme_id": "group_id"})
+    return {"groups": table[GROUP_TABLE_COLUMNS], "group_drivers": group_drivers}
 
 
 def run_summary(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, Any],
@@ -174,6 +240,7 @@ def comparisons(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, 
         periods = checked_periods(counts, a["periods"], w, columns.date)
         undated = int(round(w[periods.isna().to_numpy()].sum()))
         periods, ignored = screen_periods(periods, analyzer.period, weight=w)
+        a["screened_periods"] = periods  # the group trends use the same periods
         if ignored["ignored"]:
             add_warning(summary, "dates_ignored", _ignored_dates_message(ignored, columns.date))
         trends = trend_table(periods, category, member, themes, period=analyzer.period, min_n=min_n,

@@ -24,6 +24,15 @@ def get_nlp(language: str = "en"):
     return nlp
 
 
+@cache
+def lemma_fixes(language: str = "en") -> dict[str, str]:
+    """Word → lemma where the lookup table is wrong (``lang/<language>/lemma_fixes.tsv``:
+    "does" → "do", not "doe"; "number" → "number", not "numb")."""
+    from ..lang import load_table
+
+    return {row[0].lower(): row[1].lower() for row in load_table("lemma_fixes", language) if len(row) >= 2}
+
+
 def lemmatize(texts: Iterable[str], language: str = "en", batch_size: int = 2000) -> np.ndarray:
     """Lower-cased lemmas of each text joined by spaces, punctuation, numbers and URLs dropped.
 
@@ -97,7 +106,8 @@ def _lemmatize_docs(texts: list[str], language: str, batch_size: int) -> np.ndar
     distinct, inverse = np.unique(tokens[keep, 0], return_inverse=True)
     strings = nlp.vocab.strings
     words = [strings[int(h)] for h in distinct]
-    lemma_of = np.array([(table.get(w, w) or w).lower() for w in words], dtype=object)
+    fixes = lemma_fixes(language)
+    lemma_of = np.array([fixes.get(w.lower()) or (table.get(w, w) or w).lower() for w in words], dtype=object)
     flat = lemma_of[inverse].tolist()
     return np.array([" ".join(flat[a:b]) for a, b in zip(starts.tolist(), ends.tolist())], dtype=object)
 

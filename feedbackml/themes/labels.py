@@ -32,10 +32,10 @@ def log_odds(presence, theme_pos, ok, weight, k, prior: float = 10.0) -> np.ndar
     return z, inside / np.maximum(total, 1e-12)
 
 
-def build_label(terms: list[str], used: set[str]) -> str:
-    """Two to four words from the top terms, e.g. "late delivery / parcel"; not one of ``used``.
-
-    When the best combination is taken, the next ones leave out one term at a time.
+def build_label(terms: list[str], used: set[str], max_terms: int = 2) -> str:
+    """Two to four words from the top ``max_terms`` terms, e.g. "late delivery / parcel"; not
+    one of ``used``. When the best combination is taken, the next ones leave out one term
+    at a time.
     """
     def build(candidates: list[str]) -> str:
         words: list[str] = []
@@ -46,7 +46,7 @@ def build_label(terms: list[str], used: set[str]) -> str:
                 continue
             parts.append(term)
             words += tokens
-            if len(words) >= 3 or len(parts) == 3:
+            if len(words) >= 3 or len(parts) == max_terms:
                 break
         return " / ".join(parts)
 

@@ -76,3 +76,26 @@ def match_themes(similarity: np.ndarray, new_labels, old_ids, old_labels,
     out = pd.DataFrame.from_records(records, columns=CHANGE_COLUMNS)
     out["similarity"] = out["similarity"].astype(float).round(4)
     return out
+
+
+def match_groups(groups: np.ndarray, theme_ids: np.ndarray, old_theme_ids: np.ndarray,
+                 old_groups: np.ndarray, next_group_id: int = 0, min_overlap: float = 0.3) -> np.ndarray:
+    """Group IDs that follow a previous fit: new groups (given per theme, as positions) are
+    paired one-to-one with old groups by the Jaccard overlap of their theme IDs (themes
+    already carry their old IDs); a pair at ``min_overlap`` or more keeps the old group ID,
+    any other group takes the next free ID."""
+    groups = np.asarray(groups)
+    new = [set(np.asarray(theme_ids)[groups == g].tolist()) for g in range(groups.max() + 1)]
+    old_ids = np.unique(old_groups)
+    old = [set(np.asarray(old_theme_ids)[old_groups == g].tolist()) for g in old_ids]
+    overlap = np.array([[len(a & b) / max(len(a | b), 1) for b in old] for a in new]).reshape(len(new), len(old))
+    final = np.full(len(new), -1)
+    if len(new) and len(old):
+        rows, cols = linear_sum_assignment(-overlap)
+        good = overlap[rows, cols] >= min_overlap
+        final[rows[good]] = old_ids[cols[good]]
+    next_id = max(int(next_group_id), int(old_ids.max()) + 1 if len(old_ids) else 0)
+    for g in range(len(new)):
+        if final[g] < 0:
+            final[g], next_id = next_id, next_id + 1
+    return final[groups]

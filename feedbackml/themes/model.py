@@ -1,26 +1,38 @@
-"""ThemeModel: comments → lemmas → comment vectors → (seeded) k-means → themes with readable labels.
+"""ThemeModel: comment parts → aspect vectors → over-clustered k-means → merged themes → groups.
 
-* Features: word vectors learned on the comments (PPMI + SVD, :mod:`feedbackml.features`),
-  each comment the TF-IDF-weighted average of its words, with corpus-specific stop terms
-  (words spread evenly over a first clustering) down-weighted.
-* k: automatic by stability across seeded subsamples × silhouette (:mod:`feedbackml.clustering`),
-  or fixed; a codeframe (:mod:`feedbackml.codeframe`) seeds, names and merges themes.
-* Labels and keywords: TF-IDF lemma n-grams ranked by log-odds against the other themes.
-* Several themes per comment: the primary theme comes from the whole comment; every
-  clause or "and"-joined part that fits another theme well adds that theme.
-* Stable IDs: ``fit(..., previous=old_model)`` keeps the IDs and labels of matching themes
-  (:mod:`feedbackml.theme_matching`).
+* Vectors: word vectors learned on the comments (PPMI + SVD, :mod:`.vectors`); a part or
+  comment is the TF-IDF-weighted average of its words. Aspects, not tone
+  (:mod:`.vocabulary`): opinion words, intensifiers, generic review words, names,
+  placeholders and metadata values are kept out, except opinion words concentrated in a
+  few aspects ("delicious", "rude"); corpus stop terms (spread evenly over a first
+  clustering) lose their weight.
+* Units: themes are learned on comment *parts* (clauses split at commas and joining
+  words, :mod:`.parts`) with at least ``min_part_words`` words, so "legroom was great" and
+  "no legroom at all" land in one theme.
+* Granularity (:mod:`.taxonomy`): over-cluster (√(n/6) clusters), merge too-small and
+  near-duplicate clusters, check stability against a shuffled null; groups by clustering
+  the theme centres. A fixed ``n_themes`` skips the merging.
+* Membership (:mod:`.membership`): a comment mentions a theme when one of its parts is
+  clearly close to it; at most ``max_themes`` per comment; :meth:`ThemeModel.mentions`
+  gives the part-level table.
+* Labels and keywords: lemma n-grams ranked by log-odds against the other themes (:mod:`.labels`).
+* Stable IDs: ``fit(..., previous=old_model)`` keeps the IDs and labels of matching
+  themes (:mod:`.matching`) and of matching groups.
 
-Theme IDs of a fresh fit are ordered by size (0 = largest); −1 means "no theme" (empty
-comments, non-answers, comments without a single known word).
+Theme IDs of a fresh fit are ordered by size (0 = largest), group IDs too; −1 means "no
+theme" (empty comments, non-answers, comments without a single theme word).
 """
 
 from __future__ import annotations
 
+import re
+import weakref
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -31,17 +43,27 @@ from ..text.inputs import as_texts
 from ..text.nlp import lemmatize
 from ..validation import InstanceOf, Interval, Language, Options, Pair, validate_params
 from .codeframe import Codeframe, CodeframeTheme, read_codeframe, with_notes
-from .kmeans import choose_k, chosen_k, k_range, spherical_kmeans
+from .kmeans import spherical_kmeans
 from .labels import build_label, log_odds, theme_profiles, unique_labels
-from .matching import match_themes, profile_similarity
+from .matching import match_groups, match_themes, profile_similarity
+from .membership import MENTION_COLUMNS, assign_parts, comment_themes, typical_similarity
 from .parts import split_segments
-from .vectors import TOKEN_PATTERN, CommentVectors, spread_weights
+from .taxonomy import initial_k, merge_clusters, stability, theme_groups
+from .vectors import CommentVectors, spread_weights
+from .vocabulary import generic_words, metadata_words, name_words, opinion_words, readmit_opinion_words, theme_text
 
 NO_THEME = -1
-THEME_COLUMNS = ["theme_id", "label", "keywords"]
-OUTPUT_COLUMNS = ["theme_id", "theme_score", "themes"]
+#: Label and keyword terms: words of letters only (no "a380", "b777", "x2").
+LABEL_TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+(?:'[^\W\d_]+)?\b"
+THEME_COLUMNS = ["theme_id", "label", "keywords", "group_id", "group_label"]
+GROUP_COLUMNS = ["group_id", "label", "keywords"]
+OUTPUT_COLUMNS = ["theme_id", "theme_score", "themes", "group_id"]
 N_KEYWORDS = 8
 CHUNK = 100_000
+PILOT_N = 10_000
+N_INIT = 4  # k-means starts (the best objective wins)
+#: The last fit's model (weak reference), texts and scores (:meth:`ThemeModel._scored`).
+_LAST_FIT: list = []
 
 
 def stop_words(language: str = "en") -> list[str]:
@@ -50,25 +72,35 @@ def stop_words(language: str = "en") -> list[str]:
 
 
 class ThemeModel(TransformerMixin, BaseEstimator):
-    """Find themes in cleaned comments and assign every comment its themes.
+    """Find a two-level taxonomy (groups → themes) in cleaned comments and assign every comment its themes.
 
     Parameters
     ----------
-    n_themes : "auto" (chosen by :func:`~feedbackml.clustering.choose_k` over ``k_range``)
-        or a number of themes (clusters, before codeframe merges).
+    n_themes : "auto" (over-cluster, then merge; see :mod:`feedbackml.themes.taxonomy`)
+        or a fixed number of themes (clusters, before codeframe merges).
     random_state : seed of every random step; same data and seed give the same themes.
     max_features : vocabulary cap of the word vectors and of the label vectoriser.
     min_df : minimum number of distinct comments a word must occur in.
     ngram_range : lemma n-gram range of labels and keywords.
-    large_n : k-means is fitted on at most this many distinct comments (a seeded sample
+    large_n : k-means is fitted on at most this many distinct parts (a seeded sample
         drawn in proportion to their counts); all comments are then assigned.
     language, batch_size : spaCy language and ``nlp.pipe`` batch size.
-    codeframe : None, a path to a ``themes.toml`` or a :class:`~feedbackml.codeframe.Codeframe`.
+    codeframe : None, a path to a ``themes.toml`` or a :class:`~feedbackml.themes.codeframe.Codeframe`.
     n_components : dimension of the word vectors.
-    k_range : smallest and largest k tried by automatic k.
+    k_range : smallest and largest number of clusters automatic k starts from.
     max_docs : the word statistics and labels use at most this many distinct comments.
     min_similarity : cosine of term profiles needed to keep a theme's ID across retrains.
-    n_jobs : threads for the k-means fits of automatic k (the result does not depend on it).
+    n_jobs : kept for compatibility (the fits are single-threaded).
+    min_share : automatic k merges a theme holding less than this share of the parts.
+    merge_similarity : automatic k merges two themes whose centres are at least this close.
+    min_part_words : words a part needs to mention a theme (a whole comment needs one).
+    membership_ratio, membership_margin : a part mentions a theme when its cosine is at
+        least ``membership_ratio`` × the theme's typical cosine and beats the runner-up by
+        ``membership_margin``.
+    max_themes : themes per comment, at most.
+    blocked_words : values (of the segment and other metadata columns) whose words never
+        make a label or keyword.
+    n_groups : None (√(2k), 2…12) or a number of theme groups.
     """
 
     _parameter_constraints: dict = {
@@ -89,9 +121,11 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     }
 
     def __init__(self, n_themes="auto", random_state=0, max_features=20000, min_df=2,
-                 ngram_range=(1, 2), large_n=50000, language="en", batch_size=2000,
-                 codeframe=None, n_components=100, k_range=(3, 12), max_docs=200_000,
-                 min_similarity=0.3, n_jobs=1):
+                 ngram_range=(1, 2), large_n=30000, language="en", batch_size=2000,
+                 codeframe=None, n_components=100, k_range=(4, 80), max_docs=200_000,
+                 min_similarity=0.3, n_jobs=1, min_share=0.01, merge_similarity=0.6,
+                 min_part_words=2, membership_ratio=0.8, membership_margin=0.02, max_themes=3,
+                 blocked_words=(), n_groups=None):
         self.n_themes = n_themes
         self.random_state = random_state
         self.max_features = max_features
@@ -106,94 +140,230 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         self.max_docs = max_docs
         self.min_similarity = min_similarity
         self.n_jobs = n_jobs
+        self.min_share = min_share
+        self.merge_similarity = merge_similarity
+        self.min_part_words = min_part_words
+        self.membership_ratio = membership_ratio
+        self.membership_margin = membership_margin
+        self.max_themes = max_themes
+        self.blocked_words = blocked_words
+        self.n_groups = n_groups
 
     # -- fitting -------------------------------------------------------------------
     def fit(self, X, y=None, sample_weight=None, previous: ThemeModel | None = None):
-        """Learn word vectors, theme centres, labels and keywords from cleaned texts.
+        """Learn word vectors, theme centres, groups, labels and keywords from cleaned texts.
 
         Empty strings (non-answers) are ignored. ``sample_weight`` says how many comments
         each text stands for (pass distinct texts and their counts: the same model, faster).
-        With ``previous`` (a fitted ThemeModel) themes that match an old theme keep its ID
-        and label; ``changes_`` says what changed.
+        With ``previous`` (a fitted ThemeModel) themes and groups that match old ones keep
+        their IDs and labels; ``changes_`` says what changed.
         """
         validate_params(self)
         codeframe = self._codeframe()
-        lemmas = lemmatize(as_texts(X), self.language, self.batch_size)
-        weight = np.ones(len(lemmas)) if sample_weight is None else np.asarray(sample_weight, np.float64)
-        keep = lemmas != ""
-        codes, docs = pd.factorize(lemmas[keep], sort=True)  # = np.unique, by hashing
-        docs, counts = np.asarray(docs, dtype=object), np.bincount(codes, weight[keep], minlength=len(docs))
-        if len(docs) < 2:
+        raw = as_texts(X).reset_index(drop=True)
+        weight = np.ones(len(raw)) if sample_weight is None else np.asarray(sample_weight, np.float64)
+        row_order = np.argsort(raw.to_numpy(dtype=object), kind="stable")  # row order changes nothing
+        texts, weight = raw.iloc[row_order].reset_index(drop=True), weight[row_order]
+        parts, doc_lemmas = self._parts(texts)
+        keep = doc_lemmas != ""
+        if keep.sum() < 2:
             raise ValueError("need at least two comments with text to find themes")
         excluded = _lemmas(codeframe.exclude, self.language)
-        stop = sorted(set(stop_words(self.language)) | {w for e in excluded for w in e.split()})
+        self.names_found_ = sorted(name_words(texts[keep]))
+        stop = sorted(set(stop_words(self.language)) | generic_words(self.language) | set(self.names_found_)
+                      | {w for e in excluded for w in e.split()})
         rng = np.random.default_rng(self.random_state)
-
         self.vectors_ = CommentVectors(
             n_components=self.n_components, min_df=self.min_df, max_features=self.max_features,
             stop_words=stop, max_docs=self.max_docs, random_state=self.random_state,
         )
-        term_counts = self.vectors_.fit_count(docs, sample_weight=counts)
-        k = self._fit_centres(term_counts, counts, codeframe, rng)
+        self.vectors_.fit(doc_lemmas[keep], sample_weight=weight[keep])
         self.n_features_in_ = 1
-
-        # Assign every distinct comment exactly as transform will; IDs from sizes / codeframe.
-        clusters, scores = self._assign_counts(term_counts)
-        has = clusters >= 0
-        sizes = np.bincount(clusters[has], weights=counts[has], minlength=k)
+        # Units: distinct parts, each weighing as many comments as contain it.
+        codes, units = pd.factorize(parts["lemma"].to_numpy(object), sort=True)
+        units = np.asarray(units, dtype=object)
+        unit_w = np.bincount(codes, weights=weight[parts["doc"].to_numpy()], minlength=len(units))
+        unit_counts = self.vectors_.count(units)
+        n_words = np.diff(unit_counts.indptr)
+        k = self._fit_centres(unit_counts, unit_w, n_words, keep, weight, codeframe, rng, units, previous)
+        fit_units = self.fit_units_
+        # Assign every comment exactly as transform will; IDs from sizes / codeframe.
+        scored = self._score(parts, doc_lemmas, len(texts))
+        primary, lists = scored[0], scored[1]
+        has = primary >= 0
+        sizes = np.bincount(primary[has], weights=weight[has], minlength=k)
         self.cluster_theme_ = _theme_ids(sizes, codeframe)
-        self.segment_threshold_ = _low_quantile(scores, clusters, counts, k, 0.10)
-        themes = self._fit_labels(docs, counts, clusters, codeframe, stop, rng)
+        themes = self._fit_labels(units[fit_units], self.fit_weight_, self.fit_labels_, stop, rng)
         self.changes_ = None
         if previous is not None:
             themes = self._follow(previous, themes, codeframe)
+        themes = self._fit_groups(themes, sizes, previous)
         order = np.argsort(themes["theme_id"].to_numpy(), kind="stable")
         themes["label"] = unique_labels(themes["label"], themes["theme_id"])
         self.themes_ = themes.iloc[order].reset_index(drop=True)
         self.profiles_ = self.profiles_[order]
         prev_next = getattr(previous, "next_theme_id_", 0) if previous is not None else 0
         self.next_theme_id_ = int(max(prev_next, self.themes_["theme_id"].max() + 1))
-        doc_theme = self.cluster_theme_[clusters[has]]
-        self.train_sizes_ = (pd.Series(counts[has]).groupby(doc_theme).sum().astype("int64")
+        doc_theme = self.cluster_theme_[primary[has]]
+        self.train_sizes_ = (pd.Series(weight[has]).groupby(doc_theme).sum().astype("int64")
                              .reindex(self.themes_["theme_id"].to_numpy(), fill_value=0))
+        n_themed = np.array([len(t) for t in lists])
+        self.membership_ = {"themes_per_themed_comment": round(float(
+            np.average(n_themed[has], weights=weight[has])) if has.any() else 0.0, 4),
+            "largest_theme_share": round(float(sizes.max() / max(sizes.sum(), 1e-12)), 4)}
         self.codeframe_ = self._final_codeframe(codeframe, k)
+        del self.fit_units_, self.fit_weight_, self.fit_labels_
+        _LAST_FIT[:] = [weakref.ref(self), raw.to_numpy(dtype=object), *_unsort(row_order, parts, doc_lemmas, scored)]
         return self
 
-    def _fit_centres(self, term_counts, counts, codeframe: Codeframe, rng) -> int:
-        """Choose k, learn the corpus stop terms from a first clustering, then the centres."""
-        fit_rows, fit_w = _weighted_sample(np.arange(term_counts.shape[0]), counts, self.large_n, rng)
-        fit_counts = term_counts[fit_rows]
+    def _parts(self, texts: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
+        """Parts (``doc, part, text, lemma``) of the texts and each text's lemmas (its parts' joined)."""
+        parts = split_segments(texts, self.language)
+        parts["part"] = parts.groupby("doc").cumcount()
+        parts["lemma"] = lemmatize(theme_text(parts["text"]), self.language, self.batch_size)
+        parts = parts[parts["lemma"] != ""].reset_index(drop=True)
+        # parts come in document order: join each document's lemmas with Arrow
+        offsets = np.searchsorted(parts["doc"].to_numpy(), np.arange(len(texts) + 1)).astype(np.int64)
+        lists = pa.LargeListArray.from_arrays(pa.array(offsets), pa.array(parts["lemma"].tolist(),
+                                                                           type=pa.large_string()))
+        doc_lemmas = pc.binary_join(lists, pa.scalar(" ", pa.large_string())).to_numpy(zero_copy_only=False)
+        return parts, np.asarray(doc_lemmas, dtype=object)
+
+    def _fit_centres(self, unit_counts, unit_w, n_words, keep, weight, codeframe: Codeframe, rng,
+                     units=None, previous=None) -> int:
+        """Opinion words out, corpus stop terms down, then over-cluster and merge the parts."""
+        rows = np.flatnonzero(n_words >= self.min_part_words)
+        if len(rows) < 20:  # very short comments: every part with a word counts
+            rows = np.flatnonzero(n_words >= 1)
+        fit_rows, fit_w = _weighted_sample(rows, unit_w[rows], self.large_n, rng)
+        fit_counts = unit_counts[fit_rows]
+        vocab = self.vectors_.vocabulary
+        opinion = opinion_words(self.language)
+        is_opinion = np.fromiter((w in opinion for w in vocab.tolist()), dtype=bool, count=len(vocab))
+        self.vectors_.set_term_weights(np.where(is_opinion, 0.0, 1.0), fit_counts, fit_w)
         vecs = self.vectors_.from_counts(fit_counts)
         usable = np.abs(vecs).sum(axis=1) > 0
-        fit_counts, fit_w, vecs = fit_counts[usable], fit_w[usable], vecs[usable]
+        fit_rows, fit_counts, fit_w, vecs = fit_rows[usable], fit_counts[usable], fit_w[usable], vecs[usable]
         if len(fit_w) < 2:
             raise ValueError("the comments contain no words left after stop words")
         seeds = self._seed_vectors(codeframe)
-        k = self._choose_k(vecs, fit_w, len(seeds), codeframe)
-        # Corpus-specific stop terms: words spread evenly over a first clustering lose weight.
-        pilot = spherical_kmeans(vecs, fit_w, k, seeds, n_init=2, random_state=self.random_state)
-        presence = fit_counts.copy()
+        k = self._initial_k(weight[keep].sum(), len(fit_w), len(seeds), codeframe)
+        # the pilot clustering only weighs words: evenly spaced parts are enough
+        head = np.unique(np.linspace(0, len(fit_w) - 1, min(len(fit_w), PILOT_N)).astype(np.int64))
+        pilot = spherical_kmeans(vecs[head], fit_w[head], k, seeds, n_init=1, random_state=self.random_state)
+        presence = fit_counts[head].copy()
         presence.data[:] = 1.0
-        self.vectors_.set_term_weights(spread_weights(presence, pilot.labels, fit_w, k), fit_counts, fit_w)
-        km = spherical_kmeans(self.vectors_.from_counts(fit_counts), fit_w, k, self._seed_vectors(codeframe),
-                              n_init=4, random_state=self.random_state)
-        self.cluster_centers_ = km.centers.astype(np.float32)
-        return k
+        spread = spread_weights(presence, pilot.labels, fit_w[head], k)
+        self.vectors_.set_term_weights(readmit_opinion_words(spread, is_opinion), fit_counts, fit_w)
+        self.opinion_words_ = sorted(set(vocab[is_opinion & (self.vectors_.term_weights_ == 0)]))
+        vecs = self.vectors_.from_counts(fit_counts)
+        usable = np.abs(vecs).sum(axis=1) > 0
+        fit_rows, fit_w, vecs = fit_rows[usable], fit_w[usable], vecs[usable]
+        start = self._previous_start(previous, units[fit_rows], vecs, fit_w) if not len(seeds) else None
+        if start is not None:  # a retrain starts from the previous themes: they come back where they hold
+            k = len(start)
+            km = spherical_kmeans(vecs, fit_w, k, start, anchor=0.0, random_state=self.random_state)
+        else:
+            km = spherical_kmeans(vecs, fit_w, k, self._seed_vectors(codeframe), n_init=N_INIT,
+                                  random_state=self.random_state)
+        centers, labels = km.centers, km.labels
+        if self.auto_k_ is not None:
+            centers, labels, merges = merge_clusters(vecs, fit_w, centers, labels, self.min_share,
+                                                     self.merge_similarity, n_fixed=len(seeds))
+            self.auto_k_.update(merges, chosen_k=int(len(centers)))
+            self.auto_k_["stability"] = stability(vecs, fit_w, len(centers), self.random_state)
+        self.cluster_centers_ = np.asarray(centers, dtype=np.float32)
+        sims = vecs.astype(np.float64) @ self.cluster_centers_.T.astype(np.float64)
+        self.fit_labels_ = sims.argmax(axis=1)
+        self.typical_ = typical_similarity(sims[np.arange(len(vecs)), self.fit_labels_], self.fit_labels_,
+                                           fit_w, len(centers))
+        self.fit_units_, self.fit_weight_ = fit_rows, fit_w
+        return len(centers)
 
-    def _fit_labels(self, docs, counts, clusters, codeframe: Codeframe, stop, rng) -> pd.DataFrame:
-        """Label vectoriser, term profiles (``profiles_``) and the theme table before ID matching."""
-        label_rows, label_w = _weighted_sample(np.arange(len(docs)), counts, self.max_docs, rng)
-        min_df = self.min_df if len(label_rows) >= 10 * self.min_df else 1
+    def _previous_start(self, previous, units, vecs, weight) -> np.ndarray | None:
+        """Start centres of a retrain (automatic k only): in the new vector space, the mean of
+        the parts the previous model puts in each of its clusters (None without a previous model)."""
+        if previous is None or self.auto_k_ is None or not hasattr(previous, "typical_"):
+            return None
+        old = previous.vectors_.transform(units).astype(np.float64) @ previous.cluster_centers_.T.astype(np.float64)
+        label = old.argmax(axis=1)
+        member = sp.csr_matrix((weight, (label, np.arange(len(label)))), shape=(old.shape[1], len(label)))
+        sums = np.asarray(member @ vecs.astype(np.float64))
+        sums = sums[np.linalg.norm(sums, axis=1) > 0]
+        if len(sums) < 2:
+            return None
+        self.auto_k_["initial_k"] = len(sums)
+        self.auto_k_["method"] += "; started from the previous model's themes"
+        return sums / np.linalg.norm(sums, axis=1, keepdims=True)
+
+    def _initial_k(self, n_comments: float, n_units: int, n_seeds: int, codeframe: Codeframe) -> int:
+        """Fixed k, or the over-clustered start of automatic k (``auto_k_`` records the evidence)."""
+        wanted = self.n_themes
+        if wanted == "auto" and codeframe.n_themes not in (None, "auto"):
+            wanted = codeframe.n_themes
+        self.auto_k_ = None
+        if wanted != "auto":
+            return int(min(max(int(wanted), n_seeds, 1), n_units))
+        low, high = self.k_range
+        k = initial_k(n_comments, low=low, high=high)
+        self.auto_k_ = {
+            "method": "over-cluster comment parts into sqrt(n/6) clusters, merge clusters under "
+                      f"{self.min_share:.1%} of the parts and pairs of centres at cosine >= "
+                      f"{self.merge_similarity}; stability against a shuffled null",
+            "initial_k": k}
+        return int(min(max(k, n_seeds), n_units))
+    def _fit_labels(self, units, weight, clusters, stop, rng) -> pd.DataFrame:
+        """Label vectoriser, term profiles (``profiles_``) and the theme table before ID matching,
+        from the parts the centres were fitted on."""
+        rows, label_w = _weighted_sample(np.arange(len(units)), weight, self.max_docs, rng)
+        min_df = self.min_df if len(rows) >= 10 * self.min_df else 1
         self.vectorizer_ = TfidfVectorizer(
             ngram_range=tuple(self.ngram_range), min_df=min_df, max_features=self.max_features,
-            stop_words=stop, token_pattern=TOKEN_PATTERN, sublinear_tf=True, dtype=np.float32)
-        tfidf = self.vectorizer_.fit_transform(docs[label_rows])
-        label_cluster = clusters[label_rows]
-        theme = np.where(label_cluster >= 0, self.cluster_theme_[np.maximum(label_cluster, 0)], NO_THEME)
+            stop_words=_whole_tokens(set(stop) | opinion_words(self.language) | self._metadata_words()),
+            token_pattern=LABEL_TOKEN_PATTERN,
+            sublinear_tf=True, dtype=np.float32)
+        self._tfidf = self.vectorizer_.fit_transform(units[rows])
+        self._label_w = label_w
+        self._label_clusters = clusters[rows]
+        label_theme = self.cluster_theme_[self._label_clusters]
         ids = np.unique(self.cluster_theme_)
-        self.profiles_ = theme_profiles(tfidf, theme, label_w, ids)
+        self.profiles_ = theme_profiles(self._tfidf, label_theme, label_w, ids)
+        codeframe = self._codeframe()
         self.names_ = {t.id: t.name for t in codeframe.themes if t.name and t.id in set(ids.tolist())}
-        return self._describe(tfidf, theme, label_w, ids, self.names_)
+        return self._describe(label_theme, ids, self.names_)
+
+    def _metadata_words(self) -> set[str]:
+        """Words of ``blocked_words`` and their lemmas ("United" blocks "united" and "unite")."""
+        words = metadata_words(self.blocked_words)
+        return words | {w for lemma in _lemmas(sorted(words), self.language) for w in lemma.split()}
+
+    def _fit_groups(self, themes: pd.DataFrame, sizes: np.ndarray, previous) -> pd.DataFrame:
+        """Groups of themes (``groups_``, ``group_id``/``group_label`` in the theme table)."""
+        ids = themes["theme_id"].to_numpy()
+        centers = np.stack([normalize_rows(self.cluster_centers_[self.cluster_theme_ == t].sum(axis=0))
+                            for t in ids])
+        theme_sizes = np.array([sizes[self.cluster_theme_ == t].sum() for t in ids])
+        group = theme_groups(centers, theme_sizes, self.n_groups, self.random_state)
+        if previous is not None and "group_id" in previous.themes_:
+            group = match_groups(group, ids, previous.themes_["theme_id"].to_numpy(),
+                                 previous.themes_["group_id"].to_numpy(),
+                                 getattr(previous, "next_group_id_", 0))
+        label_group = pd.Series(group, index=ids).reindex(self.cluster_theme_[self._label_clusters]).to_numpy()
+        group_ids = np.unique(group)
+        table = self._describe(label_group, group_ids, {}, n_terms=2)
+        old_labels = {} if previous is None else dict(zip(previous.groups_["group_id"], previous.groups_["label"]))
+        table["label"] = [old_labels.get(int(g), lab) for g, lab in zip(group_ids, table["label"])]
+        table = table.rename(columns={"theme_id": "group_id"})[GROUP_COLUMNS]
+        table["label"] = unique_labels(table["label"], table["group_id"])
+        self.groups_ = table.reset_index(drop=True)
+        self.next_group_id_ = int(max(getattr(previous, "next_group_id_", 0) if previous is not None else 0,
+                                      group_ids.max() + 1))
+        labels = self.groups_.set_index("group_id")["label"]
+        themes["group_id"] = group.astype(np.int64)
+        themes["group_label"] = labels.reindex(group).to_numpy()
+        self.group_of_ = np.asarray(group, dtype=np.int64)  # per row of the theme table, before sorting
+        del self._tfidf, self._label_w, self._label_clusters
+        return themes
 
     def _codeframe(self) -> Codeframe:
         if self.codeframe is None:
@@ -214,36 +384,12 @@ class ThemeModel(TransformerMixin, BaseEstimator):
                                  "seed words occurs in the comments often enough to start a theme")
         return vecs
 
-    def _choose_k(self, vecs, weight, n_seeds: int, codeframe: Codeframe) -> int:
-        wanted = self.n_themes
-        if wanted == "auto" and codeframe.n_themes not in (None, "auto"):
-            wanted = codeframe.n_themes
-        self.auto_k_ = None
-        if wanted != "auto":
-            return int(min(max(int(wanted), n_seeds, 1), len(vecs)))
-        low, high = self.k_range
-        ks = k_range(len(vecs), low, high)
-        evidence = choose_k(vecs, weight, ks, random_state=self.random_state, n_jobs=self.n_jobs)
-        k = chosen_k(evidence)
-        self.auto_k_ = {
-            "method": "among k whose k-means partitions agree across 6 seeded 80% subsamples "
-                      "(mean adjusted Rand index >= 0.8), the best silhouette (cosine); "
-                      "on a sample of up to 2000 comments",
-            "k_tried": evidence["k"].astype(int).tolist(),
-            "stability": evidence["stability"].round(4).tolist(),
-            "silhouette": evidence["silhouette"].round(4).tolist(),
-            "chosen_k": k,
-        }
-        if n_seeds > k:
-            self.auto_k_["raised_to_seeded"] = n_seeds
-        return int(min(max(k, n_seeds), len(vecs)))
-
-    def _describe(self, tfidf, theme, weight, ids, names: dict) -> pd.DataFrame:
-        """``theme_id, label, keywords``: the most distinctive n-grams of each theme."""
+    def _describe(self, theme, ids, names: dict, n_terms: int = 2) -> pd.DataFrame:
+        """``theme_id, label, keywords``: the most distinctive n-grams of each theme (or group)."""
         terms = self.vectorizer_.get_feature_names_out()
-        presence = tfidf.copy()
+        presence = self._tfidf.copy()
         presence.data[:] = 1.0
-        z, share = log_odds(presence, np.searchsorted(ids, theme), theme >= 0, weight, len(ids))
+        z, share = log_odds(presence, np.searchsorted(ids, theme), theme >= 0, self._label_w, len(ids))
         rank = z * share  # distinctive (log-odds z) and exclusive (share of its uses in the theme)
         blocked = self._blocked_words()
         rows, used = [], set()
@@ -251,10 +397,10 @@ class ThemeModel(TransformerMixin, BaseEstimator):
             order = np.argsort(-rank[i], kind="stable")
             top = [terms[j] for j in order[:50] if z[i, j] > 0]
             keywords = [t for t in top if not set(t.split()) <= blocked][:N_KEYWORDS] or top[:N_KEYWORDS]
-            label = names.get(int(theme_id)) or build_label(keywords, used) or f"theme {theme_id}"
+            label = names.get(int(theme_id)) or build_label(keywords, used, n_terms) or f"theme {theme_id}"
             used.add(label)
             rows.append((int(theme_id), label, ", ".join(keywords)))
-        return pd.DataFrame(rows, columns=THEME_COLUMNS)
+        return pd.DataFrame(rows, columns=THEME_COLUMNS[:3])
 
     def _blocked_words(self) -> set[str]:
         """Words that never make a label alone: negations, fillers and corpus stop terms."""
@@ -319,77 +465,88 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         return with_notes(final, notes)
 
     # -- applying ------------------------------------------------------------------
-    def _nearest_cluster(self, vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Index of the closest centre (−1 for all-zero vectors) and the cosine to it.
+    def _score(self, parts: pd.DataFrame, doc_lemmas: np.ndarray, n_docs: int):
+        """Primary cluster, cluster lists, whole-comment cosine and per-part (cluster, cosine)
+        of ``n_docs`` comments from their parts and lemmas; distinct strings scored once."""
+        centers = self.cluster_centers_.T.astype(np.float64)
+        codes, distinct = pd.factorize(parts["lemma"].to_numpy(object))
+        whole = (parts.groupby("doc")["doc"].transform("size") == 1).to_numpy()
+        # A part that is a whole comment needs one word; the same string may be both.
+        cluster = np.full(len(parts), -1)
+        score = np.zeros(len(parts))
+        for start in range(0, len(distinct), CHUNK):
+            chunk = np.asarray(distinct[start:start + CHUNK], dtype=object)
+            counts = self.vectors_.count(chunk)
+            sims = np.round(self.vectors_.from_counts(counts).astype(np.float64) @ centers, 6)
+            n_words = np.diff(counts.indptr)
+            at = (codes >= start) & (codes < start + len(chunk))
+            local = codes[at] - start
+            c, sc = assign_parts(sims[local], n_words[local], self.typical_, self.membership_ratio,
+                                 self.membership_margin, self.min_part_words, whole[at])
+            cluster[at], score[at] = c, sc
+        doc_codes, doc_distinct = pd.factorize(doc_lemmas, use_na_sentinel=False)
+        doc_cluster = np.full(len(doc_distinct), -1)
+        doc_score = np.zeros(len(doc_distinct))
+        for start in range(0, len(doc_distinct), CHUNK):
+            vecs = self.vectors_.transform(np.asarray(doc_distinct[start:start + CHUNK], dtype=object))
+            sims = np.round(vecs.astype(np.float64) @ centers, 6)
+            best = sims.argmax(axis=1)
+            empty = ~np.abs(vecs).sum(axis=1).astype(bool)
+            doc_cluster[start:start + len(vecs)] = np.where(empty, -1, best)
+            doc_score[start:start + len(vecs)] = np.where(empty, 0.0, sims[np.arange(len(vecs)), best])
+        doc_cluster, doc_score = doc_cluster[doc_codes], doc_score[doc_codes]
+        ok = (doc_cluster >= 0) & (doc_score >= self.membership_ratio
+                                   * self.typical_[np.maximum(doc_cluster, 0)] * 0.75)
+        primary, lists = comment_themes(parts["doc"].to_numpy(), cluster, score, doc_cluster, doc_score,
+                                        ok, n_docs, self.max_themes)
+        score_out = np.where(primary == doc_cluster, doc_score, 0.0)
+        return primary, lists, score_out, (cluster, score)
 
-        In float64 and rounded to 6 decimals, so that a comment gets the same score whatever
-        batch it is scored in (float32 matrix products differ in the last bits by batch shape).
-        """
-        sims = np.round(np.asarray(vecs, dtype=np.float64) @ self.cluster_centers_.T.astype(np.float64), 6)
-        cluster = sims.argmax(axis=1)
-        score = sims[np.arange(len(vecs)), cluster]
-        empty = ~np.abs(vecs).sum(axis=1).astype(bool)
-        return np.where(empty, NO_THEME, cluster), np.where(empty, 0.0, score)
+    def _scored(self, texts: pd.Series):
+        """``(parts, doc_lemmas, _score(...))`` of ``texts``; reused when they are the texts
+        this model was just fitted on (``analyze`` fits, then scores the same comments)."""
+        last = list(_LAST_FIT)
+        values = texts.to_numpy(dtype=object)
+        if last and last[0]() is self and len(last[1]) == len(values) and bool((last[1] == values).all()):
+            return last[2], last[3], last[4]
+        parts, doc_lemmas = self._parts(texts)
+        return parts, doc_lemmas, self._score(parts, doc_lemmas, len(texts))
 
-    def _assign_counts(self, term_counts: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-        """Cluster and score of each comment from its term counts, in chunks (flat memory)."""
-        clusters, scores = [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
-        for start in range(0, term_counts.shape[0], CHUNK):
-            c, s = self._nearest_cluster(self.vectors_.from_counts(term_counts[start:start + CHUNK]))
-            clusters.append(c)
-            scores.append(s)
-        return np.concatenate(clusters), np.concatenate(scores)
-
-    def _assign_lemmas(self, lemmas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cluster and score of each lemma string (each distinct one vectorised once), in
-        chunks so memory stays flat."""
-        codes, lemmas = pd.factorize(np.asarray(lemmas, dtype=object), use_na_sentinel=False)
-        clusters, scores = [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
-        for start in range(0, len(lemmas), CHUNK):
-            c, s = self._nearest_cluster(self.vectors_.transform(lemmas[start:start + CHUNK]))
-            clusters.append(c)
-            scores.append(s)
-        return np.concatenate(clusters)[codes], np.concatenate(scores)[codes]
-
-    def _assign(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cluster and score of each cleaned text."""
-        return self._assign_lemmas(lemmatize(texts, self.language, self.batch_size))
+    def _theme_of(self, clusters: np.ndarray) -> np.ndarray:
+        return np.where(clusters >= 0, self.cluster_theme_[np.maximum(clusters, 0)], NO_THEME)
 
     def transform(self, X) -> pd.DataFrame:
-        """``theme_id`` (primary theme, −1 = none), ``theme_score`` (cosine to its centre) and
-        ``themes`` (primary first, then every other theme a clause or part fits well)."""
+        """``theme_id`` (primary theme, −1 = none), ``theme_score`` (cosine of the whole
+        comment to it, 0 when only a part mentions it), ``themes`` (every theme a part
+        clearly mentions, primary first, at most ``max_themes``) and ``group_id``."""
         check_is_fitted(self, "cluster_centers_")
         texts = as_texts(X)
         codes, uniques = pd.factorize(texts, use_na_sentinel=False)
-        uniques = np.asarray(uniques, dtype=object)
-        cluster, score = self._assign(uniques)
-        primary = np.where(cluster >= 0, self.cluster_theme_[np.maximum(cluster, 0)], NO_THEME)
-        themes = self._all_themes(uniques, primary)
+        uniques = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+        primary, lists, score, _ = self._scored(uniques)[2]
+        theme = self._theme_of(primary)
+        group_of = dict(zip(self.themes_["theme_id"], self.themes_["group_id"]))
+        group = np.array([group_of.get(t, NO_THEME) for t in theme.tolist()], dtype=np.int64)
+        mapped = np.array([[int(self.cluster_theme_[c]) for c in x] for x in lists] + [None], dtype=object)[:-1]
         index = X.index if isinstance(X, pd.Series) else None
-        return pd.DataFrame({"theme_id": primary[codes].astype("int64"),
+        return pd.DataFrame({"theme_id": theme[codes].astype("int64"),
                              "theme_score": score[codes].astype("float64"),
-                             "themes": themes[codes]}, index=index)
+                             "themes": mapped[codes], "group_id": group[codes]}, index=index)
 
-    def _all_themes(self, texts: np.ndarray, primary: np.ndarray) -> np.ndarray:
-        """Per text, the list of theme IDs: the primary one, then those of well-fitting parts."""
-        parts = split_segments(pd.Series(texts, dtype=object), self.language)
-        many = parts.groupby("doc")["doc"].transform("size") > 1
-        parts = parts[many & (primary[parts["doc"].to_numpy()] != NO_THEME)]
-        pairs = pd.DataFrame({"doc": np.arange(len(texts)), "theme": primary, "order": -1})
-        if len(parts):
-            codes, distinct = pd.factorize(parts["text"])  # short parts repeat across comments
-            cluster, score = self._assign(np.asarray(distinct, dtype=object))
-            cluster, score = cluster[codes], score[codes]
-            good = (cluster >= 0) & (score >= self.segment_threshold_[np.maximum(cluster, 0)])
-            extra = pd.DataFrame({"doc": parts["doc"].to_numpy()[good],
-                                  "theme": self.cluster_theme_[cluster[good]],
-                                  "order": np.flatnonzero(good)})
-            pairs = pd.concat([pairs, extra], ignore_index=True)
-        pairs = pairs[pairs["theme"] != NO_THEME].sort_values(["doc", "order"], kind="stable")
-        pairs = pairs.drop_duplicates(["doc", "theme"])
-        values = pairs["theme"].to_numpy(np.int64).tolist()
-        bounds = np.searchsorted(pairs["doc"].to_numpy(), np.arange(len(texts) + 1)).tolist()
-        return pd.Series([values[a:b] for a, b in zip(bounds[:-1], bounds[1:])], dtype=object).to_numpy()
+    def mentions(self, X) -> pd.DataFrame:
+        """One row per part of each text that clearly mentions a theme: ``doc`` (position of the
+        text in ``X``), ``part`` (0-based order in the text), ``text`` (the part), ``theme_id``
+        and ``score`` (its cosine to the theme). Parts mentioning no theme are left out; a
+        comment's ``themes`` are the themes of its rows (at most ``max_themes``, see
+        :meth:`transform`), whose primary theme may come from the whole comment only."""
+        check_is_fitted(self, "cluster_centers_")
+        texts = as_texts(X).reset_index(drop=True)
+        parts, _, (_, lists, _, (cluster, score)) = self._scored(texts)
+        out = parts.assign(theme_id=self._theme_of(cluster), score=score)
+        out = out[out["theme_id"] != NO_THEME]
+        kept = pd.Series([set(self.cluster_theme_[x].tolist()) if len(x) else set() for x in lists])
+        in_list = [t in kept.iloc[d] for d, t in zip(out["doc"].tolist(), out["theme_id"].tolist())]
+        return out.loc[in_list, MENTION_COLUMNS].reset_index(drop=True)
 
     def predict(self, X) -> np.ndarray:
         return self.transform(X)["theme_id"].to_numpy()
@@ -397,6 +554,26 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.asarray(OUTPUT_COLUMNS, dtype=object)
 
+
+def _unsort(order: np.ndarray, parts: pd.DataFrame, doc_lemmas: np.ndarray, scored: tuple) -> tuple:
+    """Parts, lemmas and scores of texts taken in ``order``, put back in the texts' own order."""
+    primary, lists, score, (cluster, part_score) = scored
+    back = np.empty(len(order), dtype=np.int64)
+    back[order] = np.arange(len(order))
+    table = parts.assign(doc=order[parts["doc"].to_numpy()], _c=cluster, _s=part_score)
+    table = table.sort_values(["doc", "part"], kind="stable").reset_index(drop=True)
+    cluster, part_score = table.pop("_c").to_numpy(), table.pop("_s").to_numpy()
+    return table, doc_lemmas[back], (primary[back], lists[back], score[back], (cluster, part_score))
+
+
+def _whole_tokens(words: set[str]) -> list[str]:
+    """The words that are one label token each ("sugar-free" is two and would never match)."""
+    token = re.compile(LABEL_TOKEN_PATTERN)
+    return sorted(w for w in words if token.fullmatch(w))
+
+
+def normalize_rows(v: np.ndarray) -> np.ndarray:
+    return v / max(float(np.linalg.norm(v)), 1e-12)
 
 
 def _lemmas(phrases, language: str) -> list[str]:
@@ -426,17 +603,4 @@ def _theme_ids(sizes: np.ndarray, codeframe: Codeframe) -> np.ndarray:
     free = np.arange(len(entries), len(sizes))
     order = free[np.lexsort((free, -sizes[free]))]
     out[order] = start + np.arange(len(order))
-    return out
-
-
-def _low_quantile(scores, clusters, weight, k, q) -> np.ndarray:
-    """Weighted ``q``-quantile of the members' scores per cluster (0 for empty clusters)."""
-    out = np.zeros(k)
-    for c in range(k):
-        member = clusters == c
-        if member.any():
-            s, w = scores[member], weight[member]
-            order = np.argsort(s, kind="stable")
-            cum = np.cumsum(w[order]) / w.sum()
-            out[c] = s[order][np.searchsorted(cum, q)]
     return out

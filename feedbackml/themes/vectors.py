@@ -37,7 +37,9 @@ class CommentVectors(TransformerMixin, BaseEstimator):
     stop_words : words never used (None = none).
     context_alpha : smoothing exponent of the context distribution in PMI (0.75 as in word2vec).
     eig_power : word vector = U·S^eig_power of the PPMI matrix's SVD.
-    remove_common : remove the direction shared by all comments (it carries no topic).
+    remove_common : remove the direction shared by all comments (it carries no topic) —
+        when the vocabulary has more than twice ``n_components`` words; in a smaller one
+        the SVD keeps every direction and the top one is a topic.
     max_docs : the co-occurrence statistics use at most this many distinct comments (seeded sample).
     random_state : seed of the SVD and of the sample.
     """
@@ -98,7 +100,7 @@ class CommentVectors(TransformerMixin, BaseEstimator):
         self.word_vectors_ = self._word_vectors(binary, weight)
         self.term_weights_ = np.ones(len(self.idf_))
         self.common_ = np.zeros((0, self.word_vectors_.shape[1]))
-        if self.remove_common:
+        if self._removes_common():
             self.common_ = self._common_direction(counts, weight)
         self.n_features_in_ = 1
         return None if sampled else counts
@@ -129,12 +131,19 @@ class CommentVectors(TransformerMixin, BaseEstimator):
         return normalize(_fix_signs(u_s / values * values ** self.eig_power, svd.components_))
 
     def _common_direction(self, counts: sp.csr_matrix, weight: np.ndarray) -> np.ndarray:
-        """Top eigenvector of the weighted second-moment matrix of the comment vectors."""
+        """Top eigenvector of the weighted second-moment matrix of the comment vectors (on at
+        most 20,000 evenly spaced comments: the direction is the same, the product 10x cheaper)."""
+        if counts.shape[0] > 20_000:
+            rows = np.unique(np.linspace(0, counts.shape[0] - 1, 20_000).astype(np.int64))
+            counts, weight = counts[rows], weight[rows]
         raw = self._raw(counts)
         moment = (raw * weight[:, None]).T @ raw
         _, vecs = np.linalg.eigh(moment)
         top = vecs[:, -1]
         return (top * np.sign(top[np.argmax(np.abs(top))]))[None, :]
+
+    def _removes_common(self) -> bool:
+        return bool(self.remove_common) and len(self.idf_) > 2 * self.n_components
 
     def count(self, X) -> sp.csr_matrix:
         """Term counts of lemma strings over the vocabulary (the input of :meth:`from_counts`):
@@ -169,7 +178,7 @@ class CommentVectors(TransformerMixin, BaseEstimator):
         the common direction on the comments whose term ``counts`` are given."""
         check_is_fitted(self, "word_vectors_")
         self.term_weights_ = np.asarray(weights, dtype=np.float64)
-        if self.remove_common and counts is not None:
+        if self._removes_common() and counts is not None:
             weight = np.ones(counts.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
             self.common_ = self._common_direction(counts, weight)
         return self

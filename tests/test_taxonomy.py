@@ -1,0 +1,71 @@
+import numpy as np
+from sklearn.preprocessing import normalize
+
+from feedbackml.themes.taxonomy import initial_k, merge_clusters, n_groups_for, stability, theme_groups
+
+
+def blobs(n_per=60, centres=((1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0)), noise=0.15, seed=0):
+    rng = np.random.default_rng(seed)
+    X = np.vstack([np.asarray(c, float) + noise * rng.standard_normal((n_per, len(c))) for c in centres])
+    return normalize(X).astype(np.float32), np.repeat(np.arange(len(centres)), n_per)
+
+
+def test_initial_k_grows_with_the_data_and_is_clipped():
+    assert initial_k(300) < initial_k(2_000) < initial_k(20_000) <= 80
+    assert initial_k(20_000) >= 40 and initial_k(10) == 4
+
+
+def test_a_split_cluster_is_merged_back_into_one():
+    X, truth = blobs()
+    w = np.ones(len(X))
+    # four clusters: the first true cluster split in two by hand
+    labels = truth.copy()
+    labels[:30] = 3
+    centers = normalize(np.vstack([X[labels == c].mean(axis=0) for c in range(4)]))
+    merged, out, evidence = merge_clusters(X, w, centers, labels, min_share=0.0, merge_similarity=0.9)
+    assert len(merged) == 3 and evidence["merged_duplicates"] == 1
+    assert all(len(set(out[truth == t])) == 1 for t in range(3))
+
+
+def test_a_too_small_cluster_goes_into_its_nearest_neighbour():
+    X, truth = blobs()
+    labels = truth.copy()
+    labels[:2] = 3  # two parts of cluster 0 on their own
+    centers = normalize(np.vstack([X[labels == c].mean(axis=0) for c in range(4)]))
+    merged, out, evidence = merge_clusters(X, np.ones(len(X)), centers, labels, min_share=0.05,
+                                           merge_similarity=1.1)
+    assert len(merged) == 3 and evidence["merged_small"] == 1
+    assert len(set(out[:60])) == 1
+
+
+def test_seeded_clusters_are_never_merged_away_and_stay_first():
+    X, truth = blobs()
+    labels = np.array([0, 1, 3])[truth]
+    labels[:30] = 2  # half of blob 0 in free cluster 2: merged into seeded cluster 0
+    centers = normalize(np.vstack([X[labels == c].mean(axis=0) for c in range(4)]))
+    merged, out, _ = merge_clusters(X, np.ones(len(X)), centers, labels, min_share=0.0,
+                                    merge_similarity=0.9, n_fixed=2)
+    assert len(merged) == 3
+    assert merged[0] @ centers[0] > 0.95 and merged[1] @ centers[1] > 0.95
+    assert set(out[:60]) == {0} and set(out[60:120]) == {1}
+
+
+def test_clustered_data_is_more_stable_than_its_shuffled_null():
+    X, _ = blobs(n_per=100, noise=0.3)
+    result = stability(X, np.ones(len(X)), 3, random_state=0)
+    assert result["ari"] > result["null_ari"] + 0.1 and result["stable"]
+
+
+def test_structureless_data_is_not_called_stable():
+    rng = np.random.default_rng(1)
+    X = normalize(rng.standard_normal((400, 20))).astype(np.float32)
+    result = stability(X, np.ones(len(X)), 8, random_state=0)
+    assert not result["stable"]
+
+
+def test_theme_groups_put_close_centres_together_largest_group_first():
+    centres = normalize(np.array([[1, 0.1, 0], [1, -0.1, 0], [0, 0, 1], [0.1, 0, 1], [0, 1, 0.05]], float))
+    groups = theme_groups(centres, np.array([10, 10, 50, 40, 5]), n_groups=3)
+    assert groups[0] == groups[1] and groups[2] == groups[3] and len(set(groups)) == 3
+    assert groups[2] == 0  # the group holding 90 comments is group 0
+    assert n_groups_for(2) == 1 and 2 <= n_groups_for(10) <= 9 and n_groups_for(400) == 12

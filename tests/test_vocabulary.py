@@ -1,0 +1,39 @@
+import numpy as np
+import pandas as pd
+
+from feedbackml.themes.vocabulary import (
+    metadata_words,
+    name_words,
+    opinion_words,
+    readmit_opinion_words,
+    theme_text,
+)
+
+
+def test_theme_text_drops_handles_placeholders_numbers_and_hash_signs():
+    out = theme_text(pd.Series(["@united my bag #fail [url] XXXX on 12/3", "plain text"], index=[5, 9]))
+    assert out.tolist() == ["my bag fail on", "plain text"] and out.index.tolist() == [5, 9]
+
+
+def test_words_capitalised_mid_sentence_are_names():
+    texts = pd.Series(["we flew Southwest to Denver via PHL", "great crew on Southwest today, NO delay",
+                       "Southwest lost my bag in Denver at PHL", "booked with Southwest again via Denver",
+                       "the bag was lost, no delay", "Lost my Bag again, no food", "PHL again", "LOST"])
+    names = name_words(texts)
+    assert {"southwest", "denver", "phl"} <= names and not {"bag", "lost", "no"} & names
+
+
+def test_opinion_words_hold_tone_not_aspects():
+    words = opinion_words()
+    assert {"great", "terrible", "love", "very"} <= words
+    assert not {"delivery", "refund", "legroom", "late"} & words
+
+
+def test_opinion_words_come_back_only_when_concentrated_in_an_aspect():
+    weight = readmit_opinion_words(np.array([0.9, 0.2, 0.7]), np.array([True, True, False]))
+    assert weight.tolist() == [0.9, 0.0, 0.7]
+
+
+def test_metadata_words_are_the_lower_cased_words_of_values():
+    assert metadata_words(["Virgin America", "US Airways", 7]) == {
+        "virgin", "america", "virginamerica", "us", "airways", "usairways"}
