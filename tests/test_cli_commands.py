@@ -154,12 +154,13 @@ def test_version_and_stdin_work_as_a_subprocess(tmp_path, feedback):
 
 def test_bundled_sample_ranks_planted_drivers(tmp_path):
     assert cli("analyze", SAMPLE, "--out", tmp_path / "o", "--quiet") == 0
-    drivers = pd.read_csv(tmp_path / "o" / "drivers.csv")
-    top = " ".join(drivers["label"].head(3)).lower()
-    assert any(w in top for w in ("deliver", "parcel", "courier", "late"))
-    assert any(w in top for w in ("charge", "bill", "invoice", "refund"))
-    staff = drivers[drivers["label"].str.contains("staff|friendly|helpful", case=False)]
-    assert len(staff) and staff["nps_impact"].max() > 0
+    for name, n_top in (("drivers.csv", 5), ("group_drivers.csv", 3)):  # specific themes, then groups
+        drivers = pd.read_csv(tmp_path / "o" / name)
+        top = " ".join(drivers["label"].head(n_top)).lower()
+        assert any(w in top for w in ("deliver", "parcel", "courier", "late")), name
+        assert any(w in top for w in ("charge", "bill", "invoice", "refund")), name
+        staff = drivers[drivers["label"].str.contains("staff|friendly|helpful", case=False)]
+        assert len(staff) and staff["nps_impact"].max() > 0, name
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert summary["rows"]["in"] == summary["rows"]["analysed"] + summary["rows"]["rejected"]
 
