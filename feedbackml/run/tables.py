@@ -30,6 +30,7 @@ from ..stats.aspects import aspect_drivers
 from ..stats.drivers import theme_drivers
 from ..stats.scores import nps_summary, score_summary
 from ..stats.segments import segment_table
+from ..stats.theme_segments import theme_segment_table
 from ..stats.trends import (
     score_decomposition,
     screen_periods,
@@ -225,6 +226,9 @@ def comparisons(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, 
         seg = segment_table(segment, category, member, themes, min_n=min_n,
                             min_difference=analyzer.min_difference, **common)
         extra["segments"] = seg
+        extra["theme_segments"] = theme_segment_table(
+            segment, category, member, themes, metric=analyzer.metric, alpha=analyzer.alpha,
+            min_n=getattr(analyzer, "min_segment_n", 30), weight=w)
         small = seg.loc[seg["too_few"], "segment"].tolist()
         summary["segments"] = {"column": columns.segment, "n": int(len(seg)),
                                "differ": seg.loc[seg["differs"], "segment"].tolist(),
