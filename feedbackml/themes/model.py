@@ -47,7 +47,7 @@ from .kmeans import spherical_kmeans
 from .labels import build_label, log_odds, theme_profiles, unique_labels
 from .matching import match_groups, match_themes, profile_similarity
 from .membership import MENTION_COLUMNS, assign_parts, comment_themes, typical_similarity
-from .parts import split_segments
+from .parts import split_parts
 from .taxonomy import initial_k, merge_clusters, stability, theme_groups
 from .vectors import CommentVectors, spread_weights
 from .vocabulary import generic_words, metadata_words, name_words, opinion_words, readmit_opinion_words, theme_text
@@ -218,8 +218,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
 
     def _parts(self, texts: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
         """Parts (``doc, part, text, lemma``) of the texts and each text's lemmas (its parts' joined)."""
-        parts = split_segments(texts, self.language)
-        parts["part"] = parts.groupby("doc").cumcount()
+        parts = split_parts(texts, self.language)
         parts["lemma"] = lemmatize(theme_text(parts["text"]), self.language, self.batch_size)
         parts = parts[parts["lemma"] != ""].reset_index(drop=True)
         # parts come in document order: join each document's lemmas with Arrow
@@ -474,6 +473,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         # A part that is a whole comment needs one word; the same string may be both.
         cluster = np.full(len(parts), -1)
         score = np.zeros(len(parts))
+        near, near_score = np.full(len(parts), -1), np.zeros(len(parts))
         for start in range(0, len(distinct), CHUNK):
             chunk = np.asarray(distinct[start:start + CHUNK], dtype=object)
             counts = self.vectors_.count(chunk)
@@ -484,6 +484,10 @@ class ThemeModel(TransformerMixin, BaseEstimator):
             c, sc = assign_parts(sims[local], n_words[local], self.typical_, self.membership_ratio,
                                  self.membership_margin, self.min_part_words, whole[at])
             cluster[at], score[at] = c, sc
+            part_sims = sims[local]
+            best = part_sims.argmax(axis=1) if part_sims.shape[1] else np.zeros(len(local), dtype=np.int64)
+            top = part_sims[np.arange(len(local)), best] if part_sims.shape[1] else np.zeros(len(local))
+            near[at], near_score[at] = np.where(n_words[local] > 0, best, -1), np.where(n_words[local] > 0, top, 0.0)
         doc_codes, doc_distinct = pd.factorize(doc_lemmas, use_na_sentinel=False)
         doc_cluster = np.full(len(doc_distinct), -1)
         doc_score = np.zeros(len(doc_distinct))
@@ -500,7 +504,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         primary, lists = comment_themes(parts["doc"].to_numpy(), cluster, score, doc_cluster, doc_score,
                                         ok, n_docs, self.max_themes)
         score_out = np.where(primary == doc_cluster, doc_score, 0.0)
-        return primary, lists, score_out, (cluster, score)
+        return primary, lists, score_out, (cluster, score, near, near_score)
 
     def _scored(self, texts: pd.Series):
         """``(parts, doc_lemmas, _score(...))`` of ``texts``; reused when they are the texts
@@ -541,12 +545,31 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         :meth:`transform`), whose primary theme may come from the whole comment only."""
         check_is_fitted(self, "cluster_centers_")
         texts = as_texts(X).reset_index(drop=True)
-        parts, _, (_, lists, _, (cluster, score)) = self._scored(texts)
+        parts, _, (_, lists, _, (cluster, score, _, _)) = self._scored(texts)
         out = parts.assign(theme_id=self._theme_of(cluster), score=score)
         out = out[out["theme_id"] != NO_THEME]
         kept = pd.Series([set(self.cluster_theme_[x].tolist()) if len(x) else set() for x in lists])
         in_list = [t in kept.iloc[d] for d, t in zip(out["doc"].tolist(), out["theme_id"].tolist())]
         return out.loc[in_list, MENTION_COLUMNS].reset_index(drop=True)
+
+    def part_themes(self, X) -> pd.DataFrame:
+        """Every part of each text with the theme it leans to: ``doc, part, theme_id, text,
+        clause_text, fit, score`` — ``theme_id`` the nearest theme (−1 for a part without a
+        theme word), ``score`` the cosine to it, ``fit`` when the part clearly mentions it
+        and the theme is one of the comment's ``themes`` (what
+        :func:`feedbackml.themes.mentions.theme_parts` reads)."""
+        check_is_fitted(self, "cluster_centers_")
+        texts = as_texts(X).reset_index(drop=True)
+        parts, _, (_, lists, _, (cluster, _, near, near_score)) = self._scored(texts)
+        kept = [set(self.cluster_theme_[x].tolist()) if len(x) else set() for x in lists]
+        clear = self._theme_of(cluster)
+        theme = np.where(clear != NO_THEME, clear, self._theme_of(near))
+        fit = np.array([t != NO_THEME and t in kept[d] for d, t in zip(parts["doc"].tolist(), clear.tolist())],
+                       dtype=bool)
+        return pd.DataFrame({"doc": parts["doc"].to_numpy(np.int64), "part": parts["part"].to_numpy(np.int64),
+                             "theme_id": theme.astype(np.int64), "text": parts["text"].to_numpy(object),
+                             "clause_text": parts["clause_text"].to_numpy(object), "fit": fit,
+                             "score": np.asarray(near_score, dtype=float)})
 
     def predict(self, X) -> np.ndarray:
         return self.transform(X)["theme_id"].to_numpy()
@@ -557,13 +580,14 @@ class ThemeModel(TransformerMixin, BaseEstimator):
 
 def _unsort(order: np.ndarray, parts: pd.DataFrame, doc_lemmas: np.ndarray, scored: tuple) -> tuple:
     """Parts, lemmas and scores of texts taken in ``order``, put back in the texts' own order."""
-    primary, lists, score, (cluster, part_score) = scored
+    primary, lists, score, per_part = scored
     back = np.empty(len(order), dtype=np.int64)
     back[order] = np.arange(len(order))
-    table = parts.assign(doc=order[parts["doc"].to_numpy()], _c=cluster, _s=part_score)
+    extra = {f"_{i}": a for i, a in enumerate(per_part)}
+    table = parts.assign(doc=order[parts["doc"].to_numpy()], **extra)
     table = table.sort_values(["doc", "part"], kind="stable").reset_index(drop=True)
-    cluster, part_score = table.pop("_c").to_numpy(), table.pop("_s").to_numpy()
-    return table, doc_lemmas[back], (primary[back], lists[back], score[back], (cluster, part_score))
+    per_part = tuple(table.pop(name).to_numpy() for name in extra)
+    return table, doc_lemmas[back], (primary[back], lists[back], score[back], per_part)
 
 
 def _whole_tokens(words: set[str]) -> list[str]:
