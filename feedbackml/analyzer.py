@@ -96,7 +96,7 @@ class FeedbackAnalyzer(BaseEstimator):
 
     def fit(self, df: pd.DataFrame, text: str | None = None, score: str | None = None,
             sentiment_label: str | None = None, previous: FeedbackAnalyzer | None = None,
-            segment: str | None = None, **_ignored):
+            segment: str | None = None):
         """Learn themes from the comments in ``df`` (column ``text``, auto-detected if None).
 
         With ``sentiment_label`` (a column of negative/neutral/positive) or
