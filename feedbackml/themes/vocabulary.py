@@ -102,3 +102,12 @@ def readmit_opinion_words(spread: np.ndarray, is_opinion: np.ndarray, min_weight
     use is concentrated in a few aspect clusters (spread weight ≥ ``min_weight``)."""
     spread = np.asarray(spread, dtype=np.float64)
     return np.where(is_opinion, np.where(spread >= min_weight, spread, 0.0), spread)
+
+
+def phrase_lemmas(phrases, language: str) -> list[str]:
+    """Lemma strings of short phrases (seed words, excluded words, metadata values)."""
+    from ..text.nlp import lemmatize
+
+    if not len(phrases):
+        return []
+    return [p for p in lemmatize(list(phrases), language).tolist() if p]
