@@ -357,3 +357,17 @@ def test_methods_say_how_the_intervals_segments_and_spikes_are_computed(results)
     assert "fewer than 40 scored comments" in sentences and "false-alarm control over every theme" in sentences
     csat = {**summary, "score": {**summary["score"], "metric": "csat"}}
     assert "Agresti–Coull" in statistics(csat, words_for(csat), None, False, False, [])[0]["sentence"]
+
+
+def test_warnings_groups_and_aspects_are_drawn_when_present_and_escaped(results):
+    res = hostile(results)
+    res.summary["warnings"] = [{"code": "metric_inferred", "message": f"metric inferred {SCRIPT}"}]
+    res.themes["group_id"] = [i % 2 for i in range(len(res.themes))]
+    res.themes["group_label"] = res.themes["group_id"].map({0: "Fulfilment", 1: IMG})
+    res.extra["aspect_drivers"] = pd.concat([results.drivers.assign(polarity="negative"),
+                                             results.drivers.assign(polarity="positive")], ignore_index=True)
+    html = render_report(res)
+    assert 'id="checks"' in html and "Check before you share" in html and "metric inferred &lt;script&gt;" in html
+    assert "Groups of themes" in html and "<b>Fulfilment</b>" in html and "&lt;img src=x" in html
+    assert "Aspects: what customers say about each theme" in html and "(negative)" in html
+    assert SCRIPT not in html and IMG not in html
