@@ -94,19 +94,10 @@ def theme_table(themes: pd.DataFrame, counts: RunningCounts, a: dict[str, Any],
     raises the outcome) is quoted from its negative mentions by detractors first, one that
     helps from its promoters' positive mentions; without scores, from its commoner tone.
     """
-    member, category, w = a["member"], a["category"], a["weight"]
+    member, w = a["member"], a["weight"]
     per = drivers.set_index("theme_id")
-    table = themes.copy()
-    n = np.rint(w @ member).astype("int64") if len(w) else np.zeros(len(themes), dtype="int64")
-    table["n"] = n
-    table["share"] = per.loc[table["theme_id"], "share"].to_numpy()
-    table["nps"] = per.loc[table["theme_id"], "nps"].to_numpy()
-    table["mean_sentiment"] = mean_from_fixed(theme_sums(member, a["sentiment"]), n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        table["negative_share"] = theme_sums(member, a["negative"]) / n
-    cat = category.to_numpy(dtype=object)
-    for role, col in (("promoter", "promoters"), ("passive", "passives"), ("detractor", "detractors")):
-        table[col] = np.rint((w * (cat == role)) @ member).astype("int64") if len(w) else 0
+    table = membership_columns(themes.copy(), "theme_id", member, a, per)
+    n = table["n"].to_numpy()
     neg, pos = (np.rint(w @ a[f"{p}_member"]).astype("int64") if len(w) else np.zeros(len(themes), dtype="int64")
                 for p in ("negative", "positive"))
     table["positive_mentions"], table["negative_mentions"] = pos, neg
@@ -122,6 +113,24 @@ def theme_table(themes: pd.DataFrame, counts: RunningCounts, a: dict[str, Any],
               else pd.DataFrame(columns=["theme_id", "row", "polarity", "respondent", "text"]))
     table["quotes"] = joined_quotes(quotes).reindex(table["theme_id"]).fillna("").to_numpy() if len(quotes) else ""
     return table[THEME_TABLE_COLUMNS], quotes
+
+
+def membership_columns(table: pd.DataFrame, key: str, member: np.ndarray, a: dict[str, Any],
+                       per: pd.DataFrame) -> pd.DataFrame:
+    """The counts a theme or group table shares: ``n``, ``share`` and ``nps`` (from the driver
+    rows ``per``, indexed by id), comment-level ``mean_sentiment`` / ``negative_share`` and the
+    role counts, for the membership matrix ``member`` (rows × ``table``'s rows, in its order)."""
+    w, cat = a["weight"], a["category"].to_numpy(dtype=object)
+    n = np.rint(w @ member).astype("int64") if len(w) else np.zeros(len(table), dtype="int64")
+    table["n"] = n
+    table["share"] = per.loc[table[key], "share"].to_numpy()
+    table["nps"] = per.loc[table[key], "nps"].to_numpy()
+    table["mean_sentiment"] = mean_from_fixed(theme_sums(member, a["sentiment"]), n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["negative_share"] = theme_sums(member, a["negative"]) / n
+    for role, col in (("promoter", "promoters"), ("passive", "passives"), ("detractor", "detractors")):
+        table[col] = np.rint((w * (cat == role)) @ member).astype("int64") if len(w) else 0
+    return table
 
 
 def group_tables(analyzer: FeedbackAnalyzer, themes: pd.DataFrame, a: dict[str, Any],
@@ -144,16 +153,7 @@ def group_tables(analyzer: FeedbackAnalyzer, themes: pd.DataFrame, a: dict[str, 
     table = groups.copy()
     table["themes"] = [" ".join(map(str, analyzer.themes_.loc[theme_group == g, "theme_id"]))
                        for g in groups["group_id"]]
-    n = np.rint(w @ group_member).astype("int64") if len(w) else np.zeros(len(groups), dtype="int64")
-    table["n"] = n
-    table["share"] = per.loc[table["group_id"], "share"].to_numpy()
-    table["nps"] = per.loc[table["group_id"], "nps"].to_numpy()
-    table["mean_sentiment"] = mean_from_fixed(theme_sums(group_member, a["sentiment"]), n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        table["negative_share"] = theme_sums(group_member, a["negative"]) / n
-    cat = category.to_numpy(dtype=object)
-    for role, col in (("promoter", "promoters"), ("passive", "passives"), ("detractor", "detractors")):
-        table[col] = np.rint((w * (cat == role)) @ group_member).astype("int64") if len(w) else 0
+    table = membership_columns(table, "group_id", group_member, a, per)
     # a group's quotes: the first quote of each of its themes, largest theme first
     first = themes.sort_values("n", ascending=False, kind="stable")
     first = first.assign(q=first["quotes"].str.split(" | ", regex=False).str[0].fillna(""))
