@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..errors import DataError, UsageError
 from .checks import check_header, refuse_binary, refuse_nested_schema
+from .encoding import detect_encoding
 from .read import (
     byte_chunks,
     check_path,
@@ -21,6 +22,7 @@ from .read import (
     strictly_quoted,
     tolerant_chunks,
 )
+from .surveys import layout_chunks
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,7 @@ def iter_table(source: str | os.PathLike, chunk_size: int = DEFAULT_CHUNK_SIZE,
     ``attrs["last_row"]`` of each chunk is the last input row number consumed so far. A
     file without data rows gives one empty chunk with its columns.
     """
-    for chunk in _iter_table(Path(source), chunk_size, first_row):
+    for chunk in layout_chunks(_iter_table(Path(source), chunk_size, first_row)):
         chunk.attrs["source"] = str(source)
         yield chunk
 
@@ -78,12 +80,13 @@ def _read_header(path: Path) -> pd.DataFrame:
             if not _has_text(path):
                 raise DataError("the file is empty", file=path, hint="export the survey again with a header row")
             encoding = sniff_encoding(path)
-            with open(path, encoding=encoding, newline="") as fh:
+            with open(path, encoding=encoding, errors="replace", newline="") as fh:
                 sep = "\t" if kind == "tsv" else sniff_delimiter(fh.read(65536))
             refuse_binary(path, kind.upper())
             header = _csv_header(path, encoding, sep)
             check_header(header, path)
-            return pd.read_csv(path, nrows=0, sep=sep, dtype=str, encoding=encoding, engine="c", index_col=False)
+            return pd.read_csv(path, nrows=0, sep=sep, dtype=str, encoding=encoding, engine="c", index_col=False,
+                               encoding_errors="replace")
         if kind == "parquet":
             import pyarrow.parquet as pq
 
@@ -122,16 +125,20 @@ def _has_text(path: Path) -> bool:
 def _iter_delimited(path: Path, sep: str | None, chunk_size: int, first_row: int) -> Iterator[pd.DataFrame]:
     if not _has_text(path):
         raise DataError("the file is empty", file=path, hint="export the survey again with a header row")
-    encoding = sniff_encoding(path)
+    found = detect_encoding(path)
+    encoding = found.codec
     if encoding not in {"utf-8", "utf-8-sig"}:
         log.info("%s: read as %s (not UTF-8)", path, encoding)
     refuse_binary(path, "CSV")
-    with open(path, encoding=encoding, newline="") as fh:
+    notes = [w for w in [found.warning(path)] if w] + ([(
+        "encoding_replaced", f"{path}: {found.stray} byte(s) that are not UTF-8 replaced by \ufffd; the "
+        "other rows are read as UTF-8")] if found.stray else [])
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
         sep = sep or sniff_delimiter(fh.read(65536))
     header = _csv_header(path, encoding, sep)
     check_header(header, path)
     options = dict(sep=sep, dtype=str, keep_default_na=False, na_filter=False, engine="c",
-                   encoding=encoding, index_col=False)
+                   encoding=encoding, index_col=False, encoding_errors="replace")
     if "" in header or _needs_strict_read(path, options, header):
         yield from _iter_delimited_tolerant(path, encoding, sep, chunk_size, first_row)
         return
@@ -141,12 +148,12 @@ def _iter_delimited(path: Path, sep: str | None, chunk_size: int, first_row: int
         chunk.index = pd.Index(chunk.index.to_numpy(dtype="int64") + first_row, name="row")
         last = int(chunk.index[-1]) if len(chunk) else last
         columns = chunk.columns
-        chunk.attrs = {"bad_rows": [], "encoding": encoding, "last_row": last}
+        chunk.attrs = {"bad_rows": [], "encoding": encoding, "last_row": last, "warnings": notes}
         yield chunk
     if columns is None:  # a header without rows
         empty = pd.read_csv(path, nrows=0, **options)
         empty.index = pd.Index([], dtype="int64", name="row")
-        empty.attrs = {"bad_rows": [], "encoding": encoding, "last_row": last}
+        empty.attrs = {"bad_rows": [], "encoding": encoding, "last_row": last, "warnings": notes}
         yield empty
 
 
@@ -187,14 +194,14 @@ def _needs_strict_read(path: Path, options: dict, header: list[str]) -> bool:
         return True
     if not line_breaks:
         return False
-    with open(path, encoding=options["encoding"], newline="") as fh:
+    with open(path, encoding=options["encoding"], errors="replace", newline="") as fh:
         return not strictly_quoted(iter(lambda: fh.read(2**20), ""), options["sep"])
 
 
 def _iter_delimited_tolerant(path: Path, encoding: str, sep: str, chunk_size: int,
                              first_row: int) -> Iterator[pd.DataFrame]:
     """Chunks of :func:`_read_delimited_tolerant`: good rows numbered as read, bad ones kept aside."""
-    with open(path, encoding=encoding, newline="") as fh:
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
         yield from tolerant_chunks(fh, path, sep, chunk_size, first_row, encoding)
 
 

@@ -18,6 +18,8 @@ import pandas as pd
 
 from ..errors import DataError, UsageError
 from .checks import check_header, refuse_binary, refuse_nested_frame, refuse_nested_schema
+from .encoding import detect_encoding, stray_rows
+from .surveys import read_layout
 
 log = logging.getLogger(__name__)
 
@@ -28,26 +30,9 @@ _CHUNK = 1 << 20
 
 
 def sniff_encoding(data: bytes | Path) -> str:
-    """Name of the encoding of ``data``: utf-8-sig, utf-16, utf-8, or cp1252/latin-1.
-
-    A file that decodes as UTF-8 is UTF-8; otherwise cp1252 (Windows exports), and
-    latin-1 for the five bytes cp1252 leaves undefined.
-    """
-    head = data[:4] if isinstance(data, bytes) else read_head(data, 4)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    for encoding in ("utf-8", "cp1252"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            for chunk in byte_chunks(data):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    return "latin-1"
+    """The codec to decode ``data`` with (see :func:`feedbackml.io.encoding.detect_encoding`;
+    a UTF-8 file with stray bytes is ``utf-8``, decoded with ``errors="replace"``)."""
+    return detect_encoding(data).codec
 
 
 def read_head(path: Path, n: int) -> bytes:
@@ -87,7 +72,7 @@ def read_table(source: str | os.PathLike, *, stdin: Any = None) -> pd.DataFrame:
         df = _read_delimited(raw, "<stdin>", None)
         df.attrs["sha256"] = hashlib.sha256(raw).hexdigest()
         df.attrs["source"] = "<stdin>"
-        return df
+        return _finish(df, "<stdin>")
     path = Path(source)
     kind = check_path(path)
     if kind in {"csv", "tsv", "jsonl"}:
@@ -98,9 +83,9 @@ def read_table(source: str | os.PathLike, *, stdin: Any = None) -> pd.DataFrame:
             df = _read_delimited(raw, path, "\t" if kind == "tsv" else None)
             df.attrs["sha256"] = hashlib.sha256(raw).hexdigest()
             df.attrs["source"] = str(path)
-            return df
-        if kind == "excel":  # repeated header names come back as name, name.1 … (pandas' rename)
-            df = pd.read_excel(path, dtype=object)
+            return _finish(df, path)
+        if kind == "excel":  # "n/a", "NA" … stay text, as in CSV; repeated header names come back as name, name.1 …
+            df = pd.read_excel(path, dtype=object, keep_default_na=False)
         elif kind == "parquet":
             import pyarrow.parquet as pq
 
@@ -122,6 +107,16 @@ def read_table(source: str | os.PathLike, *, stdin: Any = None) -> pd.DataFrame:
     df.attrs["encoding"] = None
     df.attrs["sha256"] = file_sha256(path)
     df.attrs["source"] = str(path)
+    return _finish(df, path) if kind == "excel" else df
+
+
+def _finish(df: pd.DataFrame, name: Any) -> pd.DataFrame:
+    """The table as analysed: a survey layout's extra header rows dropped (rows renumbered as
+    respondents, :func:`~feedbackml.io.surveys.read_layout`), and ``attrs["warnings"]`` about the
+    encoding, naming the rows where stray bytes were replaced."""
+    found = df.attrs.pop("found_encoding", None)
+    df = read_layout(df)
+    df.attrs["warnings"] = _encoding_warnings(found, df, name) if found is not None else []
     return df
 
 
@@ -141,15 +136,16 @@ def one_line(exc: Exception) -> str:
 def _read_delimited(raw: bytes, name: Any, sep: str | None) -> pd.DataFrame:
     if not raw.strip():
         raise DataError("the file is empty", file=name, hint="export the survey again with a header row")
-    encoding = sniff_encoding(raw)
-    text = raw.decode(encoding)
+    found = detect_encoding(raw, name)
+    encoding = found.codec
+    text = raw.decode(encoding, found.errors)
     if encoding not in {"utf-8", "utf-8-sig"}:
         log.info("%s: read as %s (not UTF-8)", name, encoding)
     sep = sep or sniff_delimiter(text[:65536])
     # pyarrow reads every well-formed file; anything else (a row longer or shorter than the
-    # header anywhere, the first included; an odd header) goes to the strict reader, which
-    # rejects ragged rows with their row numbers. No reader ever infers an index column.
-    df = _read_arrow(raw, text, encoding, sep, name)
+    # header anywhere, the first included; an odd header; stray bytes) goes to the strict reader,
+    # which rejects ragged rows with their row numbers. No reader ever infers an index column.
+    df = _read_arrow(raw, text, encoding, sep, name) if not found.stray else None
     if df is None:
         df, bad_rows = _read_delimited_tolerant(text, name, sep)
     else:
@@ -163,9 +159,21 @@ def _read_delimited(raw: bytes, name: Any, sep: str | None) -> pd.DataFrame:
             df, bad_rows = _read_delimited_tolerant(text, name, sep)
     df.attrs["bad_rows"] = bad_rows
     df.attrs["encoding"] = encoding
+    df.attrs["found_encoding"] = found
     if bad_rows:
         log.warning("%s: %d row(s) with the wrong number of fields go to rejects", name, len(bad_rows))
     return df
+
+
+def _encoding_warnings(found, df: pd.DataFrame, name: Any) -> list[tuple[str, str]]:
+    """``(code, message)`` about the encoding: guessed, or stray bytes replaced (rows named)."""
+    out = [w for w in [found.warning(name)] if w is not None]
+    if found.stray:
+        rows = stray_rows(df)
+        where = f"row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}" if rows else "the header"
+        out.append(("encoding_replaced", f"{name}: {found.stray} byte(s) that are not UTF-8 replaced by \ufffd "
+                    f"(in {where}); the other rows are read as UTF-8"))
+    return out
 
 
 def _read_arrow(raw: bytes, text: str, encoding: str, sep: str, name: Any = None) -> pd.DataFrame | None:
