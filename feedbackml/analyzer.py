@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from .config import CONSTRAINTS, Config
 from .contract import COMMENT_COLUMNS, MENTION_COLUMNS, fingerprint
 from .errors import DataError, UsageError
-from .io.schema import detect_column, parse_scores
+from .io.schema import detect_column, detect_columns, parse_scores
 from .results import Results
 from .run.chunks import ChunkAccumulator, score_chunk
 from .run.counts import Columns
@@ -44,7 +45,9 @@ class FeedbackAnalyzer(BaseEstimator):
     alpha : 1 − confidence level of intervals and the FDR threshold.
     redact_pii : replace e-mails, URLs and phone numbers before anything else.
     max_features, batch_size : TF-IDF vocabulary cap and spaCy batch size.
-    metric : nps, csat or ces — how scores are read (see :mod:`feedbackml.nps`).
+    metric : nps, csat or ces — how scores are read (see :mod:`feedbackml.stats.scores`);
+        None (default) infers it from the score column at each :meth:`analyze`
+        (:func:`feedbackml.io.columns.infer_metric`), a given one is checked against it.
     period : week, month or quarter — the step of the trends when a date column is given.
     ci_method, n_boot : "analytic" or "bootstrap" intervals for scores of the whole
         export, segments and periods, and the number of bootstrap draws.
@@ -69,7 +72,7 @@ class FeedbackAnalyzer(BaseEstimator):
     }
 
     def __init__(self, n_themes="auto", random_state=0, language="en", min_theme_n=30,
-                 alpha=0.05, redact_pii=True, max_features=20000, batch_size=2000, metric="nps",
+                 alpha=0.05, redact_pii=True, max_features=20000, batch_size=2000, metric=None,
                  period="month", ci_method="analytic", n_boot=2000, sentiment="lexicon",
                  codeframe=None, min_segment_n=30, min_difference=5.0):
         self.n_themes = n_themes
@@ -107,13 +110,14 @@ class FeedbackAnalyzer(BaseEstimator):
         metadata columns (:func:`metadata_values`) never make a theme label.
         """
         validate_params(self)
-        text = detect_column(df, "text", text, required=True)
-        cleaned = self.cleaner().transform(df[text])
+        texts = detect_columns(df, "text", text, required=True)
+        answers = df[texts[0]] if len(texts) == 1 else pd.concat([df[c] for c in texts], ignore_index=True)
+        cleaned = self.cleaner().transform(answers)
         usable = cleaned["clean_text"].where(~cleaned["is_nonanswer"], "")
         self.theme_model_ = ThemeModel(
             n_themes=self.n_themes, random_state=self.random_state, max_features=self.max_features,
             language=self.language, batch_size=self.batch_size, codeframe=self.codeframe,
-            blocked_words=metadata_values(df, text, segment))
+            blocked_words=metadata_values(df, texts, segment))
         old = getattr(previous, "theme_model_", previous)
         codes, distinct = pd.factorize(usable, use_na_sentinel=False)
         try:
@@ -121,10 +125,14 @@ class FeedbackAnalyzer(BaseEstimator):
                                   previous=old)
         except ValueError as exc:
             raise DataError(f"cannot find themes: {exc}", column=text) from None
-        self._fit_sentiment(df, cleaned, score, sentiment_label)
-        self.text_column_ = text
+        if len(texts) == 1:
+            self._fit_sentiment(df, cleaned, score, sentiment_label)
+        else:  # each answer has its respondent's score and label
+            self._fit_sentiment(df.iloc[np.tile(np.arange(len(df)), len(texts))].reset_index(drop=True),
+                                cleaned.reset_index(drop=True), score, sentiment_label)
+        self.text_column_ = texts[0] if len(texts) == 1 else list(texts)
         self.training_rows_ = int(len(df))
-        self.training_fingerprint_ = fingerprint(df[[text]])
+        self.training_fingerprint_ = fingerprint(df[list(texts)])
         return self
 
     def _fit_sentiment(self, df: pd.DataFrame, cleaned: pd.DataFrame, score: str | None,
@@ -155,7 +163,8 @@ class FeedbackAnalyzer(BaseEstimator):
                 raise DataError(str(exc), column=label) from None
         else:
             score = detect_column(df, "score", score, required=True)
-            target = weak_labels(parse_scores(df[score], self.metric)[0], self.metric)
+            metric = self.resolve_metric(df, score)[0]
+            target = weak_labels(parse_scores(df[score], metric)[0], metric)
         usable = target.notna().to_numpy() & ~cleaned["is_nonanswer"].to_numpy(bool)
         try:
             model, info = train_sentiment(cleaned["clean_text"].to_numpy(object)[usable],
@@ -185,17 +194,49 @@ class FeedbackAnalyzer(BaseEstimator):
     def resolve_columns(self, frame: pd.DataFrame, text=None, score=None, segment=None, date=None,
                         id=None, outcome=None) -> Columns:
         """The input columns to use: given names checked, text and score detected when not given
-        (the text column the model was fitted on first)."""
+        (the text columns the model was fitted on first). Several text columns are pooled
+        (:mod:`feedbackml.text.pool`); ``outcome`` is ``COL`` or ``COL=VALUE``
+        (:func:`feedbackml.io.outcome.parse_spec`); numeric dates are read day first when the
+        values of ``date`` say so (:func:`feedbackml.io.date_order.date_order`)."""
+        from .io.date_order import date_order
+        from .io.outcome import parse_spec
         from .run.counts import Columns
+        from .text.pool import pooled_name
 
-        if text is None and self.text_column_ in frame.columns:
-            text = self.text_column_
-        text = detect_column(frame, "text", text, required=True)
+        fitted = getattr(self, "text_column_", None)
+        fitted = [fitted] if isinstance(fitted, str) else list(fitted or [])
+        if text is None and fitted and all(c in frame.columns for c in fitted):
+            text = fitted
+        texts = detect_columns(frame, "text", text, required=True)
         score = detect_column(frame, "score", score, required=False)
-        for kind, col in (("segment", segment), ("date", date), ("id", id), ("outcome", outcome)):
+        for kind, col in (("segment", segment), ("date", date), ("id", id)):
             if col is not None:
                 detect_column(frame, kind, col, required=True)
-        return Columns(text=text, score=score, segment=segment, date=date, id=id, outcome=outcome)
+        spec = parse_spec(outcome, frame.columns)
+        dayfirst = date_order(frame[date])[0] if date is not None else None
+        questions = tuple(texts) if len(texts) > 1 else ()
+        wording = (frame.attrs.get("survey") or {}).get("questions") or {}
+        return Columns(text=pooled_name(frame.columns) if questions else texts[0], score=score,
+                       segment=segment, date=date, id=id,
+                       outcome=spec.column if spec else None, event=spec.event if spec else None,
+                       questions=questions, wording=tuple(wording.get(q, q) for q in questions),
+                       dayfirst=dayfirst)
+
+    def resolve_metric(self, frame: pd.DataFrame, score: str | None) -> tuple[str, dict[str, Any]]:
+        """The metric this analysis reads ``score`` with, and what ``summary["score"]`` records
+        about the choice: ``metric`` given is checked against the values
+        (:func:`~feedbackml.io.columns.check_metric`), None is inferred from them
+        (:func:`~feedbackml.io.columns.infer_metric`)."""
+        from .io.columns import check_metric, infer_metric
+
+        if score is None:
+            return self.metric or "nps", {"metric_source": "given" if self.metric else "default"}
+        if self.metric is not None:
+            check_metric(frame[score], self.metric, score)
+            return self.metric, {"metric_source": "given"}
+        wording = ((frame.attrs.get("survey") or {}).get("questions") or {}).get(score)
+        metric, why = infer_metric(frame[score], score, wording, self.language)
+        return metric, {"metric_source": "inferred", "metric_reason": f"column {score!r}: {why}"}
 
     def analyze(self, df: pd.DataFrame, text: str | None = None, score: str | None = None,
                 segment: str | None = None, date: str | None = None, id: str | None = None,
@@ -212,23 +253,43 @@ class FeedbackAnalyzer(BaseEstimator):
         (:mod:`feedbackml.run.chunks`, :mod:`feedbackml.run.tables`), so streaming and Dask
         ``apply`` give the same tables.
         """
+        from .io.date_order import date_warning
+
         check_is_fitted(self, "theme_model_")
         validate_params(self)
-        columns = self.resolve_columns(df, text=text, score=score, segment=segment, date=date,
+        head = first_rows(df)
+        columns = self.resolve_columns(head, text=text, score=score, segment=segment, date=date,
                                        id=id, outcome=outcome)
+        metric, score_info = self.resolve_metric(head, columns.score)
+        notes = list(df.attrs.get("warnings") or [])
+        if columns.date is not None:
+            notes += [w for w in [date_warning(head[columns.date], columns.date)] if w]
         index = df.index
         frame = numbered_rows(df)
-        scored = score_chunk(self, frame, columns, cache_limit=None)
-        acc = ChunkAccumulator(self, columns)
-        acc.add(scored)
-        results = build_results(self, acc.counts, columns, source=source,
-                                input_sha256=input_sha256 or fingerprint(df),
-                                comments=scored.comments, rejects=scored.rejects)
-        results.mentions = scored.mentions[MENTION_COLUMNS].reset_index(drop=True)
+        with self.reading_with(metric):
+            scored = score_chunk(self, frame, columns, cache_limit=None)
+            acc = ChunkAccumulator(self, columns)
+            acc.add(scored)
+            results = build_results(self, acc.counts, columns, source=source,
+                                    input_sha256=input_sha256 or fingerprint(df),
+                                    comments=scored.comments, rejects=scored.rejects,
+                                    notes=notes, score_info=score_info, survey=df.attrs.get("survey"))
+            results.mentions = scored.mentions[MENTION_COLUMNS].reset_index(drop=True)
         if index.name != "row" and not index.equals(pd.RangeIndex(len(df))):
             # the input's own index, for the accepted rows (row numbers are 1-based positions)
             results.comments.index = index[results.comments["row"].to_numpy() - 1]
         return results
+
+    @contextlib.contextmanager
+    def reading_with(self, metric: str):
+        """``metric`` as this analyzer's metric while an analysis runs (the engines read
+        ``self.metric``), the parameter restored afterwards."""
+        given = self.metric
+        self.metric = metric
+        try:
+            yield self
+        finally:
+            self.metric = given
 
     # -- the contract with the engines (run/chunks.py, run/counts.py) -------------------
     def cleaner(self) -> TextCleaner:
@@ -293,19 +354,29 @@ def analyze(data: pd.DataFrame, text: str | None = None, score: str | None = Non
                             date=cfg.date, id=cfg.id, outcome=cfg.outcome)
 
 
-def metadata_values(df: pd.DataFrame, text: str, segment: str | None = None,
+def metadata_values(df: pd.DataFrame, text: str | list[str], segment: str | None = None,
                     max_distinct: int = 200) -> tuple[str, ...]:
     """Distinct values of the ``segment`` column and of every other text column with at most
     ``max_distinct`` distinct values (channel, airline, product variant…), sorted: what
     theme labels must never be made of."""
     values: set[str] = set()
     for column in df.columns:
-        if column == text or not (df[column].dtype == object or pd.api.types.is_string_dtype(df[column])):
+        if column in ({text} if isinstance(text, str) else set(text)) or not (df[column].dtype == object or pd.api.types.is_string_dtype(df[column])):
             continue
         distinct = df[column].dropna().unique()
         if column == segment or len(distinct) <= max_distinct:
             values.update(str(v) for v in distinct[:10_000])
     return tuple(sorted(values))
+
+
+def first_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows columns, metric and date order are inferred from
+    (:data:`~feedbackml.io.columns.INFER_ROWS`, the same for every engine), with ``df``'s attrs."""
+    from .io.columns import INFER_ROWS
+
+    head = df.iloc[:INFER_ROWS]
+    head.attrs = dict(df.attrs)
+    return head
 
 
 def numbered_rows(df: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import click
 
 from ._version import __version__
 from .config import load_config
-from .errors import FeedbackMLError
+from .errors import DataError, FeedbackMLError
 from .io.write import json_default
 from .run import jobs, progress
 
@@ -33,16 +33,20 @@ def _setup_logging(quiet: bool) -> None:
 def column_options(func):
     """The column options shared by analyze, fit and apply."""
     options = [
-        click.option("--text", metavar="COL", help="Column with the comment text (auto-detected)."),
+        click.option("--text", metavar="COL", multiple=True,
+                     help="Column with the comment text, or a survey question's wording (auto-detected); "
+                          "repeat for several open questions, pooled into one set of comments."),
         click.option("--score", metavar="COL",
                      help="Column with the score: NPS 0–10, or see --metric (auto-detected)."),
         click.option("--segment", metavar="COL", help="Column to compare segments by, e.g. channel."),
         click.option("--date", metavar="COL", help="Column with the date of each response."),
         click.option("--id", "id_", metavar="COL", help="Column with a response identifier."),
         click.option("--metric", type=click.Choice(["nps", "csat", "ces"]),
-                     help="How the score column is read: nps 0-10 (default), csat 1-5, ces 1-7."),
-        click.option("--outcome", metavar="COL",
-                     help="0/1 column (e.g. churned) the drivers explain instead of detractors."),
+                     help="How the score column is read: nps 0-10, csat 1-5, ces 1-7 "
+                          "(default: inferred from the column, with a warning)."),
+        click.option("--outcome", metavar="COL=VALUE",
+                     help="What the drivers explain instead of detractors: the rows where COL is VALUE "
+                          "(e.g. 'Recommended IND=0', churned=yes); a bare COL only for a yes/no column."),
         click.option("--period", type=click.Choice(["week", "month", "quarter"]),
                      help="Step of the trends over --date (default month)."),
         click.option("--ci", "ci_method", type=click.Choice(["analytic", "bootstrap"]),
@@ -65,7 +69,7 @@ def column_options(func):
 
 
 def _config(config_file, **flags):
-    return load_config(config_file, text=flags.get("text"), score=flags.get("score"),
+    return load_config(config_file, text=flags.get("text") or None, score=flags.get("score"),
                        segment=flags.get("segment"), date=flags.get("date"), id=flags.get("id_"),
                        n_themes=flags.get("n_themes"), random_state=flags.get("random_state"),
                        min_theme_n=flags.get("min_theme_n"), min_segment_n=flags.get("min_segment_n"),
@@ -116,6 +120,10 @@ def _finite(obj):
 
 
 def _finish(out: Path, results, as_json: bool, xlsx: bool = False) -> None:
+    rows = results.summary.get("rows") or {}
+    if rows.get("in") and not rows.get("analysed"):  # the folder is written: rejects.csv says why
+        raise DataError(f"no row could be analysed: all {rows['in']} rows were rejected", file=out / "rejects.csv",
+                        hint="check --score / --metric against the column's values (the reasons are in rejects.csv)")
     files = {"report": str(out / "report.html")}
     if xlsx:
         files["xlsx"] = str(out / jobs.XLSX_NAME)

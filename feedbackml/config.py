@@ -24,7 +24,8 @@ class Config:
     Parameters
     ----------
     text, score, id, segment, date : column names in the input (None = auto-detect
-        for ``text`` and ``score``, unused for the others).
+        for ``text`` and ``score``, unused for the others); ``text`` may be a list of
+        columns (several open questions, pooled: see :mod:`feedbackml.text.pool`).
     n_themes : ``"auto"`` or a fixed number of themes.
     random_state : seed for every random step (k-means, sampling, bootstrap).
     min_theme_n : themes with fewer comments are reported but never called significant.
@@ -34,7 +35,9 @@ class Config:
         (NPS points or % points) from the rest's, besides being significant.
     alpha : significance level for confidence intervals and the FDR threshold.
     language : language-data folder under ``feedbackml/lang``.
-    metric : nps, csat or ces. outcome : optional 0/1 column (churned …) the drivers explain.
+    metric : nps, csat or ces; None = inferred from the score column (docs/inputs.md).
+    outcome : optional ``COL=VALUE`` (the value of ``COL`` that is the event) or a yes/no ``COL``
+        the drivers explain instead of detractors.
     period : week, month or quarter (trends). ci_method, n_boot : analytic or bootstrap
         intervals for scores, and the number of bootstrap draws.
     sentiment : sentiment scorer: "lexicon" (no training), "trained" (from
@@ -48,12 +51,12 @@ class Config:
     sample : ``fit`` learns from this many rows drawn at random (seeded), None = all rows.
     """
 
-    text: str | None = None
+    text: str | tuple[str, ...] | None = None
     score: str | None = None
     id: str | None = None
     segment: str | None = None
     date: str | None = None
-    metric: str = "nps"
+    metric: str | None = None
     outcome: str | None = None
     period: str = "month"
     ci_method: str = "analytic"
@@ -92,6 +95,9 @@ class Config:
 
 def _coerce(name: str, value: Any) -> Any:
     """Convert a string from a file or the environment to the field's type."""
+    if name == "text" and isinstance(value, (list, tuple)):
+        names = tuple(str(v) for v in value)
+        return None if not names else names[0] if len(names) == 1 else names
     if name == "sample":
         try:
             return None if value is None or str(value).strip().lower() in {"", "none", "all"} else int(value)
@@ -124,10 +130,10 @@ def _coerce(name: str, value: Any) -> Any:
 
 #: What each option accepts; the estimators' ``_parameter_constraints`` are taken from here.
 CONSTRAINTS: dict[str, list] = {
-    "text": [InstanceOf(str, None)], "score": [InstanceOf(str, None)], "id": [InstanceOf(str, None)],
+    "text": [InstanceOf(str, tuple, None)], "score": [InstanceOf(str, None)], "id": [InstanceOf(str, None)],
     "segment": [InstanceOf(str, None)], "date": [InstanceOf(str, None)],
     "outcome": [InstanceOf(str, None)], "sentiment_label": [InstanceOf(str, None)],
-    "metric": [Options("nps", "csat", "ces")],
+    "metric": [Options("nps", "csat", "ces"), InstanceOf(None)],  # None: inferred from the scores
     "period": [Options("week", "month", "quarter")],
     "ci_method": [Options("analytic", "bootstrap")],
     "n_boot": [Interval(int, 100, None)],

@@ -241,11 +241,14 @@ def test_codeframe_with_a_saved_model_is_reported_as_ignored(tmp_path, feedback_
     assert "--codeframe is ignored with --model" in capsys.readouterr().err
 
 
-def test_export_with_every_score_invalid_puts_every_row_in_rejects(tmp_path, feedback):
+def test_export_with_every_score_invalid_puts_every_row_in_rejects_and_exits_1(tmp_path, feedback, capsys):
     feedback["nps"] = "11"
     path = tmp_path / "all_bad.csv"
     feedback.to_csv(path, index=False)
-    assert cli("analyze", path, "--out", tmp_path / "o", "--themes", 3, "--quiet") == 0
+    assert cli("analyze", path, "--out", tmp_path / "o", "--themes", 3, "--quiet") == 1
+    assert "no row could be analysed" in capsys.readouterr().err
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert [w["code"] for w in summary["warnings"]] == ["metric_inferred", "no_rows_analysed"]
     rejects = pd.read_csv(tmp_path / "o" / "rejects.csv")
     assert len(rejects) == len(feedback) and (rejects["value"].astype(str) == "11").all()
     assert len(pd.read_parquet(tmp_path / "o" / "comments.parquet")) == 0

@@ -6,7 +6,7 @@ from feedbackml.errors import UsageError
 
 def test_defaults_are_auto_themes_and_seed_zero():
     cfg = Config()
-    assert cfg.n_themes == "auto" and cfg.random_state == 0 and cfg.metric == "nps"
+    assert cfg.n_themes == "auto" and cfg.random_state == 0 and cfg.metric is None  # inferred
 
 
 def test_file_then_environment_then_arguments_take_precedence(tmp_path):

@@ -31,7 +31,7 @@ def test_mean_sentiment_is_the_same_however_the_rows_are_summed():
 
 @pytest.fixture(scope="module")
 def analyzer():
-    return fml.FeedbackAnalyzer(n_themes=3).fit(make_feedback())
+    return fml.FeedbackAnalyzer(n_themes=3, metric="nps").fit(make_feedback())
 
 
 def counts_of(analyzer, df, columns, seen):

@@ -14,6 +14,8 @@ import pandas as pd
 
 from ..errors import UsageError
 from .checks import short_list
+from .labels import label_numbers
+from .outcome import parse_outcome as _parse_outcome
 
 log = logging.getLogger(__name__)
 
@@ -33,31 +35,60 @@ def _norm(name: str) -> str:
 
 
 def detect_column(df: pd.DataFrame, kind: str, given: str | None, *, required: bool) -> str | None:
-    """The column to use for ``kind`` ("text" or "score"): ``given`` if set, else by name.
+    """The column to use for ``kind`` ("text", "score", "segment" …): ``given`` if set (a
+    column name, or a survey question's exact wording), else for text and score found by
+    name, question wording and values (:func:`feedbackml.io.columns.find_columns`).
 
     An unknown ``given`` name, or a required column that cannot be found, is a usage
     error that lists the available columns.
     """
-    columns = [str(c) for c in df.columns]
-    available = short_list(columns) or "(none)"
-    source = df.attrs.get("source") or "the input"  # the file, when the reader said
     if given is not None:
-        if given in columns:
-            return given
-        raise UsageError(f"no {kind} column {given!r} in {source}; available columns: {available}")
-    candidates = TEXT_CANDIDATES if kind == "text" else SCORE_CANDIDATES
-    by_norm = {}
-    for col in columns:
-        by_norm.setdefault(_norm(col), col)
-    for cand in candidates:
-        if cand in by_norm:
-            log.info("using column %r as the %s column", by_norm[cand], kind)
-            return by_norm[cand]
+        return _given_column(df, kind, given)
+    found = detect_columns(df, kind, None, required=required)
+    return found[0] if found else None
+
+
+def detect_columns(df: pd.DataFrame, kind: str, given, *, required: bool) -> list[str]:
+    """Like :func:`detect_column`, for a role that may take several columns (the text: every
+    open question of a survey export, or each column of ``given``, a name or a list)."""
+    from .columns import find_columns
+
+    if given is not None:
+        names = [given] if isinstance(given, str) else list(given)
+        out = list(dict.fromkeys(_given_column(df, kind, name) for name in names))
+        if not out:
+            raise UsageError(f"--{kind} names no column")
+        return out
+    columns = [str(c) for c in df.columns]
+    source = df.attrs.get("source") or "the input"  # the file, when the reader said
+    found = find_columns(df, kind) if kind in {"text", "score"} else []
+    if found:
+        log.info("using column%s %s as the %s column%s", "s" if len(found) > 1 else "",
+                 ", ".join(map(repr, found)), kind, "s" if len(found) > 1 else "")
+        return found
     if required:
         raise UsageError(f"cannot tell which column of {source} holds the {kind}; pass --{kind} COLUMN "
-                         f"(available columns: {available})")
+                         f"(available columns: {short_list(columns) or '(none)'})")
     log.warning("no %s column found; continuing without it", kind)
-    return None
+    return []
+
+
+def _given_column(df: pd.DataFrame, kind: str, given: str) -> str:
+    """``given`` as a column of ``df``: its name, or the wording of one survey question."""
+    columns = [str(c) for c in df.columns]
+    if given in columns:
+        return given
+    questions = (df.attrs.get("survey") or {}).get("questions") or {}
+    wanted = " ".join(str(given).split()).casefold()
+    matches = [c for c, w in questions.items() if " ".join(str(w).split()).casefold() == wanted and c in columns]
+    if len(matches) == 1:
+        log.info("using column %r (%s) as the %s column", matches[0], questions[matches[0]], kind)
+        return matches[0]
+    source = df.attrs.get("source") or "the input"
+    if len(matches) > 1:
+        raise UsageError(f"{len(matches)} columns of {source} ask {given!r} ({', '.join(matches)}); "
+                         f"pass --{kind} with one of those column names")
+    raise UsageError(f"no {kind} column {given!r} in {source}; available columns: {short_list(columns) or '(none)'}")
 
 
 def parse_scores(values: pd.Series, metric: str = "nps") -> tuple[pd.Series, pd.Series]:
@@ -66,7 +97,9 @@ def parse_scores(values: pd.Series, metric: str = "nps") -> tuple[pd.Series, pd.
     Returns ``(score, reason)`` aligned with ``values``: ``score`` is a nullable
     ``Int64`` series (missing when empty or invalid) and ``reason`` says why an invalid
     value was rejected (empty string for valid or empty values). ``9``, ``"9"`` and
-    ``9.0`` are 9; ``"11"``, ``"-1"``, ``"ten"`` and ``9.5`` are invalid for NPS.
+    ``9.0`` are 9; ``"11"``, ``"-1"``, ``"ten"`` and ``9.5`` are invalid for NPS. End-point
+    labels are read as their number: ``"10 - Extremely likely"`` is 10, ``"Very satisfied (5)"``
+    5 (:func:`feedbackml.io.columns.label_numbers`).
     """
     codes, distinct = pd.factorize(values.astype("string"), use_na_sentinel=False)
     if len(distinct) < len(values):  # exports hold a handful of distinct scores: parse those
@@ -76,7 +109,7 @@ def parse_scores(values: pd.Series, metric: str = "nps") -> tuple[pd.Series, pd.
     low, high = METRIC_RANGES[metric]
     text = values.astype("string").str.strip()
     empty = text.isna() | (text == "") | text.str.lower().isin(["nan", "none", "null", "na", "n/a"])
-    number = pd.to_numeric(text.where(~empty), errors="coerce").astype("float64")
+    number = pd.to_numeric(label_numbers(text.where(~empty)), errors="coerce").astype("float64")
     not_number = ~empty & number.isna()
     not_whole = ~empty & ~not_number & (number != np.floor(number))
     out_of_range = ~empty & ~not_number & ~not_whole & ((number < low) | (number > high))
@@ -91,26 +124,10 @@ def parse_scores(values: pd.Series, metric: str = "nps") -> tuple[pd.Series, pd.
     return score, pd.Series(reason, index=values.index, dtype=object)
 
 
-#: Values an outcome column may hold (compared after strip + lower case).
-OUTCOME_TRUE = ("1", "1.0", "true", "yes", "y", "t")
-OUTCOME_FALSE = ("0", "0.0", "false", "no", "n", "f")
-
-
-def parse_outcome(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse a 0/1 outcome (churned, renewed …) into a nullable boolean, vectorised.
-
-    Returns ``(outcome, reason)`` like :func:`parse_scores`: ``1/0``, ``true/false``,
-    ``yes/no``, ``y/n``, ``t/f`` in any case; empty is missing; anything else is invalid.
-    """
-    text = values.astype("string").str.strip().str.lower()
-    empty = text.isna() | (text == "") | text.isin(["nan", "none", "null", "na", "n/a"])
-    yes, no = text.isin(OUTCOME_TRUE).fillna(False), text.isin(OUTCOME_FALSE).fillna(False)
-    bad = ~empty & ~yes & ~no
-    outcome = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    outcome[yes.to_numpy(bool)] = True
-    outcome[no.to_numpy(bool)] = False
-    reason = np.where(bad.to_numpy(bool), "not a 0/1 outcome (expected 1/0, true/false or yes/no)", "")
-    return outcome, pd.Series(reason, index=values.index, dtype=object)
+def parse_outcome(values: pd.Series, event: str | None = None) -> tuple[pd.Series, pd.Series]:
+    """The outcome as a nullable boolean (True = the event) and the reason of each rejected
+    value; see :func:`feedbackml.io.outcome.parse_outcome`."""
+    return _parse_outcome(values, event)
 
 
 def make_rejects(rows: pd.Index | np.ndarray, column: str | None, values, reasons) -> pd.DataFrame:
@@ -124,7 +141,7 @@ def make_rejects(rows: pd.Index | np.ndarray, column: str | None, values, reason
 
 
 def validate(df: pd.DataFrame, score: str | None, metric: str = "nps",
-             outcome: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             outcome: str | None = None, event: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split ``df`` into accepted rows (with a parsed ``_score`` column) and rejects.
 
     Rows the reader could not parse (``df.attrs["bad_rows"]``) are added to the rejects.
@@ -145,7 +162,7 @@ def validate(df: pd.DataFrame, score: str | None, metric: str = "nps",
     else:
         accepted["_score"] = pd.array([pd.NA] * len(accepted), dtype="Int64")
     if outcome is not None:
-        parsed, reason = parse_outcome(accepted[outcome])
+        parsed, reason = parse_outcome(accepted[outcome], event)
         bad_outcome = reason != ""
         rejects.append(make_rejects(accepted.index[bad_outcome], outcome,
                                     accepted.loc[bad_outcome, outcome], reason[bad_outcome]))
@@ -166,13 +183,15 @@ def _to_datetime(values: pd.Series, **kwargs) -> pd.Series:
     return parsed
 
 
-def parse_dates(values: pd.Series, column: str | None = None, strict: bool = True) -> pd.Series:
+def parse_dates(values: pd.Series, column: str | None = None, strict: bool = True,
+                dayfirst: bool | None = None) -> pd.Series:
     """Dates from a column, parsed once per distinct value: ISO 8601 first, then other forms.
 
     Empty or unparseable values become ``NaT`` (such rows are kept, but left out of the
     trends; a warning gives their count and the first row). A column in which no value is
-    a date is a :class:`~feedbackml.errors.DataError` naming the first row. Ambiguous
-    numeric dates such as ``03/01/2025`` are read month first; time zones are dropped
+    a date is a :class:`~feedbackml.errors.DataError` naming the first row. Numeric dates
+    such as ``03/01/2025`` are read day first when ``dayfirst`` is True, else month first
+    (decide it with :func:`feedbackml.io.date_order.date_order`); time zones are dropped
     (local wall time kept; mixed offsets become UTC). ``strict=False`` neither raises nor
     warns (for one chunk of a streamed export, checked once at the end).
     """
@@ -189,7 +208,7 @@ def parse_dates(values: pd.Series, column: str | None = None, strict: bool = Tru
     parsed = _to_datetime(uniques, format="ISO8601")
     retry = parsed.isna()
     if retry.any():
-        parsed[retry] = _to_datetime(uniques[retry], format="mixed")
+        parsed[retry] = _to_datetime(uniques[retry], format="mixed", dayfirst=bool(dayfirst))
     lookup = pd.Series(parsed.to_numpy(), index=uniques.to_numpy())
     out = pd.Series(lookup.reindex(text.where(~empty)).to_numpy(), index=values.index, name=values.name)
     bad = ~empty & out.isna()

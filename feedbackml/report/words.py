@@ -64,11 +64,12 @@ class Words:
 
 
 def _outcome_name(summary: dict) -> str | None:
-    """The outcome's own name: the event the export names, else its column."""
+    """The outcome's own name: summary.json's ``event_label`` ("churned", "Recommended IND = 0"),
+    else the event the export names, else its column."""
     out = summary.get("outcome")
     if not isinstance(out, dict):
         return None
-    for key in ("event", "name", "label"):
+    for key in ("event_label", "name", "label", "event"):
         if isinstance(out.get(key), str) and out[key].strip():
             return out[key].strip()
     column, value = out.get("column"), out.get("value")

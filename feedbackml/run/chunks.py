@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..io.labels import labelled_count
 from ..io.schema import validate
 from ..text import caches
 from ..text.cleaning import nonanswer_key
@@ -48,6 +49,7 @@ class ScoredChunk:
     broken: int  # rows the reader could not parse (in rejects too)
     keys: np.ndarray  # 64-bit hash of each comment's duplicate key
     mentions: pd.DataFrame | None = None  # one row per (comment, theme): analyzer.score_mentions
+    labelled: int = 0  # accepted scores written as end-point labels ("10 - Extremely likely")
 
 
 def score_chunk(analyzer: FeedbackAnalyzer, chunk: pd.DataFrame, columns: Columns,
@@ -58,17 +60,32 @@ def score_chunk(analyzer: FeedbackAnalyzer, chunk: pd.DataFrame, columns: Column
     their usual size, for in-memory runs), in whichever process runs this, so memory
     stays flat however many rows stream through.
     """
-    accepted, rejects = validate(chunk, columns.score, analyzer.metric, columns.outcome)
+    accepted, rejects = validate(chunk, columns.score, analyzer.metric, columns.outcome, columns.event)
     with caches.limited(cache_limit) if cache_limit is not None else contextlib.nullcontext():
-        if len(accepted):
-            comments = analyzer.score_comments(accepted, columns.text)
-        else:  # every row rejected: score a stand-in row for the columns and their types
-            comments = analyzer.score_comments(_stand_in(chunk, accepted), columns.text).iloc[:0]
+        comments = _score(analyzer, accepted if len(accepted) else _stand_in(chunk, accepted), columns)
+        if not len(accepted):  # every row rejected: a stand-in row gave the columns and their types
+            comments = comments.iloc[:0]
     keep = [c for c in ("_score", "_outcome", columns.segment, columns.date) if c is not None and c in accepted]
     return ScoredChunk(comments=comments, accepted=accepted[list(dict.fromkeys(keep))], rejects=rejects,
                        rows_in=len(chunk) + len(chunk.attrs.get("bad_rows") or []),
                        broken=len(chunk.attrs.get("bad_rows") or []), keys=duplicate_keys(comments["clean_text"]),
-                       mentions=analyzer.score_mentions(comments))
+                       mentions=analyzer.score_mentions(comments),
+                       labelled=labelled_count(accepted[columns.score]) if columns.score is not None else 0)
+
+
+def _score(analyzer: FeedbackAnalyzer, accepted: pd.DataFrame, columns: Columns) -> pd.DataFrame:
+    """The comments of validated rows: one per row, or one per answer when several text
+    columns are pooled (``question`` says which; ``row`` is the answer's number until
+    :class:`ChunkAccumulator` has counted it, then the respondent's, see :mod:`feedbackml.text.pool`)."""
+    if not columns.questions:
+        return analyzer.score_comments(accepted, columns.text)
+    from ..text.pool import QUESTION, pool_answers
+
+    answers, ids = pool_answers(accepted, columns.questions, columns.text)
+    comments = analyzer.score_comments(answers, columns.text)
+    comments["row"] = ids
+    first = [QUESTION, columns.text]
+    return comments[first + [c for c in comments.columns if c not in first]]
 
 
 def _stand_in(chunk: pd.DataFrame, accepted: pd.DataFrame) -> pd.DataFrame:
@@ -168,10 +185,15 @@ class ChunkAccumulator:
 
     def add(self, scored: ScoredChunk) -> None:
         self.seen.mark(scored.comments, scored.keys)
-        if self.writer is not None:
-            self.writer.write(scored.comments, scored.rejects, scored.mentions)
         part = RunningCounts.from_chunk(self.analyzer, scored.comments, scored.accepted, scored.rejects,
                                         scored.rows_in, self.columns, mentions=scored.mentions)
+        part.totals["labelled"] = scored.labelled
+        if self.columns.questions:  # counted per answer: the outputs name the respondent's row
+            from ..text.pool import respondent_rows
+
+            respondent_rows(scored, len(self.columns.questions))
+        if self.writer is not None:
+            self.writer.write(scored.comments, scored.rejects, scored.mentions)
         self.counts = part if self.counts is None else self.counts + part
         if self.template is None:
             self.template = scored.comments.head(0)

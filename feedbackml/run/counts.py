@@ -38,7 +38,7 @@ SENTIMENT_SCALE = 2.0**32
 #: Key values standing for "missing": no score, no outcome, no date (pandas' NaT ordinal).
 NO_SCORE, NO_OUTCOME, NO_PERIOD = -1, -1, np.iinfo(np.int64).min
 TOTALS = ("rows_in", "analysed", "rejected", "nonanswers", "duplicates", "without_theme",
-          "multi_theme", "mixed", "negative", "neutral", "positive", "bad_dates")
+          "multi_theme", "mixed", "negative", "neutral", "positive", "bad_dates", "comments", "labelled")
 #: Per-key sums kept besides the key columns (comments, fixed-point sentiment, negatives).
 VALUES = ["n", "sentiment", "negative"]
 
@@ -98,6 +98,10 @@ class Columns:
     date: str | None = None
     id: str | None = None
     outcome: str | None = None
+    event: str | None = None  # the outcome value that is the event (None: the true value of a yes/no column)
+    questions: tuple[str, ...] = ()  # open-text columns pooled under ``text`` (see feedbackml.text.pool)
+    wording: tuple[str, ...] = ()  # each question's wording (survey exports), aligned with ``questions``
+    dayfirst: bool | None = None  # how numeric dates of ``date`` are read (decided once for every chunk)
 
 
 @dataclass
@@ -126,6 +130,7 @@ class RunningCounts:
     quotes: pd.DataFrame | None = None
     first_bad_date: tuple[int, Any] | None = None
     mention_sentiment: np.ndarray | None = None
+    questions: pd.DataFrame | None = None  # per-question sums (feedbackml.text.pool.question_counts)
 
     # -- building ------------------------------------------------------------------
     @classmethod
@@ -139,15 +144,30 @@ class RunningCounts:
         an earlier chunk is a duplicate), because quotes and the duplicate count use it.
         ``mentions`` are the chunk's (:meth:`~feedbackml.FeedbackAnalyzer.score_mentions`;
         computed when not given).
+
+        With several text columns (``columns.questions``) ``comments`` holds one row per
+        answer (``row`` = the answer's number, :func:`feedbackml.text.pool.answer_ids`) and the
+        keys are per respondent (:func:`feedbackml.text.pool.respondent_view`); the totals of
+        comments (non-answers, sentiment labels …) and the quotes come from the answers.
         """
         if mentions is None:
             mentions = analyzer.score_mentions(comments)
+        answers = comments
+        member = analyzer.membership(answers)
+        theme_ids = analyzer.themes_["theme_id"].to_numpy()
+        polarity = polarity_membership(mentions, answers["row"].to_numpy(), theme_ids)
+        k = len(columns.questions) or 1
+        question_sums = None
+        if columns.questions:
+            from ..text.pool import question_counts, respondent_view
+
+            question_sums = question_counts(answers, member, columns.questions)
+            comments, member = respondent_view(answers, member, k)
+            polarity = [p.reshape(len(comments), k, p.shape[1]).any(axis=1) for p in polarity]
         n = len(comments)
-        member = analyzer.membership(comments)
         words = pattern_words(member)
         key = {f"p{j}": words[:, j] for j in range(words.shape[1])}
-        theme_ids = analyzer.themes_["theme_id"].to_numpy()
-        for name, polar in zip(("neg", "pos"), polarity_membership(mentions, comments["row"].to_numpy(), theme_ids)):
+        for name, polar in zip(("neg", "pos"), polarity):
             polar_words = pattern_words(polar)
             key.update({f"{name}{j}": polar_words[:, j] for j in range(polar_words.shape[1])})
         column = pd.Index(theme_ids).get_indexer(mentions["theme_id"].to_numpy())
@@ -168,7 +188,7 @@ class RunningCounts:
         first_bad, bad_dates = None, 0
         if columns.date is not None:
             raw = accepted[columns.date]
-            dates = parse_dates(raw, column=columns.date, strict=False)
+            dates = parse_dates(raw, column=columns.date, strict=False, dayfirst=columns.dayfirst)
             periods = to_periods(dates.reset_index(drop=True), analyzer.period)
             key["period"] = np.where(periods.isna().to_numpy(), NO_PERIOD,
                                      np.asarray(periods.array.asi8, dtype=np.int64))
@@ -184,22 +204,22 @@ class RunningCounts:
         frame["n"] = np.ones(n, dtype=np.int64)
         frame["sentiment"] = fixed_point(comments["sentiment"].to_numpy())
         frame["negative"] = (comments["sentiment_label"] == "negative").to_numpy(np.int64)
-        labels = comments["sentiment_label"].value_counts()
+        labels = answers["sentiment_label"].value_counts()
         totals = {
             "rows_in": int(rows_in), "analysed": n, "rejected": int(len(rejects)),
-            "nonanswers": int(comments["is_nonanswer"].sum()),
-            "duplicates": int(comments["is_duplicate"].sum()),
-            "without_theme": int((comments["theme_id"] == -1).sum()),
-            "multi_theme": int((comments["themes"].str.len() > 1).sum()),
-            "mixed": int(comments["mixed"].sum()),
+            "nonanswers": int(answers["is_nonanswer"].sum()),
+            "duplicates": int(answers["is_duplicate"].sum()),
+            "without_theme": int((answers["theme_id"] == -1).sum()),
+            "multi_theme": int((answers["themes"].str.len() > 1).sum()),
+            "mixed": int(answers["mixed"].sum()),
             **{k: int(labels.get(k, 0)) for k in ("negative", "neutral", "positive")},
-            "bad_dates": bad_dates,
+            "bad_dates": bad_dates, "comments": int(len(answers)), "labelled": 0,
         }
         event = accepted["_outcome"].reset_index(drop=True) if columns.outcome is not None else None
         who = respondents(nps_category(pd.to_numeric(score, errors="coerce"), analyzer.metric)
                           .astype(object).where(score.notna().to_numpy(), None), event)
-        quotes = quote_candidates(mentions, comments, columns.text, who, N_QUOTES)
-        return cls(int(member.shape[1]), _group(frame), totals, quotes, first_bad, mention_sum)
+        quotes = quote_candidates(mentions, answers, columns.text, np.repeat(who, k), N_QUOTES)
+        return cls(int(member.shape[1]), _group(frame), totals, quotes, first_bad, mention_sum, question_sums)
 
     def __add__(self, other: RunningCounts) -> RunningCounts:
         """Counts of this chunk followed by ``other`` (later rows)."""
@@ -211,7 +231,11 @@ class RunningCounts:
         quotes = best_candidates(pd.concat(parts, ignore_index=True), N_QUOTES) if parts else self.quotes
         first = self.first_bad_date if self.first_bad_date is not None else other.first_bad_date
         sums = [s for s in (self.mention_sentiment, other.mention_sentiment) if s is not None]
-        return RunningCounts(self.n_themes, table, totals, quotes, first, sum(sums) if sums else None)
+        questions = (other.questions if self.questions is None else self.questions if other.questions is None
+                     else self.questions.add(other.questions, fill_value=0).astype(np.int64)
+                     .reindex(self.questions.index))
+        return RunningCounts(self.n_themes, table, totals, quotes, first, sum(sums) if sums else None,
+                             questions)
 
     # -- results -------------------------------------------------------------------
     def arrays(self, metric: str, period: str) -> dict[str, Any]:

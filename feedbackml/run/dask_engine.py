@@ -96,7 +96,7 @@ def partition_keys(part: Partition, analyzer: FeedbackAnalyzer, columns: Columns
     """Hashes of the distinct (non-answer excluded) comments of a partition, and its row count."""
     keys, last = [], 0
     for chunk in part.chunks(chunk_size):
-        accepted, _ = validate(chunk, columns.score, analyzer.metric, columns.outcome)
+        accepted, _ = validate(chunk, columns.score, analyzer.metric, columns.outcome, columns.event)
         cleaned = analyzer.cleaner().transform(accepted[columns.text])
         hashes = duplicate_keys(cleaned["clean_text"])
         keys.append(hashes[~cleaned["is_nonanswer"].to_numpy(bool)])
@@ -159,6 +159,9 @@ def dask_apply(analyzer: FeedbackAnalyzer, source: str | os.PathLike, out: str |
 def _dask_apply(analyzer, source, out: Path, *, names, chunk_size, scheduler, n_workers, client) -> Results:
     files = input_files(source)
     columns = analyzer.resolve_columns(fio.read_header(files[0]), **names)
+    if columns.questions:
+        raise UsageError("--engine dask analyses one text column; pass one --text (or use --engine local)")
+    metric, score_info = analyzer.resolve_metric(next(fio.iter_table(files[0], chunk_size)), columns.score)
     own, cluster = client is None, None
     if own:
         workers = n_workers if n_workers > 1 else (os.cpu_count() or 1)
@@ -167,8 +170,9 @@ def _dask_apply(analyzer, source, out: Path, *, names, chunk_size, scheduler, n_
     mention_dir = Path(tempfile.mkdtemp(prefix=".mentions.parquet.", suffix=".tmp", dir=out))
     try:
         if all(fio.READERS.get(f.suffix.lower()) == "parquet" for f in files):
-            results = _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, source, out,
-                                        mention_dir)
+            with analyzer.reading_with(metric):
+                results = _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, source, out,
+                                            mention_dir, score_info)
         else:  # the driver reads the files in chunks, the workers score them
             results = stream_files(analyzer, files, out, str(source), input_sha256(files), chunk_size,
                                    False, names, client=client, parts=parts_dir, mention_parts=mention_dir)
@@ -190,7 +194,7 @@ def _dask_apply(analyzer, source, out: Path, *, names, chunk_size, scheduler, n_
 
 
 def _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, source, out,
-                      mention_dir) -> Results:
+                      mention_dir, score_info=None) -> Results:
     """Parquet datasets: the workers read, score and write their partitions (two passes)."""
     parts = partitions(files, chunk_size)
     model = client.scatter(analyzer, broadcast=True)
@@ -213,7 +217,7 @@ def _apply_partitions(client, analyzer, files, columns, chunk_size, parts_dir, s
         template = part_template if template is None else template
     results = build_results(analyzer, counts, columns, source=str(source),
                             input_sha256=input_sha256(files), comments=template,
-                            rejects=pd.concat(rejects, ignore_index=True))
+                            rejects=pd.concat(rejects, ignore_index=True), score_info=score_info)
     fio.write_csv(out / "rejects.csv", results.rejects)
     return results
 

@@ -139,9 +139,16 @@ def stream_files(analyzer, files: list[Path], out: Path, source: str, sha: str, 
     ``comments.csv`` and ``rejects.csv``; returns the Results.
     """
     chunks = iter_chunks(files, chunk_size)
-    first = next(chunks)
+    head, first = first_chunks(chunks)
     columns = analyzer.resolve_columns(first, **names)
+    metric, score_info = analyzer.resolve_metric(first, columns.score)
+    notes = list(first.attrs.get("warnings") or [])
+    if columns.date is not None:
+        from ..io.date_order import date_warning
+
+        notes += [w for w in [date_warning(first[columns.date], columns.date)] if w]
     with contextlib.ExitStack() as stack:
+        stack.enter_context(analyzer.reading_with(metric))
         names_out = ("rejects.csv",) + (("comments.parquet", "mentions.parquet") if parts is None else ()) + (
             ("comments.csv",) if csv and parts is None else ())
         paths = {name: stack.enter_context(fio.atomic_path(out / name)) for name in names_out}
@@ -150,16 +157,34 @@ def stream_files(analyzer, files: list[Path], out: Path, source: str, sha: str, 
                   if parts is None else PartsWriter(parts, paths["rejects.csv"], mention_parts))
         stack.callback(writer.close)  # runs before the renames
         acc = ChunkAccumulator(analyzer, columns, writer)
-        for scored in scored_chunks(analyzer, itertools.chain([first], chunks), columns, n_jobs, client):
+        for scored in scored_chunks(analyzer, itertools.chain(head, chunks), columns, n_jobs, client):
             acc.add(scored)
             log.info("scored %s rows", f"{acc.rows:,}")
         if acc.broken:
             log.warning("%s: %d row(s) with the wrong number of fields go to rejects", source, acc.broken)
         results = build_results(analyzer, acc.counts, columns, source=source, input_sha256=sha,
-                                comments=acc.template)
+                                comments=acc.template, notes=notes, score_info=score_info,
+                                survey=first.attrs.get("survey"))
         writer.close()
         results.rejects = read_rejects(paths["rejects.csv"])  # for the report (usually few)
     return results
+
+
+def first_chunks(chunks: Iterator[pd.DataFrame]) -> tuple[list[pd.DataFrame], pd.DataFrame]:
+    """The first chunks, up to :data:`~feedbackml.io.columns.INFER_ROWS` rows, and those rows as
+    one frame (the first chunk's attrs): what columns, metric and date order are inferred from,
+    as :meth:`~feedbackml.FeedbackAnalyzer.analyze` does on the first rows of the whole input."""
+    from ..io.columns import INFER_ROWS
+
+    head, rows = [], 0
+    for chunk in chunks:
+        head.append(chunk)
+        rows += len(chunk)
+        if rows >= INFER_ROWS:
+            break
+    first = pd.concat(head).iloc[:INFER_ROWS] if len(head) > 1 else head[0].iloc[:INFER_ROWS]
+    first.attrs = dict(head[0].attrs)
+    return head, first
 
 
 def read_rejects(path: Path) -> pd.DataFrame:

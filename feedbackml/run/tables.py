@@ -49,12 +49,16 @@ log = logging.getLogger(__name__)
 
 def build_results(analyzer: FeedbackAnalyzer, counts: RunningCounts, columns: Columns, *,
                   source: str | None = None, input_sha256: str | None = None,
-                  comments: pd.DataFrame | None = None, rejects: pd.DataFrame | None = None) -> Results:
+                  comments: pd.DataFrame | None = None, rejects: pd.DataFrame | None = None,
+                  notes=(), score_info: dict | None = None, survey: dict | None = None) -> Results:
     """The :class:`~feedbackml.results.Results` of the counted comments.
 
     ``comments`` and ``rejects`` are the caller's (a streamed run wrote them chunk by
     chunk and passes an empty table with the columns); every other table is built from
-    ``counts`` with the ``analyzer``'s themes and parameters.
+    ``counts`` with the ``analyzer``'s themes and parameters. ``notes`` are ``(code,
+    message)`` warnings found before counting (encoding, dates); ``score_info`` says how
+    the metric was chosen (:meth:`~feedbackml.FeedbackAnalyzer.resolve_metric`); ``survey``
+    is the reader's survey layout (``attrs["survey"]``), recorded under ``input``.
     """
     a = counts.arrays(analyzer.metric, analyzer.period)
     event = a["event"] if columns.outcome is not None else None
@@ -73,7 +77,16 @@ def build_results(analyzer: FeedbackAnalyzer, counts: RunningCounts, columns: Co
     extra.update(group_tables(analyzer, themes, a, event, segment, summary,
                               dated=columns.date is not None))
     if columns.outcome is not None:
-        summary["outcome"] = outcome_summary(columns.outcome, event, a["weight"])
+        summary["outcome"] = outcome_summary(columns, event, a["weight"])
+    if counts.questions is not None:
+        from ..text.pool import question_tables
+
+        extra["questions"], extra["theme_questions"] = question_tables(
+            counts.questions, analyzer.themes_, dict(zip(columns.questions, columns.wording)))
+    if survey:
+        summary["input"]["survey"] = survey
+    summary["score"].update(score_info or {})
+    input_warnings(summary, counts, columns, notes)
     return Results(comments=comments if comments is not None else pd.DataFrame(), themes=themes,
                    drivers=drivers, summary=summary,
                    rejects=rejects if rejects is not None else pd.DataFrame(columns=REJECT_COLUMNS),
@@ -186,10 +199,13 @@ def run_summary(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, 
     """``summary.json`` without the comparisons: input, rows, score, sentiment, themes, config."""
     tot, w = counts.totals, a["weight"]
     analysed = tot["analysed"]
+    n_comments = tot["comments"] if columns.questions else analysed
     summary = {
         "input": {"source": source, "sha256": input_sha256, "text_column": columns.text,
-                  "score_column": columns.score},
+                  "score_column": columns.score, **({"text_columns": list(columns.questions)}
+                                                    if columns.questions else {})},
         "rows": {"in": tot["rows_in"], "analysed": analysed, "rejected": tot["rejected"],
+                 **({"comments": tot["comments"]} if columns.questions else {}),
                  "nonanswers": tot["nonanswers"], "duplicates": tot["duplicates"],
                  "without_theme": tot["without_theme"]},
         "nps": nps_summary(a["category"], analyzer.alpha, analyzer.metric, weight=w),
@@ -197,9 +213,10 @@ def run_summary(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, 
         "sentiment_model": {**getattr(analyzer, "sentiment_info_", {"model": "lexicon"}),
                             "mixed": tot["mixed"]},
         "themes": {"n": int(n_themes),
-                   "no_theme_share": round(tot["without_theme"] / analysed, 4) if analysed else None,
-                   "multi_theme_share": round(tot["multi_theme"] / analysed, 4) if analysed else None,
-                   "counts": "membership: a comment counts in every theme it mentions",
+                   "no_theme_share": round(tot["without_theme"] / n_comments, 4) if n_comments else None,
+                   "multi_theme_share": round(tot["multi_theme"] / n_comments, 4) if n_comments else None,
+                   "counts": ("membership: a respondent counts in every theme any of their answers mentions"
+                              if columns.questions else "membership: a comment counts in every theme it mentions"),
                    "auto_k": analyzer.theme_model_.auto_k_},
         "config": analyzer.params_record(),
         "versions": package_versions(),
@@ -287,13 +304,54 @@ def _ignored_dates_message(ignored: dict[str, Any], column: str) -> str:
             f"({', '.join(found)}): left out of the trends{kept}")
 
 
-def outcome_summary(column: str, event: pd.Series, w: np.ndarray) -> dict[str, Any]:
-    """``summary["outcome"]``: the outcome column, comments where it is known, events, rate."""
+def outcome_summary(columns: Columns, event: pd.Series, w: np.ndarray) -> dict[str, Any]:
+    """``summary["outcome"]``: the outcome column, the value that is the event and the words
+    titles use for it (:class:`~feedbackml.io.outcome.Outcome`), rows where it is known,
+    events, rate."""
+    from ..io.outcome import Outcome
+
     known = event.notna().to_numpy()
     n_known = float(w[known].sum())
     hits = float(w[known & event.fillna(False).to_numpy(bool)].sum())
-    return {"column": column, "n": int(round(n_known)), "events": int(round(hits)),
+    outcome = Outcome(columns.outcome, columns.event)
+    return {"column": columns.outcome, "event": columns.event if columns.event is not None else "true",
+            "event_label": outcome.label, "n": int(round(n_known)), "events": int(round(hits)),
             "rate": round(hits / n_known, 4) if n_known else None}
+
+
+#: Above this share of rejected rows a warning says the numbers leave much of the input out.
+REJECT_SHARE = 0.05
+
+
+def input_warnings(summary: dict[str, Any], counts: RunningCounts, columns: Columns, notes=()) -> None:
+    """The warnings about the input that change a number: ``notes`` (encoding, dates) first,
+    then the metric inferred, end-point labels read, several questions pooled, the reject share
+    and no row analysed."""
+    for code, message in notes:
+        add_warning(summary, code, message)
+    score = summary.get("score") or {}
+    if score.get("metric_source") == "inferred":
+        add_warning(summary, "metric_inferred",
+                    f"metric inferred: {score.get('name')} from {score.get('metric_reason')}; "
+                    "pass --metric nps|csat|ces to choose")
+    tot = counts.totals
+    if tot.get("labelled"):
+        add_warning(summary, "end_labels_parsed",
+                    f"{tot['labelled']} score(s) in column {columns.score!r} are end-point labels "
+                    "(e.g. '10 - Extremely likely') and were read as their number")
+    if columns.questions:
+        add_warning(summary, "text_columns_pooled",
+                    f"{len(columns.questions)} open-text questions pooled ({', '.join(columns.questions)}): "
+                    f"{tot['comments']} comments from {tot['analysed']} respondents; scores count each "
+                    "respondent once")
+    rows_in, rejected = tot["rows_in"], tot["rejected"]
+    if rows_in and tot["analysed"] == 0:
+        add_warning(summary, "no_rows_analysed",
+                    f"no row could be analysed: all {rows_in} rows were rejected (see rejects.csv)")
+    elif rows_in and rejected / rows_in > REJECT_SHARE:
+        add_warning(summary, "reject_share",
+                    f"{rejected} of {rows_in} rows ({rejected / rows_in:.0%}) were rejected and left out "
+                    "of every number (see rejects.csv)")
 
 
 def checked_periods(counts: RunningCounts, periods: pd.Series, w: np.ndarray, column: str) -> pd.Series:
