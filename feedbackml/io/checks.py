@@ -35,9 +35,15 @@ def short_list(names: Iterable[Any], limit: int = MAX_LISTED) -> str:
 
 
 def check_header(names: Iterable[Any], file: Any = None) -> None:
-    """Raise DataError when a column name appears more than once (positions are 1-based)."""
+    """Raise DataError when a column name appears more than once (positions are 1-based).
+
+    Empty names may repeat: survey exports (SurveyMonkey's sub-columns) leave them blank, and
+    the survey reader names them from their second header row.
+    """
     positions: dict[Any, list[int]] = {}
     for i, name in enumerate(names, start=1):
+        if name is None or str(name).strip() == "":
+            continue
         positions.setdefault(name, []).append(i)
     repeated = {name: where for name, where in positions.items() if len(where) > 1}
     if repeated:
