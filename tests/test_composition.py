@@ -53,7 +53,7 @@ def test_cleaner_then_trained_sentiment_is_a_pipeline():
 
 @pytest.mark.parametrize("estimator, message", [
     (fml.FeedbackAnalyzer(n_themes="lots"), "n_themes must be one of 'auto' or a whole number ≥ 1, not 'lots'"),
-    (fml.FeedbackAnalyzer(metric="bogus"), "metric must be one of 'nps', 'csat', 'ces', not 'bogus'"),
+    (fml.FeedbackAnalyzer(metric="bogus"), "metric must be one of 'nps', 'csat', 'ces' or None, not 'bogus'"),
     (fml.FeedbackAnalyzer(alpha=1.5), r"alpha must be a number in \(0, 1\), not 1.5"),
     (fml.ThemeModel(n_themes=-2), "ThemeModel: n_themes must be .* not -2"),
     (fml.ThemeModel(k_range=(5, 2)), "k_range must be a pair"),

@@ -35,10 +35,9 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..lang import load_table
-from .labels import label_numbers
-from .schema import METRIC_RANGES
-from .schema import SCORE_CANDIDATES as SCORE_NAMES
-from .schema import TEXT_CANDIDATES as TEXT_NAMES
+from .labels import METRIC_RANGES, label_numbers
+from .labels import SCORE_CANDIDATES as SCORE_NAMES
+from .labels import TEXT_CANDIDATES as TEXT_NAMES
 
 log = logging.getLogger(__name__)
 

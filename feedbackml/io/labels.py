@@ -13,6 +13,14 @@ import re
 
 import pandas as pd
 
+TEXT_CANDIDATES = ("comment", "comments", "feedback", "text", "verbatim", "verbatims", "response",
+                   "review", "review_text", "answer", "open_text", "open_ended", "reason",
+                   "why", "message", "body", "content")
+SCORE_CANDIDATES = ("nps", "nps_score", "score", "likelihood_to_recommend", "ltr", "recommend",
+                    "rating", "csat", "ces", "overall_rating", "stars")
+#: Valid score ranges per metric (inclusive) and the categories their values fall in.
+METRIC_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+
 # End-point labels: "10 - Extremely likely", "0 = Not at all likely", "Very satisfied (5)",
 # "5 (Very satisfied)", "Extremely likely - 10".
 _LABELLED = re.compile(

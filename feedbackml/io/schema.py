@@ -14,20 +14,12 @@ import pandas as pd
 
 from ..errors import UsageError
 from .checks import short_list
-from .labels import label_numbers
+from .labels import METRIC_RANGES, SCORE_CANDIDATES, TEXT_CANDIDATES, label_numbers  # noqa: F401 (re-exported)
 from .outcome import parse_outcome as _parse_outcome
 
 log = logging.getLogger(__name__)
 
-TEXT_CANDIDATES = ("comment", "comments", "feedback", "text", "verbatim", "verbatims", "response",
-                   "review", "review_text", "answer", "open_text", "open_ended", "reason",
-                   "why", "message", "body", "content")
-SCORE_CANDIDATES = ("nps", "nps_score", "score", "likelihood_to_recommend", "ltr", "recommend",
-                    "rating", "csat", "ces", "overall_rating", "stars")
 REJECT_COLUMNS = ["row", "column", "value", "reason"]
-
-#: Valid score ranges per metric (inclusive) and the categories their values fall in.
-METRIC_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 
 
 def _norm(name: str) -> str:

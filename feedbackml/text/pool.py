@@ -17,6 +17,13 @@ import pandas as pd
 #: Name of the pooled text column in the comments table, and of the answer's source column.
 POOLED_TEXT = "answer"
 QUESTION = "question"
+#: Fixed-point units of sentiment sums, as :data:`feedbackml.run.counts.SENTIMENT_SCALE` (exact sums).
+SENTIMENT_SCALE = 2.0**32
+
+
+def fixed_point(values) -> np.ndarray:
+    """Values as int64 multiples of 1 / :data:`SENTIMENT_SCALE` (as :func:`feedbackml.run.counts.fixed_point`)."""
+    return np.rint(np.nan_to_num(np.asarray(values, dtype=float)) * SENTIMENT_SCALE).astype(np.int64)
 
 
 def pooled_name(columns) -> str:
@@ -75,8 +82,6 @@ def respondent_view(answers: pd.DataFrame, member: np.ndarray, k: int) -> tuple[
 def question_counts(answers: pd.DataFrame, member: np.ndarray, questions: tuple[str, ...]) -> pd.DataFrame:
     """Sums per question (index, in ``questions`` order): ``answers`` (not non-answers),
     ``nonanswers``, ``negative``, fixed-point ``sentiment`` and ``t0…`` (answers in each theme)."""
-    from ..run.counts import fixed_point
-
     codes = pd.Categorical(answers[QUESTION], categories=list(questions)).codes
     q = len(questions)
     usable = ~answers["is_nonanswer"].to_numpy(bool)
@@ -100,8 +105,6 @@ def question_tables(counts: pd.DataFrame, themes: pd.DataFrame, wording: dict[st
     """``questions.csv`` (``question, wording, answers, nonanswers, negative_share,
     mean_sentiment``) and ``theme_questions.csv`` (``theme_id, label, question, n, share``:
     the question's answers in the theme, and their share of its answers)."""
-    from ..run.counts import SENTIMENT_SCALE
-
     answers = counts["answers"].to_numpy(float)
     total = answers + counts["nonanswers"].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
