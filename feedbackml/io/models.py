@@ -119,8 +119,10 @@ def _check_meta(meta: Any, where: Path) -> None:
         ok = isinstance(sha, dict) and all(isinstance(sha.get(n), str) for n in names)
     if not ok:
         bad(f"'sha256' must give the hash of {', '.join(names)}")
-    if fmt != 1 and not isinstance(meta.get("text_column"), str):
-        bad("'text_column' must be a column name")
+    text = meta.get("text_column")
+    pooled = isinstance(text, list) and len(text) > 1 and all(isinstance(t, str) for t in text)
+    if fmt != 1 and not (isinstance(text, str) or pooled):  # several --text columns: their list
+        bad("'text_column' must be a column name or a list of them")
 
 
 def check_compatible(meta: dict, allow_version_mismatch: bool = False) -> list[str]:
