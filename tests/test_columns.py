@@ -55,6 +55,12 @@ def test_text_and_score_columns_are_found_without_flags(name, text, score):
     assert find_columns(df, "text") == text and find_columns(df, "score") == score
 
 
+def test_several_columns_with_a_text_word_in_their_name_ask_for_text():
+    df = pd.DataFrame({"review_title": ["Great", "Meh"], "review_body": ["Love it", "Broke in a week"]})
+    with pytest.raises(UsageError, match=r"2 columns could \(review_title, review_body\); pass --text"):
+        find_columns(df, "text")
+
+
 def test_a_numeric_column_named_feedback_is_not_the_text():
     df = pd.DataFrame({"feedback": ["1", "0", "1"], "verified_reviews": ["Love it", "Broke in a week", "ok I guess"]})
     assert find_columns(df, "text") == ["verified_reviews"]

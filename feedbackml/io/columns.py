@@ -13,7 +13,8 @@ Columns, when ``--text`` / ``--score`` are not given (:func:`find_columns`):
   for a column named exactly like a score (``nps`` …), when it is not text (its invalid
   values are then rejected with their reasons);
 * by name first (``comment``, ``feedback``, ``verbatim`` … / ``nps``, ``score``, ``rating`` …,
-  exact, then as one word of the name, so ``verified_reviews`` is a text column); then by the
+  exact, then as one word of the name, so ``verified_reviews`` is a text column, unless several
+  columns have such a word: then ``--text`` / ``--score`` must say which); then by the
   question wording (``lang/en/survey_questions.tsv``: "How likely are you to recommend …" is
   an NPS question, "What is the main reason for your score?" an open one). Every open
   question of a survey export is used (see :mod:`feedbackml.text.pool`); a name match gives
@@ -35,6 +36,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..lang import load_table
+from .checks import short_list
 from .labels import METRIC_RANGES, label_numbers
 from .labels import SCORE_CANDIDATES as SCORE_NAMES
 from .labels import TEXT_CANDIDATES as TEXT_NAMES
@@ -114,11 +116,13 @@ def find_columns(df: pd.DataFrame, kind: str, language: str = "en") -> list[str]
             if found:
                 return found[:1]
     singular = {n.rstrip("s") for n in names}
-    for col in columns:  # 3. one word of the name ("verified_reviews")
-        words = {w.rstrip("s") for w in _norm(col).split("_")}
-        if words & singular and check(df[col]):
-            return [col]
-    return []
+    # 3. one word of the name ("verified_reviews"): one such column, else the choice is the user's
+    found = [col for col in columns if {w.rstrip("s") for w in _norm(col).split("_")} & singular and check(df[col])]
+    if len(found) > 1:
+        source = df.attrs.get("source") or "the input"
+        raise UsageError(f"cannot tell which column of {source} holds the {kind}: {len(found)} columns could "
+                         f"({short_list(found)}); pass --{kind} COLUMN")
+    return found
 
 
 def metric_hint(column: str, wording: str | None = None, language: str = "en") -> str | None:
