@@ -15,10 +15,16 @@ NPS 100 [100, 100] under Wald).
 observed mix) and new (resampling the mix smoothed by the same pseudo-counts), by Monte
 Carlo over REPS samples per cell.
 
+``--mean REPS`` prints instead the coverage of the mean score's t interval (``score.mean`` in
+summary.json), by Monte Carlo over REPS samples per cell (seeded): ``old`` the plain t
+interval, ``new`` :func:`feedbackml.stats.scores.mean_interval` (one pseudo-answer, half at
+each end of the scale, so it never has zero width).
+
 Usage (from the repository root)::
 
     python benchmarks/simulate_intervals.py
     python benchmarks/simulate_intervals.py --bootstrap 2000
+    python benchmarks/simulate_intervals.py --mean 4000
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from scipy import stats
 from scipy.special import gammaln
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from feedbackml.stats.scores import bootstrap_ci, score_from_counts  # noqa: E402
+from feedbackml.stats.scores import bootstrap_ci, mean_interval, score_from_counts  # noqa: E402
 
 SIZES = (10, 30, 100, 1000)
 #: (metric, promoters, passives, detractors): true shares of the three roles.
@@ -45,6 +51,15 @@ MIXES = [
     ("csat", 0.50, 0.30, 0.20),
     ("csat", 0.80, 0.15, 0.05),
     ("csat", 0.95, 0.04, 0.01),
+]
+
+#: (scale low, scale high, true share of each score low … high) for the mean score's interval.
+MEAN_MIXES = [
+    (1, 5, (0.2, 0.2, 0.2, 0.2, 0.2)),
+    (1, 5, (0.02, 0.03, 0.05, 0.3, 0.6)),
+    (1, 5, (0.0, 0.0, 0.0, 0.1, 0.9)),
+    (1, 7, (0.0, 0.0, 0.0, 0.0, 0.05, 0.15, 0.8)),
+    (0, 10, (0.03, 0, 0, 0, 0, 0, 0, 0, 0, 0.07, 0.9)),
 ]
 
 
@@ -89,13 +104,53 @@ def old_bootstrap(p, a, d, w, n_boot, rng, alpha=0.05):
     return np.quantile(scores, [alpha / 2, 1 - alpha / 2], axis=0)
 
 
+def plain_t(values, freq, alpha: float = 0.05):
+    """The old mean interval: mean ± t·s/√n (zero width when every answer is the same)."""
+    n = freq.sum()
+    mean = (values * freq).sum() / n
+    sd = np.sqrt((freq * (values - mean) ** 2).sum() / (n - 1))
+    half = stats.t.ppf(1 - alpha / 2, n - 1) * sd / np.sqrt(n)
+    return mean - half, mean + half
+
+
+def mean_coverage(reps: int, rng) -> None:
+    """Monte Carlo coverage of the mean score's interval, old (plain t) and new."""
+    head = ("| scale | true mix | true mean | n | coverage old | coverage new | mean width old "
+            "| mean width new | P(zero width) old | P(zero width) new |")
+    print(f"95% intervals of the mean score; Monte Carlo, {reps} samples per cell (target 0.950)")
+    print(head)
+    print("|" + " --- |" * (head.count("|") - 1))
+    for low, high, mix in MEAN_MIXES:
+        values = np.arange(low, high + 1, dtype=float)
+        truth = float((values * np.asarray(mix)).sum())
+        for n in SIZES:
+            counts = rng.multinomial(n, mix, size=reps).astype(float)
+            cells = {"old": [], "new": []}
+            for freq in counts:
+                cells["old"].append(plain_t(values, freq))
+                cells["new"].append(mean_interval(values, freq, low, high))
+            stat = {}
+            for name, rows in cells.items():
+                lo, hi = np.asarray(rows, dtype=float).T
+                stat[name] = (((lo <= truth + 1e-9) & (hi >= truth - 1e-9)).mean(), (hi - lo).mean(),
+                              (hi - lo <= 1e-9).mean())
+            shares = "/".join(f"{m:g}" for m in mix)
+            print(f"| {low}–{high} | {shares} | {truth:.2f} | {n} | {stat['old'][0]:.3f} | **{stat['new'][0]:.3f}** "
+                  f"| {stat['old'][1]:.2f} | {stat['new'][1]:.2f} | {stat['old'][2]:.3f} | {stat['new'][2]:.3f} |")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bootstrap", type=int, default=0, metavar="REPS",
                         help="also simulate the bootstrap intervals with REPS samples per cell")
     parser.add_argument("--n-boot", type=int, default=1000, help="bootstrap draws per interval")
+    parser.add_argument("--mean", type=int, default=0, metavar="REPS",
+                        help="print the coverage of the mean score's interval instead (REPS samples per cell)")
     args = parser.parse_args(argv)
     rng = np.random.default_rng(0)
+    if args.mean:
+        mean_coverage(args.mean, rng)
+        return 0
     worst = {"old": 1.0, "new": 1.0}
     head = ("| metric | true mix (P/A/D) | true score | n | coverage old | coverage new "
             "| mean width old | mean width new | P(zero width) old | P(zero width) new |")

@@ -10,8 +10,10 @@ from scipy.special import gammaln
 
 import feedbackml as fml
 from feedbackml.stats.scores import (
+    METRICS,
     agresti_coull_interval,
     bootstrap_ci,
+    mean_interval,
     nps_category,
     nps_from_counts,
     nps_summary,
@@ -152,6 +154,27 @@ def test_scores_without_any_score_are_none_not_nan():
     summary = score_summary(empty, pd.Series([pd.NA, pd.NA], dtype="Int64"), ci_method="bootstrap")
     assert summary["n"] == 0 and summary["value"] is None and summary["ci_low"] is None
     assert summary["mean"] is None and nps_summary(empty)["nps"] is None
+
+
+@pytest.mark.parametrize("metric, answer, n", [("ces", 7, 10), ("ces", 1, 3), ("csat", 5, 40), ("nps", 10, 1)])
+def test_mean_score_interval_never_has_zero_width_when_every_answer_is_the_same(metric, answer, n):
+    score = pd.Series([answer] * n, dtype="Int64")
+    summary = score_summary(nps_category(score, metric), score, metric=metric)
+    low, high = METRICS[metric].low, METRICS[metric].high
+    assert summary["mean"] == answer
+    assert low <= summary["mean_ci_low"] <= answer <= summary["mean_ci_high"] <= high
+    assert summary["mean_ci_high"] - summary["mean_ci_low"] > 0
+
+
+def test_mean_score_interval_narrows_with_n_and_meets_the_t_interval_when_answers_spread():
+    values = np.arange(1, 6, dtype=float)
+    widths = [np.subtract(*mean_interval([5.0], [n], 1, 5)[::-1]) for n in (5, 50, 500)]
+    assert widths[0] > widths[1] > widths[2] > 0
+    freq = np.full(5, 400.0)
+    sd = np.sqrt((freq * (values - 3) ** 2).sum() / (freq.sum() - 1))
+    plain = 2 * stats.t.ppf(0.975, freq.sum() - 1) * sd / np.sqrt(freq.sum())
+    low, high = mean_interval(values, freq, 1, 5)
+    assert (low + high) / 2 == pytest.approx(3) and high - low == pytest.approx(plain, rel=1e-3)
 
 
 def test_interval_of_an_all_detractor_sample_stays_in_range():

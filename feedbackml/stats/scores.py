@@ -13,7 +13,9 @@ adjusted Wald interval of B. Rocks, "Interval estimation for the Net Promoter Sc
 added (n + 3) before the multinomial variance p + d − (p − d)² is taken. CSAT and CES, a
 share, use the Agresti–Coull interval (z²/2 ≈ 2 successes and 2 failures added). Both
 always contain the observed score and never have zero width;
-``benchmarks/simulate_intervals.py`` prints their exact coverage at n = 10 … 1000.
+``benchmarks/simulate_intervals.py`` prints their exact coverage at n = 10 … 1000. The mean
+score's t interval gets one pseudo-answer, half at each end of the scale, so it does not
+collapse either (:func:`mean_interval`).
 ``ci_method="bootstrap"`` resamples the mix smoothed by the same pseudo-counts.
 """
 
@@ -34,6 +36,9 @@ NPS_PSEUDO_COUNTS = (0.75, 1.5, 0.75)
 #: Pseudo-counts (satisfied, neutral, dissatisfied) that smooth a CSAT / CES bootstrap: the
 #: Agresti–Coull "two successes and two failures" for the share satisfied.
 SHARE_PSEUDO_COUNTS = (2.0, 1.0, 1.0)
+#: Pseudo-answers (half at each end of the scale) added to the spread of the mean score's t
+#: interval, so it never has zero width (:func:`mean_interval`).
+MEAN_PSEUDO_COUNT = 1.0
 
 
 @dataclass(frozen=True)
@@ -258,16 +263,34 @@ def score_summary(category: pd.Series, score: pd.Series | None = None, alpha: fl
     total = freq.sum()
     mean = (values * freq).sum() / total if total else np.nan
     out["mean"] = _rounded(mean) if total else None
-    if total > 1:
-        sd = np.sqrt((freq * (values - mean) ** 2).sum() / (total - 1))
-        half = stats.t.ppf(1 - alpha / 2, total - 1) * sd / np.sqrt(total)
-        out["mean_ci_low"], out["mean_ci_high"] = _rounded(mean - half), _rounded(mean + half)
+    if total > 0:
+        low, high = mean_interval(values, freq, m.low, m.high, alpha)
+        out["mean_ci_low"], out["mean_ci_high"] = _rounded(low), _rounded(high)
     else:
         out["mean_ci_low"] = out["mean_ci_high"] = None
     out["confidence"] = 1 - alpha
     return {k: out[k] for k in ("metric", "name", "definition", "categories", "n", "promoters",
                                 "passives", "detractors", "value", "ci_low", "ci_high", "ci_method",
                                 "mean", "mean_ci_low", "mean_ci_high", "confidence")}
+
+
+def mean_interval(values, freq, low: float, high: float, alpha: float = 0.05) -> tuple[float, float]:
+    """t interval of the mean score that never has zero width: one pseudo-answer, half at each
+    end of the scale (``low``, ``high``), is added to the squared deviations from the observed
+    mean and to the degrees of freedom (n − 1 + 1), and the interval is clipped to the scale.
+
+    Without it, ten answers of 5 give 5.0 [5.0, 5.0]; with it 5.0 [4.37, 5.0]. The mean stays
+    the observed one, and the pseudo-answer weighs 1/n of the spread, so it fades as n grows
+    (``benchmarks/simulate_intervals.py --mean`` prints the coverage, docs/intervals.md).
+    """
+    values, freq = np.asarray(values, dtype=float), np.asarray(freq, dtype=float)
+    total = freq.sum()
+    mean = (values * freq).sum() / total
+    k = MEAN_PSEUDO_COUNT
+    squares = (freq * (values - mean) ** 2).sum() + k / 2 * ((low - mean) ** 2 + (high - mean) ** 2)
+    df = total - 1 + k
+    half = stats.t.ppf(1 - alpha / 2, df) * np.sqrt(squares / df) / np.sqrt(total)
+    return max(float(low), mean - half), min(float(high), mean + half)
 
 
 def _value_counts(score: pd.Series | None, weight=None) -> tuple[np.ndarray, np.ndarray]:
