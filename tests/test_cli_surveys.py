@@ -82,7 +82,7 @@ def test_reviews_rated_1_to_5_are_read_as_csat_not_nps(tmp_path):
     stars = 1 + np.round(SCORES * 4 / 10)
     assert summary["input"]["text_column"] == "verified_reviews" and summary["input"]["score_column"] == "rating"
     assert summary["score"]["name"] == "CSAT" and summary["score"]["value"] == pytest.approx(100 * (stars >= 4).mean())
-    assert [w["code"] for w in summary["warnings"]] == ["metric_inferred"]
+    assert [w["code"] for w in summary["warnings"]] == ["metric_inferred", "few_scored"]  # 16 reviews
 
 
 def test_microsoft_forms_csat_labels_and_day_first_dates(tmp_path):
@@ -148,6 +148,20 @@ def test_warnings_reach_stderr_even_with_quiet(tmp_path, feedback, capsys):
     assert codes == ["metric_inferred", "reject_share"]
     assert all(w["message"] in err for w in summary["warnings"])
 
+
+def test_an_export_with_fewer_than_30_scored_comments_is_warned_about(tmp_path, feedback, capsys):
+    feedback.loc[20:, "nps"] = ""  # 20 scored comments, the others without a score
+    path = tmp_path / "in.csv"
+    feedback.to_csv(path, index=False)
+    assert cli("analyze", path, "--out", tmp_path / "o", "--themes", 3, "--metric", "nps", "--quiet") == 0
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    (warning,) = [w for w in summary["warnings"] if w["code"] == "few_scored"]
+    assert summary["score"]["n"] == 20 and "only 20 scored comments" in warning["message"]
+    assert warning["message"] in capsys.readouterr().err
+    assert cli("analyze", path, "--out", tmp_path / "p", "--themes", 3, "--metric", "nps", "--quiet",
+               "--min-segment-n", 20) == 0
+    summary = json.loads((tmp_path / "p" / "summary.json").read_text())
+    assert "few_scored" not in [w["code"] for w in summary.get("warnings", [])]
 
 def test_score_column_that_holds_the_text_is_refused_with_a_usage_error(tmp_path, feedback_csv, capsys):
     assert cli("analyze", feedback_csv, "--text", "comment", "--score", "comment", "--out", tmp_path / "o",

@@ -86,7 +86,7 @@ def build_results(analyzer: FeedbackAnalyzer, counts: RunningCounts, columns: Co
     if survey:
         summary["input"]["survey"] = survey
     summary["score"].update(score_info or {})
-    input_warnings(summary, counts, columns, notes)
+    input_warnings(summary, counts, columns, notes, min_n=analyzer.min_segment_n)
     return Results(comments=comments if comments is not None else pd.DataFrame(), themes=themes,
                    drivers=drivers, summary=summary,
                    rejects=rejects if rejects is not None else pd.DataFrame(columns=REJECT_COLUMNS),
@@ -323,10 +323,11 @@ def outcome_summary(columns: Columns, event: pd.Series, w: np.ndarray) -> dict[s
 REJECT_SHARE = 0.05
 
 
-def input_warnings(summary: dict[str, Any], counts: RunningCounts, columns: Columns, notes=()) -> None:
+def input_warnings(summary: dict[str, Any], counts: RunningCounts, columns: Columns, notes=(),
+                   min_n: int = 30) -> None:
     """The warnings about the input that change a number: ``notes`` (encoding, dates) first,
-    then the metric inferred, end-point labels read, several questions pooled, the reject share
-    and no row analysed."""
+    then the metric inferred, end-point labels read, several questions pooled, the reject share,
+    no row analysed, and fewer than ``min_n`` scored comments in the whole export."""
     for code, message in notes:
         add_warning(summary, code, message)
     score = summary.get("score") or {}
@@ -352,6 +353,13 @@ def input_warnings(summary: dict[str, Any], counts: RunningCounts, columns: Colu
         add_warning(summary, "reject_share",
                     f"{rejected} of {rows_in} rows ({rejected / rows_in:.0%}) were rejected and left out "
                     "of every number (see rejects.csv)")
+    scored = score.get("n") or 0
+    if columns.score is not None and tot["analysed"] and scored < min_n:
+        add_warning(summary, "few_scored",
+                    f"only {scored} scored {'respondent' if columns.questions else 'comment'}{'' if scored == 1 else 's'} "
+                    f"in the whole export (fewer "
+                    f"than {min_n}): the {score.get('name') or 'score'}, its interval and the drivers rest on "
+                    "too few answers to act on")
 
 
 def checked_periods(counts: RunningCounts, periods: pd.Series, w: np.ndarray, column: str) -> pd.Series:
