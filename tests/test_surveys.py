@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from feedbackml.io.chunks import iter_table
 from feedbackml.io.read import read_table
 from feedbackml.io.surveys import detect_layout, read_layout
 
@@ -75,3 +76,14 @@ def test_broken_rows_are_renumbered_as_respondents():
     df.attrs["bad_rows"] = [(4, "broken,row")]
     out = read_layout(df)
     assert out.index.tolist() == [1] and out.attrs["bad_rows"] == [(2, "broken,row")]
+
+
+@pytest.mark.parametrize("name", ["qualtrics.csv", "qualtrics_legacy.csv", "surveymonkey.csv"])
+@pytest.mark.parametrize("chunk_size", [1, 2, 5])
+def test_chunks_smaller_than_the_header_rows_read_as_the_whole_file(name, chunk_size):
+    whole = read_table(SURVEYS / name)
+    chunks = list(iter_table(SURVEYS / name, chunk_size))
+    streamed = pd.concat(chunks)
+    assert chunks[0].attrs["survey"] == whole.attrs["survey"]
+    assert list(streamed.columns) == list(whole.columns) and streamed.index.tolist() == whole.index.tolist()
+    assert streamed.astype(str).equals(whole.astype(str))

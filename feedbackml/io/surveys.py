@@ -214,16 +214,39 @@ def read_layout(df: pd.DataFrame, layout: Layout | None = None) -> pd.DataFrame:
     return out
 
 
+#: Rows :func:`detect_layout` looks at (the header rows after the column names, and one more).
+LAYOUT_ROWS = 3
+
+
+def _buffered(chunks):
+    """``(first rows, chunks)``: the first :data:`LAYOUT_ROWS` data rows of ``chunks`` (fewer if
+    the file has fewer), and all the chunks, in order and unchanged."""
+    chunks = iter(chunks)
+    held: list[pd.DataFrame] = []
+    for chunk in chunks:
+        held.append(chunk)
+        if sum(len(c) for c in held) >= LAYOUT_ROWS:
+            break
+    first = pd.concat(held) if len(held) > 1 else held[0] if held else pd.DataFrame()
+    if len(held) > 1:
+        first.attrs = dict(held[0].attrs)
+
+    def replay():
+        yield from held
+        yield from chunks
+
+    return first, replay()
+
+
 def layout_chunks(chunks):
     """Chunks of one file as :func:`read_layout` would give the whole file: the layout found
-    in the first chunk, its extra header rows dropped, every chunk renumbered and renamed
-    alike (``attrs["survey"]`` on the first)."""
-    layout, drop = None, 0
+    in the first :data:`LAYOUT_ROWS` rows (over as many chunks as they take, so a chunk size
+    smaller than the header rows reads the layout right), its extra header rows dropped, every
+    chunk renumbered and renamed alike (``attrs["survey"]`` on the first)."""
+    first, chunks = _buffered(chunks)
+    layout = detect_layout(first)
+    drop = skip = layout.header_rows - 1 if layout.platform else 0
     for chunk in chunks:
-        if layout is None:
-            layout = detect_layout(chunk)
-            drop = layout.header_rows - 1 if layout.platform else 0
-            skip = drop
         if not layout.platform:
             yield chunk
             continue
