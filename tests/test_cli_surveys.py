@@ -70,7 +70,9 @@ def test_qualtrics_keeps_the_wording_and_pools_both_open_questions(tmp_path):
     assert (questions["answers"] + questions["nonanswers"]).eq(len(SCORES)).all()
     per_theme = pd.read_csv(out / "theme_questions.csv")
     assert set(per_theme["question"]) == {"Q2", "Q3"} and (per_theme["share"].between(0, 1)).all()
-    assert "text columns “Q2”, “Q3” (pooled)" in (out / "report.html").read_text()
+    html = (out / "report.html").read_text()
+    assert "text columns “Q2”, “Q3” (pooled)" in html
+    assert f"{len(SCORES)} scored respondents)" in html and "scored comments)" not in html
 
 
 def test_text_may_name_a_question_by_its_wording(tmp_path):

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .headline import scored_unit
+
 if TYPE_CHECKING:
     from ..results import Results
 
@@ -26,7 +28,7 @@ def markdown_brief(results: Results, top: int = 3) -> str:
     rows = s.get("rows") or {}
     name = score.get("name", "NPS")
     lines = [f"- **{name} {_num(score.get('value'))}** (95% CI {_num(score.get('ci_low'))} to "
-             f"{_num(score.get('ci_high'))}) on {score.get('n', 0):,} scored comments",
+             f"{_num(score.get('ci_high'))}) on {score.get('n', 0):,} {scored_unit(s)}",
              f"- {rows.get('in', 0):,} rows in: {rows.get('analysed', 0):,} analysed, "
              f"{rows.get('rejected', 0):,} rejected (see `rejects.csv`), {rows.get('nonanswers', 0):,} non-answers",
              f"- {(s.get('themes') or {}).get('n', 0)} themes; "

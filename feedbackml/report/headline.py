@@ -108,4 +108,12 @@ def answer(summary: dict, words: Words, drivers: pd.DataFrame, measure: Measure 
             "outcome": outcome if outcome and _num(outcome.get("rate")) is not None else None,
             "change": score_change(summary, trends),
             "costs": costs(drivers, measure, aspects),
-            "measure": measure}
+            "measure": measure,
+            "scored_unit": scored_unit(summary)}
+
+
+def scored_unit(summary: dict) -> str:
+    """What the score's n counts: respondents when several open-text questions are pooled (a
+    respondent then gives several comments but one score), comments otherwise."""
+    pooled = len((summary.get("input") or {}).get("text_columns") or []) > 1
+    return "scored respondents" if pooled else "scored comments"
