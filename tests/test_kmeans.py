@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 from sklearn.preprocessing import normalize
 
-from feedbackml.themes.kmeans import choose_k, chosen_k, k_range, spherical_kmeans
+from feedbackml.themes.kmeans import spherical_kmeans
 
 
 def blobs(k: int, n: int = 80, dim: int = 20, spread: float = 0.15, seed: int = 0):
@@ -11,34 +11,6 @@ def blobs(k: int, n: int = 80, dim: int = 20, spread: float = 0.15, seed: int = 
     centres = normalize(rng.standard_normal((k, dim)))
     truth = np.repeat(np.arange(k), n)
     return normalize(centres[truth] + spread * rng.standard_normal((k * n, dim))), truth
-
-
-def test_automatic_k_finds_well_separated_groups():
-    X, _ = blobs(5)
-    evidence = choose_k(X, np.ones(len(X)), list(range(3, 9)), random_state=0)
-    assert chosen_k(evidence) == 5
-    assert list(evidence.columns) == ["k", "stability", "silhouette", "stable"]
-
-
-def test_automatic_k_does_not_depend_on_the_number_of_threads():
-    X, _ = blobs(4, n=40)
-    one = choose_k(X, np.ones(len(X)), [3, 4, 5], random_state=1, n_jobs=1)
-    two = choose_k(X, np.ones(len(X)), [3, 4, 5], random_state=1, n_jobs=2)
-    pd.testing.assert_frame_equal(one, two)
-
-
-def test_chosen_k_prefers_the_best_separated_among_stable_partitions():
-    evidence = pd.DataFrame({"k": [3, 4, 5, 6], "stability": [0.95, 0.9, 0.6, 0.85],
-                             "silhouette": [0.20, 0.21, 0.30, 0.25], "stable": [True, True, False, True]})
-    assert chosen_k(evidence) == 6
-    evidence["stable"] = False
-    assert chosen_k(evidence) == 3
-
-
-def test_k_range_allows_at_most_one_theme_per_twenty_comments():
-    assert k_range(10_000) == list(range(3, 13))
-    assert k_range(100) == [3, 4, 5]
-    assert k_range(30) == [2]
 
 
 def test_spherical_kmeans_recovers_groups_and_is_deterministic():
@@ -61,19 +33,6 @@ def test_weights_count_like_repeated_rows():
     X, _ = blobs(3, n=30)
     weighted = spherical_kmeans(X[::2], np.full(45, 2.0), 3, random_state=0)
     assert np.isclose(np.linalg.norm(weighted.centers, axis=1), 1).all()
-
-
-def test_cosine_silhouette_agrees_with_scikit_learn():
-    from sklearn.metrics import silhouette_score
-
-    from feedbackml.themes.kmeans import cosine_silhouette
-
-    X, truth = blobs(3, n=30, spread=0.6)
-    labels = truth.copy()
-    labels[:5] = 1  # a few misplaced rows
-    distance = np.clip(1 - X @ X.T, 0, 2)
-    np.fill_diagonal(distance, 0)
-    assert np.isclose(cosine_silhouette(distance, labels), silhouette_score(distance, labels, metric="precomputed"))
 
 
 def test_rand_index_agrees_with_scikit_learn():

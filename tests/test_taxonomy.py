@@ -1,7 +1,15 @@
 import numpy as np
 from sklearn.preprocessing import normalize
 
-from feedbackml.themes.taxonomy import initial_k, merge_clusters, n_groups_for, stability, theme_groups
+from feedbackml.themes.taxonomy import (
+    comment_groups,
+    groups_by_majority,
+    initial_k,
+    merge_clusters,
+    n_groups_for,
+    stability,
+    theme_groups,
+)
 
 
 def blobs(n_per=60, centres=((1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0)), noise=0.15, seed=0):
@@ -69,3 +77,24 @@ def test_theme_groups_put_close_centres_together_largest_group_first():
     assert groups[0] == groups[1] and groups[2] == groups[3] and len(set(groups)) == 3
     assert groups[2] == 0  # the group holding 90 comments is group 0
     assert n_groups_for(2) == 1 and 2 <= n_groups_for(10) <= 9 and n_groups_for(400) == 12
+
+
+def test_comment_groups_are_k_means_of_the_comments_with_their_stability_recorded():
+    X, truth = blobs(n_per=80, noise=0.2)
+    centres, evidence = comment_groups(X, np.ones(len(X)), n_themes=12, n_groups=3, random_state=0)
+    nearest = (X @ centres.T).argmax(axis=1)
+    assert all(len(set(nearest[truth == t])) == 1 for t in range(3)) and len(set(nearest)) == 3
+    assert evidence["chosen"] == 3 and evidence["stability"]["stable"]
+    _, automatic = comment_groups(X, np.ones(len(X)), n_themes=12, random_state=0)
+    assert automatic["chosen"] == n_groups_for(12)
+
+
+def test_a_theme_joins_the_group_most_of_its_comments_fall_in():
+    theme = np.array([0, 0, 0, 1, 1, 2])
+    doc_group = np.array([1, 1, 0, 0, 0, 1])
+    theme_centres = normalize(np.array([[1, 0], [0, 1], [1, 1], [1, 0.1]], float))
+    group_centres = normalize(np.array([[0, 1], [1, 0]], float))
+    groups, centre_of = groups_by_majority(theme, doc_group, np.ones(6), theme_centres, group_centres)
+    # themes 0 and 2 in k-means group 1, theme 1 in group 0; theme 3 (no comments) by its centre
+    assert groups[0] == groups[2] == groups[3] != groups[1]
+    assert groups[0] == 0 and centre_of.tolist() == [1, 0]  # the group with more comments comes first

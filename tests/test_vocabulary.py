@@ -5,8 +5,8 @@ from feedbackml.themes.vocabulary import (
     metadata_words,
     name_words,
     opinion_words,
-    readmit_opinion_words,
     theme_text,
+    theme_word_weights,
 )
 
 
@@ -29,9 +29,9 @@ def test_opinion_words_hold_tone_not_aspects():
     assert not {"delivery", "refund", "legroom", "late"} & words
 
 
-def test_opinion_words_come_back_only_when_concentrated_in_an_aspect():
-    weight = readmit_opinion_words(np.array([0.9, 0.2, 0.7]), np.array([True, True, False]))
-    assert weight.tolist() == [0.9, 0.0, 0.7]
+def test_opinion_words_weigh_less_than_aspect_words_in_theme_vectors():
+    weight = theme_word_weights(np.array([True, False, True]), opinion_weight=0.25)
+    assert weight.tolist() == [0.25, 1.0, 0.25]
 
 
 def test_metadata_words_are_the_lower_cased_words_of_values():

@@ -2,16 +2,16 @@
 
 * Vectors: word vectors learned on the comments (PPMI + SVD, :mod:`.vectors`); a part or
   comment is the TF-IDF-weighted average of its words. Aspects, not tone
-  (:mod:`.vocabulary`): opinion words, intensifiers, generic review words, names,
-  placeholders and metadata values are kept out, except opinion words concentrated in a
-  few aspects ("delicious", "rude"); corpus stop terms (spread evenly over a first
-  clustering) lose their weight.
+  (:mod:`.vocabulary`): generic review words, names, placeholders and metadata values
+  are kept out, opinion words and intensifiers weigh 0.3 (never labels); corpus stop
+  terms (spread evenly over a first clustering) never make a label alone.
 * Units: themes are learned on comment *parts* (clauses split at commas and joining
   words, :mod:`.parts`) with at least ``min_part_words`` words, so "legroom was great" and
   "no legroom at all" land in one theme.
-* Granularity (:mod:`.taxonomy`): over-cluster (√(n/6) clusters), merge too-small and
-  near-duplicate clusters, check stability against a shuffled null; groups by clustering
-  the theme centres. A fixed ``n_themes`` skips the merging.
+* Granularity (:mod:`.taxonomy`): over-cluster (√(parts/6) clusters, 4…60), merge too-small
+  and near-duplicate clusters, check stability against a shuffled null; groups top-down by
+  k-means on the comment vectors, each theme in the group most of its comments fall in. A
+  fixed ``n_themes`` skips the merging.
 * Membership (:mod:`.membership`): a comment mentions a theme when one of its parts is
   clearly close to it; at most ``max_themes`` per comment; :meth:`ThemeModel.mentions`
   gives the part-level table.
@@ -49,7 +49,7 @@ from .parts import split_parts
 from .taxonomy import initial_k, merge_clusters, stability
 from .taxonomy_model import TaxonomyMixin
 from .vectors import CommentVectors, spread_weights
-from .vocabulary import generic_words, name_words, opinion_words, readmit_opinion_words, theme_text
+from .vocabulary import generic_words, name_words, opinion_words, theme_text, theme_word_weights
 from .vocabulary import phrase_lemmas as _lemmas
 
 NO_THEME = -1
@@ -87,7 +87,8 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
     language, batch_size : spaCy language and ``nlp.pipe`` batch size.
     codeframe : None, a path to a ``themes.toml`` or a :class:`~feedbackml.themes.codeframe.Codeframe`.
     n_components : dimension of the word vectors.
-    k_range : smallest and largest number of clusters automatic k starts from.
+    k_range : smallest and largest number of clusters automatic k starts from (√(parts / 6)
+        clipped to it: the parts with ``min_part_words`` words, each counted as often as it occurs).
     max_docs : the word statistics and labels use at most this many distinct comments.
     min_similarity : cosine of term profiles needed to keep a theme's ID across retrains.
     n_jobs : kept for compatibility (the fits are single-threaded).
@@ -100,7 +101,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
     max_themes : themes per comment, at most.
     blocked_words : values (of the segment and other metadata columns) whose words never
         make a label or keyword.
-    n_groups : None (√(2k), 2…12) or a number of theme groups.
+    n_groups : None (√(2k), 2…12) or a number of theme groups (k-means clusters of the comment vectors).
     """
 
     _parameter_constraints: dict = {
@@ -122,7 +123,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
 
     def __init__(self, n_themes="auto", random_state=0, max_features=20000, min_df=2,
                  ngram_range=(1, 2), large_n=30000, language="en", batch_size=2000,
-                 codeframe=None, n_components=100, k_range=(4, 80), max_docs=200_000,
+                 codeframe=None, n_components=100, k_range=(4, 60), max_docs=200_000,
                  min_similarity=0.3, n_jobs=1, min_share=0.01, merge_similarity=0.6,
                  min_part_words=2, membership_ratio=0.8, membership_margin=0.02, max_themes=3,
                  blocked_words=(), n_groups=None):
@@ -197,7 +198,8 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         self.changes_ = None
         if previous is not None:
             themes = self._follow(previous, themes, codeframe)
-        themes = self._fit_groups(themes, sizes, previous)
+        rows, doc_w = _weighted_sample(np.flatnonzero(has), weight[has], PILOT_N, rng)
+        themes = self._fit_groups(themes, sizes, previous, (doc_lemmas[rows], doc_w, primary[rows]))
         order = np.argsort(themes["theme_id"].to_numpy(), kind="stable")
         themes["label"] = unique_labels(themes["label"], themes["theme_id"])
         self.themes_ = themes.iloc[order].reset_index(drop=True)
@@ -246,15 +248,15 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         if len(fit_w) < 2:
             raise ValueError("the comments contain no words left after stop words")
         seeds = self._seed_vectors(codeframe)
-        k = self._initial_k(weight[keep].sum(), len(fit_w), len(seeds), codeframe)
+        k = self._initial_k(unit_w[rows].sum(), len(fit_w), len(seeds), codeframe)
         # the pilot clustering only weighs words: evenly spaced parts are enough
         head = np.unique(np.linspace(0, len(fit_w) - 1, min(len(fit_w), PILOT_N)).astype(np.int64))
         pilot = spherical_kmeans(vecs[head], fit_w[head], k, seeds, n_init=1, random_state=self.random_state)
         presence = fit_counts[head].copy()
         presence.data[:] = 1.0
-        spread = spread_weights(presence, pilot.labels, fit_w[head], k)
-        self.vectors_.set_term_weights(readmit_opinion_words(spread, is_opinion), fit_counts, fit_w)
-        self.opinion_words_ = sorted(set(vocab[is_opinion & (self.vectors_.term_weights_ == 0)]))
+        self.spread_ = spread_weights(presence, pilot.labels, fit_w[head], k)  # corpus stop terms: not labels
+        self.vectors_.set_term_weights(theme_word_weights(is_opinion), fit_counts, fit_w)
+        self.opinion_words_ = sorted(set(vocab[is_opinion]))
         vecs = self.vectors_.from_counts(fit_counts)
         usable = np.abs(vecs).sum(axis=1) > 0
         fit_rows, fit_w, vecs = fit_rows[usable], fit_w[usable], vecs[usable]
@@ -279,8 +281,9 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         self.fit_units_, self.fit_weight_ = fit_rows, fit_w
         return len(centers)
 
-    def _initial_k(self, n_comments: float, n_units: int, n_seeds: int, codeframe: Codeframe) -> int:
-        """Fixed k, or the over-clustered start of automatic k (``auto_k_`` records the evidence)."""
+    def _initial_k(self, n_parts: float, n_units: int, n_seeds: int, codeframe: Codeframe) -> int:
+        """Fixed k, or the over-clustered start of automatic k from the (weighted) number of
+        parts it clusters (``auto_k_`` records the evidence)."""
         wanted = self.n_themes
         if wanted == "auto" and codeframe.n_themes not in (None, "auto"):
             wanted = codeframe.n_themes
@@ -288,9 +291,10 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         if wanted != "auto":
             return int(min(max(int(wanted), n_seeds, 1), n_units))
         low, high = self.k_range
-        k = initial_k(n_comments, low=low, high=high)
+        k = initial_k(n_parts, low=low, high=high)
         self.auto_k_ = {
-            "method": "over-cluster comment parts into sqrt(n/6) clusters, merge clusters under "
+            "method": f"over-cluster the comment parts into sqrt(parts/6) clusters ({low}..{high}), "
+                      "merge clusters under "
                       f"{self.min_share:.1%} of the parts and pairs of centres at cosine >= "
                       f"{self.merge_similarity}; stability against a shuffled null",
             "initial_k": k}
@@ -355,7 +359,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
     def _blocked_words(self) -> set[str]:
         """Words that never make a label alone: negations, fillers and corpus stop terms."""
         vocab = self.vectors_.vocabulary
-        weak = set(vocab[self.vectors_.term_weights_ < 0.15])
+        weak = set(vocab[self.spread_ < 0.15])
         lang = get_language(self.language)
         return weak | set(lang.negations) | set(lang.label_fillers)
 

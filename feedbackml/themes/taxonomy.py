@@ -13,8 +13,12 @@ on 3–4 themes whatever the data. Here instead:
    index across seeded 90 % subsamples) *against a null*: the same data with each feature
    shuffled across rows, which has no structure. Themes are unstable when the real ARI is
    not clearly above the null's; the caller warns.
-4. :func:`theme_groups` agglomerates theme centres into √(2k) groups (2…12) by weighted
-   spherical k-means on the centres.
+4. :func:`comment_groups` finds the groups top-down: spherical k-means on the *comment*
+   vectors into √(2k) groups (2…12), its stability checked against the shuffled null;
+   :func:`groups_by_majority` then puts each theme in the group most of its comments fall in. (Agglomerating the theme centres instead — still
+   :func:`theme_groups`, for a fixed ``n_groups`` on few themes — scored 0.13 / 0.19 /
+   0.17 NMI against airline reasons / restaurant categories / complaint products, where
+   k-means on the comment vectors at the same number of groups scores 0.20 / 0.23 / 0.23.)
 """
 
 from __future__ import annotations
@@ -155,3 +159,45 @@ def theme_groups(centers: np.ndarray, sizes: np.ndarray, n_groups: int | None = 
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     return rank[labels]
+
+
+def comment_groups(X: np.ndarray, weight: np.ndarray, n_themes: int, n_groups: int | None = None,
+                   random_state: int = 0, n_init: int = 4) -> tuple[np.ndarray, dict]:
+    """Group centres from k-means on comment vectors ``X`` (unit rows), and the evidence:
+    ``n_groups`` or √(2k) groups (:func:`n_groups_for`), with their :func:`stability`
+    against the shuffled null.
+
+    Choosing g as the most stable above the null (3…12) was tried: on the real sets the
+    excess is flat within its noise (it picked 3, 6, 9 or 12 groups depending on the sample
+    size) and ten stability runs cost 2–4 s per fit, so the count stays √(2k) and the
+    stability is recorded."""
+    X = np.asarray(X, dtype=np.float32)
+    weight = np.asarray(weight, dtype=np.float64)
+    g = n_groups_for(n_themes) if n_groups is None else int(min(n_groups, n_themes))
+    g = int(max(1, min(g, len(X))))
+    evidence = {"method": f"spherical k-means on comment vectors into {'sqrt(2k)' if n_groups is None else 'n_groups'}"
+                          " groups; each theme in the group most of its comments fall in", "chosen": g}
+    if g <= 1:
+        return normalize((weight @ X.astype(np.float64))[None, :]), evidence
+    evidence["stability"] = stability(X, weight, g, random_state, n_sample=1000)
+    km = spherical_kmeans(X, weight, g, n_init=n_init, random_state=random_state)
+    return km.centers.astype(np.float64), evidence
+
+
+def groups_by_majority(theme: np.ndarray, doc_group: np.ndarray, weight: np.ndarray, theme_centers: np.ndarray,
+                       group_centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group index (0 = largest group) of each theme — the group holding most of the weight of
+    its comments (``theme`` = theme position of each comment, ``doc_group`` its group; a theme
+    without comments goes to the group centre closest to its centre) — and, per group index,
+    the row of ``group_centers`` it stands for (a centre no theme joins is dropped)."""
+    k, g = len(theme_centers), len(group_centers)
+    table = np.zeros((k, g))
+    np.add.at(table, (theme, doc_group), weight)
+    nearest = (np.asarray(theme_centers, np.float64) @ np.asarray(group_centers, np.float64).T).argmax(axis=1)
+    group = np.where(table.sum(axis=1) > 0, table.argmax(axis=1), nearest)
+    labels = np.unique(group, return_inverse=True)[1]
+    sizes = np.bincount(labels, weights=table.sum(axis=1) + 1e-9)
+    order = np.lexsort((np.arange(len(sizes)), -sizes))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[labels], np.unique(group)[order]

@@ -16,7 +16,7 @@ from .codeframe import Codeframe, CodeframeTheme, with_notes
 from .labels import unique_labels
 from .matching import match_groups, match_themes, profile_similarity
 from .membership import MENTION_COLUMNS
-from .taxonomy import theme_groups
+from .taxonomy import comment_groups, groups_by_majority, theme_groups
 from .vocabulary import metadata_words, phrase_lemmas
 
 if TYPE_CHECKING:
@@ -54,13 +54,35 @@ class TaxonomyMixin:
         words = metadata_words(self.blocked_words)
         return words | {w for lemma in phrase_lemmas(sorted(words), self.language) for w in lemma.split()}
 
-    def _fit_groups(self, themes: pd.DataFrame, sizes: np.ndarray, previous) -> pd.DataFrame:
-        """Groups of themes (``groups_``, ``group_id``/``group_label`` in the theme table)."""
+    def _fit_groups(self, themes: pd.DataFrame, sizes: np.ndarray, previous, docs=None) -> pd.DataFrame:
+        """Groups of themes (``groups_``, ``group_id``/``group_label`` in the theme table).
+
+        ``docs`` = (lemmas, weight, primary cluster) of a sample of themed comments: the
+        groups are k-means clusters of their vectors (:func:`.taxonomy.comment_groups`) and
+        each theme joins the group most of its comments fall in. Without them (or with a
+        fixed ``n_groups`` on fewer comments than groups) the theme centres are clustered."""
         ids = themes["theme_id"].to_numpy()
         centers = np.stack([normalize_rows(self.cluster_centers_[self.cluster_theme_ == t].sum(axis=0))
                             for t in ids])
         theme_sizes = np.array([sizes[self.cluster_theme_ == t].sum() for t in ids])
-        group = theme_groups(centers, theme_sizes, self.n_groups, self.random_state)
+        self.group_evidence_ = None
+        vecs = None
+        if docs is not None and len(ids) > 1:
+            lemmas, doc_w, doc_cluster = docs
+            vecs = self.vectors_.transform(lemmas)
+            usable = np.abs(vecs).sum(axis=1) > 0
+            vecs, doc_w, doc_cluster = vecs[usable], doc_w[usable], doc_cluster[usable]
+        if vecs is not None and len(vecs) > max(len(ids), 12):
+            group_centers, self.group_evidence_ = comment_groups(vecs, doc_w, len(ids), self.n_groups,
+                                                                 self.random_state)
+            doc_group = (vecs.astype(np.float64) @ group_centers.T).argmax(axis=1)
+            position = pd.Index(ids).get_indexer(self.cluster_theme_[doc_cluster])
+            group, centre_of = groups_by_majority(position, doc_group, doc_w, centers, group_centers)
+            self.group_evidence_["groups"] = int(len(centre_of))
+            if self.auto_k_ is not None:
+                self.auto_k_["groups"] = self.group_evidence_
+        else:
+            group = theme_groups(centers, theme_sizes, self.n_groups, self.random_state)
         if previous is not None and "group_id" in previous.themes_:
             group = match_groups(group, ids, previous.themes_["theme_id"].to_numpy(),
                                  previous.themes_["group_id"].to_numpy(),

@@ -9,9 +9,9 @@ labels may use:
   @handles, placeholders (``[url]``, ``[email]``, ``XXXX`` redactions), numbers and the
   ``#`` of hashtags (the word stays; a brand hashtag is caught as a name).
 * :func:`opinion_words` are the sentiment lexicon's clear opinion words
-  (|valence| ≥ 1.5), intensifiers and label fillers. They start with weight 0; the ones
-  that turn out concentrated in a few aspect clusters ("delicious", "rude", "lost")
-  are let back in by :func:`readmit_opinion_words`, the rest stay out.
+  (|valence| ≥ 1.5), intensifiers and label fillers. They never make keywords or labels;
+  in theme vectors they weigh 0.3 (:func:`theme_word_weights`): enough for "delay" or
+  "rude" to say which aspect a part is about, too little for tone to make a theme.
 * :func:`name_words` are words mostly written capitalised in the middle of a sentence
   (airlines, cities, brands, people): names, not themes.
 * :func:`generic_words` are generic review words (``lang/<language>/generic_words.txt``).
@@ -97,11 +97,15 @@ def metadata_words(values) -> set[str]:
     return words
 
 
-def readmit_opinion_words(spread: np.ndarray, is_opinion: np.ndarray, min_weight: float = 0.5) -> np.ndarray:
-    """Final per-word weight: the spread weight, with opinion words kept out (0) unless their
-    use is concentrated in a few aspect clusters (spread weight ≥ ``min_weight``)."""
-    spread = np.asarray(spread, dtype=np.float64)
-    return np.where(is_opinion, np.where(spread >= min_weight, spread, 0.0), spread)
+def theme_word_weights(is_opinion: np.ndarray, opinion_weight: float = 0.3) -> np.ndarray:
+    """Per-word weight in theme vectors: 1, and ``opinion_weight`` for opinion words.
+
+    Opinion words are down-weighted, not dropped: the lexicon holds words that carry the
+    aspect as much as the tone ("delay", "rude", "debt", "delicious"), and dropping them cost
+    0.02–0.03 NMI against human labels on every real set (airline reasons, restaurant
+    categories, complaint products), as did down-weighting words spread evenly over a first
+    clustering (that spread now only keeps corpus stop terms out of labels)."""
+    return np.where(np.asarray(is_opinion, bool), float(opinion_weight), 1.0)
 
 
 def phrase_lemmas(phrases, language: str) -> list[str]:
