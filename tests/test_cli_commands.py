@@ -76,7 +76,7 @@ def test_streamed_apply_names_the_file_of_a_missing_column(tmp_path, feedback_cs
 def test_empty_file_is_a_data_error_with_exit_code_1(tmp_path, capsys):
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
-    assert cli("analyze", path) == 1
+    assert cli("analyze", path, "--out", tmp_path / "o") == 1
     assert "empty.csv: the file is empty" in capsys.readouterr().err
 
 
