@@ -118,3 +118,19 @@ def test_mentions_parquet_bytes_do_not_depend_on_the_chunks(tmp_path, monkeypatc
     chunked.close()
     assert (tmp_path / "whole.parquet").read_bytes() == (tmp_path / "chunks.parquet").read_bytes()
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "whole.parquet"), mentions)
+
+
+def test_aspect_rows_are_quoted_from_their_own_side(restaurant):
+    comments = FOOD + STAFF + ["great food, rude staff", "lovely food but the staff were rude"]
+    nps = [9, 10, 2, 9, 3, 10, 1, 9, 2, 10, 3, 9, 4, 2]
+    res = restaurant.analyze(pd.DataFrame({"comment": comments, "nps": nps}), score="nps")
+    quotes, aspects = res.extra["quotes"], res.aspect_drivers
+    assert "quotes" in aspects and (aspects["quotes"] != "").any()
+    who = res.comments.set_index("row")["nps_category"]
+    for r in aspects.itertuples(index=False):
+        side = quotes[(quotes["theme_id"] == r.theme_id) & (quotes["polarity"] == r.polarity)]
+        assert r.quotes == " | ".join(side["text"])
+        mentioned = res.mentions.set_index(["row", "theme_id"])["sentiment_label"]
+        assert all(mentioned[(row, r.theme_id)] == r.polarity for row in side["row"])
+        if r.polarity == "negative" and (who.reindex(side["row"]) == "detractor").any():
+            assert who[side["row"].iloc[0]] == "detractor"  # detractors tell the harm first
