@@ -139,7 +139,7 @@ class TaxonomyMixin:
 
     def part_themes(self, X) -> pd.DataFrame:
         """Every part of each text with the themes it mentions: ``doc, part, theme_id, text,
-        clause_text, fit, score`` — one row per (part, theme) mention (``fit`` when the theme
+        clause_text, clause, after_contrast, fit, score`` — one row per (part, theme) mention (``fit`` when the theme
         is one of the comment's ``themes``), and for a part that mentions none one row with
         its nearest theme (−1 for a part without a theme word) and ``fit`` False; ``score``
         is the cosine to the theme. This is the assignment :meth:`transform` made (reused, not
@@ -157,6 +157,8 @@ class TaxonomyMixin:
         out = pd.DataFrame({"doc": parts["doc"].to_numpy(np.int64)[at], "part": parts["part"].to_numpy(np.int64)[at],
                             "theme_id": theme.astype(np.int64), "text": parts["text"].to_numpy(object)[at],
                             "clause_text": parts["clause_text"].to_numpy(object)[at],
+                            "clause": parts["clause"].to_numpy(np.int64)[at],
+                            "after_contrast": parts["after_contrast"].to_numpy(bool)[at],
                             "fit": np.r_[mentions["kept"].to_numpy(bool), np.zeros(len(rest), dtype=bool)],
                             "score": np.r_[mentions["score"].to_numpy(float), near_score[rest]]})
         return out.sort_values(["doc", "part", "theme_id"], kind="stable").reset_index(drop=True)
