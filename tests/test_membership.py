@@ -59,7 +59,7 @@ def test_the_longer_the_comment_the_clearer_a_second_theme_must_be():
     doc, cluster, strength = np.array([0, 0, 1, 1]), np.array([4, 5, 4, 5]), np.array([0.0, 0.2, 0.0, 0.2])
     _, lists = comment_themes(doc, cluster, strength, np.array([4, 4]), 2, secondary=0.12,
                               n_parts=np.array([3, 30]))
-    assert lists.tolist() == [[4, 5], [4]]  # 0.2 clears 0.12·ln 3, not 0.12·ln 30
+    assert lists.tolist() == [[4, 5], [4]]  # three parts: no bar; thirty: 0.2 is under 0.12·ln(30 / 3)
 
 
 def test_mention_strength_is_0_for_a_typical_part_and_1_on_the_centre():

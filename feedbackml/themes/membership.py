@@ -17,9 +17,10 @@ whole comment is close enough to that theme (a comment of many short parts). The
 comment's themes are those its parts mention (:func:`comment_themes`): the theme nearest
 the whole comment first when among them, then by strength (:func:`mention_strength`; a
 seed term counts as much as a typical part), at most ``max_themes``. A theme after the
-first needs a part closer to it than its typical part — the more so the more parts the
-comment has (:data:`SECONDARY`) — or to be a codeframe entry: on a long review a theme
-touched in passing by one of twenty parts is not one of the review's themes. The same part → theme table is what ``mentions``
+first needs, in a comment of more than three parts, a part closer to it than its typical
+part — the more so the more parts the comment has (:data:`SECONDARY`) — or to be a
+codeframe entry: on a long review a theme touched in passing by one of twenty parts is not
+one of the review's themes. The same part → theme table is what ``mentions``
 (part-level sentiment, aspect drivers, quotes) is built from, so the assignment is made
 once.
 """
@@ -36,10 +37,13 @@ import pyarrow.compute as pc
 #: Columns of :meth:`feedbackml.themes.ThemeModel.mentions`.
 MENTION_COLUMNS = ["doc", "part", "text", "theme_id", "score"]
 #: The strength (:func:`mention_strength`) a theme after a comment's first needs, per unit of
-#: ln(number of parts of the comment): its part is closer to it than the theme's typical part
-#: by this share of the way to its centre, more so the longer the comment (one clear part of
-#: three is a theme of the comment; a typical part among thirty may be a passing remark).
-SECONDARY = 0.12
+#: ln(parts of the comment / :data:`FREE_PARTS`): its part is closer to it than the theme's
+#: typical part by this share of the way to its centre, more so the longer the comment (one
+#: clear part of three is a theme of the comment; a typical part among thirty may be a
+#: passing remark).
+SECONDARY = 0.2
+#: A comment of at most this many parts keeps every theme a part clearly mentions.
+FREE_PARTS = 3
 #: Columns of the part → theme table (:func:`part_mentions`): part position, cluster, cosine,
 #: strength (:func:`mention_strength`; at least 0 for a seed term) and whether the cluster is
 #: a codeframe entry (named by the analyst).
@@ -149,9 +153,10 @@ def comment_themes(mention_doc: np.ndarray, mention_cluster: np.ndarray, mention
     cluster is a codeframe entry).
 
     ``doc_cluster`` is the whole comment's nearest cluster: it goes first when a part
-    mentions it, then the others by strength. A cluster after the first needs a strength of
-    at least ``secondary`` × ln(parts of the comment) (``n_parts``; 1 when not given: the
-    bar is ``secondary``) or to be named by the codeframe; at most ``max_themes`` per comment.
+    mentions it, then the others by strength. In a comment of more than :data:`FREE_PARTS`
+    parts (``n_parts``) a cluster after the first needs a strength of at least ``secondary``
+    × ln(parts / FREE_PARTS) (without ``n_parts``: ``secondary``) or to be named by the
+    codeframe; at most ``max_themes`` per comment.
     """
     named = np.zeros(len(mention_doc), dtype=bool) if named is None else np.asarray(named, bool)
     mentioned = pd.DataFrame({"doc": np.asarray(mention_doc, np.int64),
@@ -167,8 +172,11 @@ def comment_themes(mention_doc: np.ndarray, mention_cluster: np.ndarray, mention
                              kind="stable")
     first = np.r_[True, pairs["doc"].to_numpy()[1:] != pairs["doc"].to_numpy()[:-1]] if len(pairs) else \
         np.zeros(0, dtype=bool)
-    bar = secondary * (np.log(np.maximum(np.asarray(n_parts, float), 1.0))[pairs["doc"].to_numpy()]
-                       if n_parts is not None else 1.0)
+    if n_parts is not None:
+        many = np.asarray(n_parts, float)[pairs["doc"].to_numpy()]
+        bar = np.where(many <= FREE_PARTS, -np.inf, secondary * np.log(np.maximum(many / FREE_PARTS, 1.0)))
+    else:
+        bar = secondary
     pairs = pairs[first | (pairs["strength"].to_numpy() >= bar) | pairs["named"].to_numpy(bool)]
     pairs = pairs.groupby("doc", sort=True).head(max_themes)
     values = pairs["cluster"].to_numpy(np.int64).tolist()
