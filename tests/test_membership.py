@@ -1,6 +1,14 @@
 import numpy as np
 
-from feedbackml.themes.membership import assign_parts, comment_themes, typical_similarity
+from feedbackml.themes.membership import (
+    assign_parts,
+    comment_themes,
+    mention_strength,
+    part_mentions,
+    seed_hits,
+    seed_pattern,
+    typical_similarity,
+)
 
 
 def test_a_part_mentions_a_theme_only_when_clearly_close_to_it():
@@ -26,13 +34,50 @@ def test_typical_similarity_is_the_weighted_median_per_cluster():
 
 
 def test_comment_themes_put_the_whole_comments_theme_first_and_cap_the_list():
-    part_doc = np.array([0, 0, 0, 0, 1, 2])
-    part_cluster = np.array([1, 2, 3, 0, -1, -1])
-    part_score = np.array([0.9, 0.8, 0.7, 0.6, 0.0, 0.0])
-    primary, lists = comment_themes(part_doc, part_cluster, part_score, doc_cluster=np.array([0, 2, 1, -1]),
-                                    doc_score=np.array([0.5, 0.6, 0.1, 0.0]),
-                                    doc_ok=np.array([True, True, False, False]),
-                                    n_docs=4, max_themes=3)
-    assert lists[0] == [0, 1, 2]  # the whole comment's theme first, then the best parts
-    assert primary.tolist() == [0, 2, -1, -1]  # doc 1: no clear part, whole comment close enough
-    assert lists[1] == [2] and lists[2] == [] and lists[3] == []
+    # doc 0: four mentioned clusters; doc 1: one; doc 2: none
+    doc = np.array([0, 0, 0, 0, 1])
+    cluster = np.array([1, 2, 3, 0, 2])
+    strength = np.array([1.9, 1.8, 1.7, 1.6, 0.9])
+    primary, lists = comment_themes(doc, cluster, strength, doc_cluster=np.array([0, 1, 1]), n_docs=3,
+                                    max_themes=3, secondary=1.3)
+    assert lists[0] == [0, 1, 2]  # the whole comment's theme first, then the strongest mentions
+    assert primary.tolist() == [0, 2, -1]  # doc 1: its only mention leads, whatever the whole comment is near
+    assert lists[1] == [2] and lists[2] == []
+
+
+def test_a_theme_after_the_first_needs_a_clear_mention_unless_the_codeframe_names_it():
+    doc, cluster = np.array([0, 0, 0]), np.array([4, 5, 6])
+    strength = np.array([0.0, 0.5, 0.2])
+    _, lists = comment_themes(doc, cluster, strength, np.array([4]), 1, secondary=0.3)
+    assert lists[0] == [4, 5]  # 6 is mentioned too weakly to be a second theme
+    _, lists = comment_themes(doc, cluster, strength, np.array([4]), 1, secondary=0.3,
+                              named=np.array([False, False, True]))
+    assert lists[0] == [4, 6, 5]  # the codeframe's theme counts, and comes before free ones
+
+
+def test_the_longer_the_comment_the_clearer_a_second_theme_must_be():
+    doc, cluster, strength = np.array([0, 0, 1, 1]), np.array([4, 5, 4, 5]), np.array([0.0, 0.2, 0.0, 0.2])
+    _, lists = comment_themes(doc, cluster, strength, np.array([4, 4]), 2, secondary=0.12,
+                              n_parts=np.array([3, 30]))
+    assert lists.tolist() == [[4, 5], [4]]  # three parts: no bar; thirty: 0.2 is under 0.12·ln(30 / 3)
+
+
+def test_mention_strength_is_0_for_a_typical_part_and_1_on_the_centre():
+    assert mention_strength(np.array([0.5, 1.0, 0.25]), np.array([0.5, 0.5, 0.5])).tolist() == [0.0, 1.0, -0.5]
+
+
+def test_a_part_with_a_seed_term_mentions_the_codeframe_theme_even_when_a_free_one_is_closer():
+    sims = np.array([[0.1, 0.9], [0.1, 0.9], [0.7, 0.72]])
+    hits = np.array([[True], [False], [False]])  # cluster 0 is the codeframe's
+    out = part_mentions(sims, np.array([3, 3, 3]), np.array([0.8, 0.8]), hits, ratio=0.8, margin=0.05)
+    pairs = set(zip(out["pos"], out["cluster"]))
+    assert pairs == {(0, 0), (0, 1), (1, 1), (2, 0)}  # part 2: close enough to the named theme
+    seeded = out[(out["pos"] == 0) & (out["cluster"] == 0)].iloc[0]
+    assert seeded["named"] and seeded["strength"] == 0.0  # a seed term counts as a typical part (0.1 is far)
+    assert not out.loc[out["cluster"] == 1, "named"].any()
+
+
+def test_seed_terms_match_whole_lemma_words_and_phrases():
+    pattern = seed_pattern(["staff", "leg room"])
+    hits = seed_hits(["the staff be rude", "staffing issue", "no leg room at all", "legroom"], [pattern, None])
+    assert hits[:, 0].tolist() == [True, False, True, False] and not hits[:, 1].any()

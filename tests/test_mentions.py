@@ -118,3 +118,54 @@ def test_mentions_parquet_bytes_do_not_depend_on_the_chunks(tmp_path, monkeypatc
     chunked.close()
     assert (tmp_path / "whole.parquet").read_bytes() == (tmp_path / "chunks.parquet").read_bytes()
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "whole.parquet"), mentions)
+
+
+def test_aspect_rows_are_quoted_from_their_own_side(restaurant):
+    comments = FOOD + STAFF + ["great food, rude staff", "lovely food but the staff were rude"]
+    nps = [9, 10, 2, 9, 3, 10, 1, 9, 2, 10, 3, 9, 4, 2]
+    res = restaurant.analyze(pd.DataFrame({"comment": comments, "nps": nps}), score="nps")
+    quotes, aspects = res.extra["quotes"], res.aspect_drivers
+    assert "quotes" in aspects and (aspects["quotes"] != "").any()
+    who = res.comments.set_index("row")["nps_category"]
+    for r in aspects.itertuples(index=False):
+        side = quotes[(quotes["theme_id"] == r.theme_id) & (quotes["polarity"] == r.polarity)]
+        assert r.quotes == " | ".join(side["text"])
+        mentioned = res.mentions.set_index(["row", "theme_id"])["sentiment_label"]
+        assert all(mentioned[(row, r.theme_id)] == r.polarity for row in side["row"])
+        if r.polarity == "negative" and (who.reindex(side["row"]) == "detractor").any():
+            assert who[side["row"].iloc[0]] == "detractor"  # detractors tell the harm first
+
+
+def _placed(rows):
+    """Parts with their clause (order, text) and whether the clause opens with a contrast marker."""
+    return pd.DataFrame(rows, columns=["doc", "part", "theme_id", "text", "clause_text", "clause", "after_contrast",
+                                       "fit", "score"])
+
+
+def test_a_neutral_part_of_an_enumeration_takes_the_sentiment_of_the_part_that_follows():
+    clause = "the ambience was great, the food and service could have been a lot better"
+    parts = _placed([(0, 0, 3, "the ambience was great", clause, 0, False, True, 0.9),
+                     (0, 1, 0, "the food", clause, 0, False, True, 0.9),
+                     (0, 2, 1, "service could have been a lot better", clause, 0, False, True, 0.9)])
+    comment = pd.DataFrame({"sentiment": [0.6], "sentiment_label": ["positive"]})
+    table = mention_table(parts, [[0, 1, 3]], comment, LexiconSentiment()).set_index("theme_id")
+    assert table.loc[0, "sentiment_label"] == "negative" and table.loc[3, "sentiment_label"] == "positive"
+
+
+def test_a_neutral_part_across_but_takes_the_opposite_of_the_other_side():
+    parts = _placed([(0, 0, 1, "the service is a little scatty at times", "the service is a little scatty at times",
+                      0, False, True, 0.9),
+                     (0, 1, 0, "but all is forgiven when the food arrives", "but all is forgiven when the food arrives",
+                      1, True, True, 0.9)])
+    comment = pd.DataFrame({"sentiment": [0.5], "sentiment_label": ["positive"]})
+    table = mention_table(parts, [[0, 1]], comment, LexiconSentiment()).set_index("theme_id")
+    assert table.loc[1, "sentiment_label"] == "negative" and table.loc[1, "sentiment"] < 0
+
+
+def test_a_neutral_part_after_a_concession_takes_the_opposite_of_the_concession():
+    clause = "although the restaurant itself is nice, I prefer not to go for the food"
+    parts = _placed([(0, 0, 3, "although the restaurant itself is nice", clause, 0, True, True, 0.9),
+                     (0, 1, 0, "I prefer not to go for the food", clause, 0, True, True, 0.9)])
+    comment = pd.DataFrame({"sentiment": [0.4], "sentiment_label": ["positive"]})
+    table = mention_table(parts, [[0, 3]], comment, LexiconSentiment()).set_index("theme_id")
+    assert table.loc[0, "sentiment_label"] == "negative"

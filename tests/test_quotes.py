@@ -8,8 +8,10 @@ from feedbackml.themes.quotes import (
     GOOD,
     OTHER,
     best_candidates,
+    joined_quotes,
     quote_key,
     respondents,
+    side_quotes,
     story_quotes,
 )
 
@@ -32,32 +34,55 @@ ROWS = [  # theme, polarity, respondent, alone, closeness, key, row, text
 ]
 
 
-def test_a_harmful_theme_is_quoted_from_detractors_negative_mentions_first():
-    quotes = story_quotes(pool(ROWS), {0: "harmful", 1: "helpful"}, n=3)
-    legroom = quotes[quotes["theme_id"] == 0]
+def side(quotes, theme, polarity):
+    return quotes[(quotes["theme_id"] == theme) & (quotes["polarity"] == polarity)]
+
+
+def test_a_harmful_story_is_quoted_from_detractors_negative_mentions_first():
+    quotes = story_quotes(pool(ROWS), n=3)
+    legroom = side(quotes, 0, "negative")
     assert legroom["row"].tolist() == [3, 4, 6]  # bad first (alone before several), then other
-    assert (legroom["polarity"] == "negative").all()
+    assert legroom["respondent"].tolist() == [BAD, BAD, OTHER]
 
 
-def test_a_harmful_theme_never_shows_praise_of_it():
-    quotes = story_quotes(pool(ROWS), {0: "harmful"}, n=10)
-    assert 1 not in quotes["row"].tolist() and (quotes.loc[quotes["theme_id"] == 0, "polarity"] == "negative").all()
+def test_a_helpful_story_is_quoted_from_promoters_positive_mentions_first():
+    quotes = story_quotes(pool(ROWS), n=2)
+    assert side(quotes, 1, "positive")["row"].tolist() == [7, 9]
 
 
-def test_a_helpful_theme_is_quoted_from_promoters_positive_mentions_first():
-    quotes = story_quotes(pool(ROWS), {1: "helpful"}, n=2)
-    assert quotes.loc[quotes["theme_id"] == 1, "row"].tolist() == [7, 9]
+def test_every_theme_has_both_sides_and_neither_shows_the_other_tone():
+    quotes = story_quotes(pool(ROWS), n=10)
+    assert set(zip(quotes["theme_id"], quotes["polarity"])) == {(0, "negative"), (0, "positive"),
+                                                                (1, "negative"), (1, "positive")}
+    assert 1 not in side(quotes, 0, "negative")["row"].tolist()  # praise of legroom never tells its harm
+    assert set(side(quotes, 0, "positive")["row"]) == {1}
+
+
+def test_themes_csv_shows_the_side_of_the_themes_direction():
+    quotes = story_quotes(pool(ROWS), n=2)
+    shown = joined_quotes(quotes, {0: "helpful", 1: "harmful"})
+    assert shown[0] == "legroom was great on this flight"
+    assert shown[1] == "the crew ignored my call button"
+    assert joined_quotes(quotes, {})[1] == "the crew ignored my call button"  # harmful by default
+
+
+def test_an_aspect_row_is_quoted_from_its_own_side_whatever_the_themes_direction():
+    quotes = story_quotes(pool(ROWS), n=2)
+    told = side_quotes(quotes)
+    # legroom helps by membership, but "negative mentions of legroom" tells the detractors' story
+    assert told[(0, "negative")] == "no legroom at all, my knees hurt | cramped seats and awful food, never again"
+    assert told[(0, "positive")] == "legroom was great on this flight"
 
 
 def test_quotes_equal_up_to_case_punctuation_and_numbers_are_one_quote():
     assert quote_key(["No legroom at ALL - my knees hurt!!"])[0] == quote_key(["no legroom at all, my knees hurt"])[0]
     assert quote_key(["waited 2 hours"])[0] == quote_key(["waited 3 hours."])[0]
-    quotes = story_quotes(pool(ROWS), {0: "harmful"}, n=10)
+    quotes = story_quotes(pool(ROWS), n=10)
     assert 5 not in quotes["row"].tolist()
 
 
 def test_quotes_are_pii_redacted():
-    quotes = story_quotes(pool(ROWS), {1: "helpful"}, n=3)
+    quotes = story_quotes(pool(ROWS), n=3)
     assert not quotes["text"].str.contains("07700").any()
 
 

@@ -375,3 +375,13 @@ def test_clauses_taken_whole_score_as_when_split_again():
 
     clause_texts = LexiconSentiment().clauses([text for text, _ in PHRASES])["text"]
     pd.testing.assert_frame_equal(clause_table(clause_texts, split=False), clause_table(clause_texts))
+
+
+def test_trained_mixed_rescores_only_clauses_the_lexicon_reads_both_ways(trained):
+    texts = ["zinged desk but the chair got glorped", "a great desk but a terrible chair", "a great desk"]
+    out = trained.transform(texts)
+    assert not out["mixed"].iloc[0]  # the lexicon finds no praise and complaint: not a mixed comment
+    clauses = trained.clauses(texts[1:2])["sentiment"]
+    t = trained.mixed_threshold
+    assert out["mixed"].iloc[1] == bool(clauses.max() >= t and clauses.min() <= -t)
+    assert not out["mixed"].iloc[2]

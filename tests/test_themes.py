@@ -333,6 +333,28 @@ def test_mentions_say_which_part_of_a_comment_mentions_which_theme(sample_model)
     assert first["text"].str.contains("staff").any() and (mentions["doc"] != 1).all()
 
 
+def test_a_comment_is_a_member_of_a_theme_exactly_when_one_of_its_parts_mentions_it(sample_model):
+    texts = pd.Series(["The courier was late and the parcel never arrived, the staff were lovely though",
+                       "they charged me twice for one invoice", "n/a", "parcel", "the manager was rude, refund please"])
+    out = sample_model.transform(texts)
+    mentions = sample_model.mentions(texts)
+    for doc, themes in enumerate(out["themes"]):
+        assert set(mentions.loc[mentions["doc"] == doc, "theme_id"]) == set(themes)
+        assert len(themes) <= sample_model.max_themes
+
+
+def test_the_mention_step_reuses_the_part_assignment_transform_made(sample_model, monkeypatch):
+    texts = pd.Series(["the staff were rude and the parcel was late", "my refund never came"])
+    calls = []
+    cut = ThemeModel._parts
+    monkeypatch.setattr(ThemeModel, "_parts", lambda self, t: calls.append(len(t)) or cut(self, t))
+    themes = sample_model.transform(texts)["themes"]
+    parts = sample_model.part_themes(texts)
+    assert calls == [2]  # cut and assigned once
+    fit = parts[parts["fit"]]
+    assert [sorted(set(fit.loc[fit["doc"] == d, "theme_id"])) for d in range(2)] == [sorted(t) for t in themes]
+
+
 def test_a_comment_gets_at_most_three_themes(sample_model, sample_texts):
     assert sample_model.transform(sample_texts)["themes"].str.len().max() <= 3
 

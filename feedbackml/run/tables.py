@@ -38,7 +38,7 @@ from ..stats.trends import (
     theme_trend_tests,
     trend_table,
 )
-from ..themes.quotes import N_QUOTES, joined_quotes, story_quotes
+from ..themes.quotes import N_QUOTES, QUOTE_COLUMNS, joined_quotes, side_quotes, story_quotes
 from .counts import Columns, RunningCounts, mean_from_fixed, theme_sums
 
 if TYPE_CHECKING:
@@ -71,6 +71,8 @@ def build_results(analyzer: FeedbackAnalyzer, counts: RunningCounts, columns: Co
                              event=event, controls=segment, random_state=analyzer.random_state,
                              weight=a["weight"])
     themes, quotes = theme_table(analyzer.themes_, counts, a, drivers)
+    told = side_quotes(quotes)
+    aspects["quotes"] = [told.get((t, p), "") for t, p in zip(aspects["theme_id"], aspects["polarity"])]
     summary = run_summary(analyzer, counts, a, columns, len(themes), source, input_sha256)
     extra = {"aspect_drivers": aspects, "quotes": quotes}
     extra.update(comparisons(analyzer, counts, a, columns, event, segment, summary))
@@ -96,7 +98,7 @@ def build_results(analyzer: FeedbackAnalyzer, counts: RunningCounts, columns: Co
 def theme_table(themes: pd.DataFrame, counts: RunningCounts, a: dict[str, Any],
                 drivers: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``themes.csv`` (one row per theme with :data:`~feedbackml.results.THEME_TABLE_COLUMNS`)
-    and ``quotes.csv`` (:data:`~feedbackml.themes.quotes.QUOTE_COLUMNS`).
+    and ``quotes.csv`` (:data:`~feedbackml.themes.quotes.QUOTE_COLUMNS`: both sides of every theme).
 
     ``n`` counts every comment that mentions the theme; ``share`` and ``nps`` come from
     the drivers; ``mean_sentiment`` and ``negative_share`` are over the theme's comments
@@ -106,6 +108,8 @@ def theme_table(themes: pd.DataFrame, counts: RunningCounts, a: dict[str, Any],
     (:func:`~feedbackml.themes.quotes.story_quotes`): a theme that harms the score (or
     raises the outcome) is quoted from its negative mentions by detractors first, one that
     helps from its promoters' positive mentions; without scores, from its commoner tone.
+    ``quotes.csv`` holds both sides, so an aspect row ("negative mentions of X") is quoted
+    from its own side even when X helps by membership.
     """
     member, w = a["member"], a["weight"]
     per = drivers.set_index("theme_id")
@@ -122,9 +126,10 @@ def theme_table(themes: pd.DataFrame, counts: RunningCounts, a: dict[str, Any],
         harm = -harm  # nps_impact < 0 harms; event_impact > 0 does
     harmful = np.where(np.isnan(harm) | (harm == 0), neg >= pos, harm > 0)
     direction = dict(zip(table["theme_id"].tolist(), np.where(harmful, "harmful", "helpful").tolist()))
-    quotes = (story_quotes(counts.quotes, direction, N_QUOTES) if counts.quotes is not None and len(counts.quotes)
-              else pd.DataFrame(columns=["theme_id", "row", "polarity", "respondent", "text"]))
-    table["quotes"] = joined_quotes(quotes).reindex(table["theme_id"]).fillna("").to_numpy() if len(quotes) else ""
+    quotes = (story_quotes(counts.quotes, N_QUOTES) if counts.quotes is not None and len(counts.quotes)
+              else pd.DataFrame(columns=QUOTE_COLUMNS))
+    table["quotes"] = (joined_quotes(quotes, direction).reindex(table["theme_id"]).fillna("").to_numpy()
+                       if len(quotes) else "")
     return table[THEME_TABLE_COLUMNS], quotes
 
 

@@ -163,7 +163,7 @@ class TrainedSentiment(ClassifierMixin, TransformerMixin, BaseEstimator):
         """``sentiment`` (−1…1), ``sentiment_label`` and ``mixed`` per text, index kept.
 
         Empty texts are neutral with score 0; ``mixed`` compares the model's scores of the
-        clauses of each comment.
+        clauses of each comment in which the lexicon finds both praise and complaint.
         """
         check_is_fitted(self, "stack_")
         texts = as_texts(X)
@@ -173,7 +173,7 @@ class TrainedSentiment(ClassifierMixin, TransformerMixin, BaseEstimator):
         score, labels = self._decide(proba)
         empty = (uniques.str.strip() == "").to_numpy(bool)
         score[empty], labels[empty] = 0.0, "neutral"
-        clauses = self._clause_scores(table, score)
+        clauses = self._clause_scores(table, score, opposed_only=True)
         spread = clauses.groupby("doc")["sentiment"].agg(["min", "max"])
         mixed = np.zeros(len(uniques), dtype=bool)
         mixed[spread.index.to_numpy()] = ((spread["max"] >= self.mixed_threshold)
@@ -181,12 +181,23 @@ class TrainedSentiment(ClassifierMixin, TransformerMixin, BaseEstimator):
         return pd.DataFrame({"sentiment": score[codes], "sentiment_label": labels[codes],
                              "mixed": mixed[codes]}, index=texts.index)
 
-    def _clause_scores(self, table: pd.DataFrame, doc_scores: np.ndarray) -> pd.DataFrame:
-        """The clause table with the model's score of each clause (a one-clause text keeps its own)."""
+    def _clause_scores(self, table: pd.DataFrame, doc_scores: np.ndarray, opposed_only: bool = False) -> pd.DataFrame:
+        """The clause table with the model's score of each clause (a one-clause text keeps its own).
+
+        With ``opposed_only`` only the clauses of texts whose lexicon clause scores have both
+        signs are scored again (the others keep the text's score): a text the lexicon reads
+        one way throughout is not ``mixed``, and ``transform`` skips half its work on tweets."""
+        lexicon = table["sentiment"].to_numpy(float) if opposed_only and "sentiment" in table else None
         table = table[["doc", "clause", "text"]]
         doc = table["doc"].to_numpy()
         scores = doc_scores[doc].astype(float) if len(doc) else np.empty(0)
         several = np.r_[doc[1:] == doc[:-1], False] | np.r_[False, doc[1:] == doc[:-1]]
+        if lexicon is not None and len(doc):
+            n = int(doc.max()) + 1
+            high, low = np.zeros(n), np.zeros(n)
+            np.maximum.at(high, doc, lexicon)
+            np.minimum.at(low, doc, lexicon)
+            several &= ((high > 0) & (low < 0))[doc]
         if several.any():
             codes, clause_texts = pd.factorize(table["text"][several], use_na_sentinel=False)
             proba = self._proba_unique(pd.Series(clause_texts, dtype=object), split=False)[0]

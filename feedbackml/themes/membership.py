@@ -1,30 +1,53 @@
-"""Which themes a comment mentions: part by part, precisely.
+"""Which themes a comment mentions: part by part, precisely — membership and mentions are one thing.
 
-A comment is cut into parts (:func:`feedbackml.themes.parts.split_segments`: clauses, then
+A comment is cut into parts (:func:`feedbackml.themes.parts.split_parts`: clauses, then
 commas and joining words). A part *mentions* a theme when
 
 * it has at least ``min_words`` vocabulary words (after stop, generic and opinion words),
-  or is the whole comment;
-* its cosine to the theme's centre is at least ``ratio`` × the theme's typical cosine
-  (the median over the parts it was fitted on), so a theme whose parts are close to its
-  centre asks more than a diffuse one;
-* it beats the runner-up theme by ``margin``.
+  or is the whole comment, its cosine to the theme's centre is at least ``ratio`` × the
+  theme's typical cosine (the median over the parts it was fitted on, so a theme whose
+  parts are close to its centre asks more than a diffuse one) and it beats the runner-up
+  theme by ``margin`` (:func:`assign_parts`); or
+* the theme is a codeframe entry and the part holds one of its seed terms (lemmas, whole
+  words: :func:`seed_hits`) — "the staff" mentions the analyst's service theme.
 
-The comment's themes are those its parts mention, best cosine first, at most
-``max_themes``. Its primary theme is the theme nearest the whole comment when that one is
-among them (or no part mentions any theme clearly and the whole comment is close enough to
-it), else the best-mentioned one. :func:`assign_parts` and :func:`comment_themes` are the
-two steps; the per-part table is what ``mentions`` (part-level sentiment, aspect drivers,
-quotes) is built from.
+A comment is a member of a theme if and only if one of its parts mentions it; when no part
+mentions any theme clearly, the part nearest the whole comment's theme mentions it if the
+whole comment is close enough to that theme (a comment of many short parts). The
+comment's themes are those its parts mention (:func:`comment_themes`): the theme nearest
+the whole comment first when among them, then by strength (:func:`mention_strength`; a
+seed term counts as much as a typical part), at most ``max_themes``. A theme after the
+first needs, in a comment of more than three parts, a part closer to it than its typical
+part — the more so the more parts the comment has (:data:`SECONDARY`) — or to be a
+codeframe entry: on a long review a theme touched in passing by one of twenty parts is not
+one of the review's themes. The same part → theme table is what ``mentions``
+(part-level sentiment, aspect drivers, quotes) is built from, so the assignment is made
+once.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 #: Columns of :meth:`feedbackml.themes.ThemeModel.mentions`.
 MENTION_COLUMNS = ["doc", "part", "text", "theme_id", "score"]
+#: The strength (:func:`mention_strength`) a theme after a comment's first needs, per unit of
+#: ln(parts of the comment / :data:`FREE_PARTS`): its part is closer to it than the theme's
+#: typical part by this share of the way to its centre, more so the longer the comment (one
+#: clear part of three is a theme of the comment; a typical part among thirty may be a
+#: passing remark).
+SECONDARY = 0.2
+#: A comment of at most this many parts keeps every theme a part clearly mentions.
+FREE_PARTS = 3
+#: Columns of the part → theme table (:func:`part_mentions`): part position, cluster, cosine,
+#: strength (:func:`mention_strength`; at least 0 for a seed term) and whether the cluster is
+#: a codeframe entry (named by the analyst).
+PART_MENTION_COLUMNS = ["pos", "cluster", "score", "strength", "named"]
 
 
 def typical_similarity(scores: np.ndarray, clusters: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
@@ -58,29 +81,103 @@ def assign_parts(sims: np.ndarray, n_words: np.ndarray, typical: np.ndarray, rat
     return np.where(clear, best, -1), np.where(clear, top, 0.0)
 
 
-def comment_themes(part_doc: np.ndarray, part_cluster: np.ndarray, part_score: np.ndarray,
-                   doc_cluster: np.ndarray, doc_score: np.ndarray, doc_ok: np.ndarray,
-                   n_docs: int, max_themes: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """Primary cluster (−1 = none) and the list of clusters of each comment.
+def seed_pattern(terms) -> str | None:
+    """An RE2 pattern matching any of the lemma ``terms`` as whole words of a lemma string."""
+    terms = sorted({t.strip() for t in terms if t and t.strip()}, key=len, reverse=True)
+    if not terms:
+        return None
+    return r"(?:^| )(?:" + "|".join(re.escape(t).replace(r"\ ", " ") for t in terms) + r")(?: |$)"
 
-    ``doc_cluster``/``doc_score`` are the whole comment's nearest cluster and cosine;
-    ``doc_ok`` says the whole comment is close enough to count when no part is clear.
+
+def seed_hits(lemmas, patterns: list[str | None]) -> np.ndarray:
+    """Boolean lemma strings × patterns: the string holds one of the pattern's seed terms."""
+    values = pa.array(list(lemmas), type=pa.large_string())
+    out = np.zeros((len(values), len(patterns)), dtype=bool)
+    for j, pattern in enumerate(patterns):
+        if pattern is not None and len(values):
+            out[:, j] = pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+    return out
+
+
+def mention_strength(cos: np.ndarray, typical: np.ndarray) -> np.ndarray:
+    """How clearly a part mentions a theme: 0 for a part as close to its centre as the theme's
+    typical part, 1 for a part on the centre, negative for one further away:
+    ``(cos − typical) / (1 − typical)``."""
+    cos, typical = np.asarray(cos, float), np.asarray(typical, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (cos - typical) / (1.0 - typical)
+    return np.where(typical >= 1.0, np.where(cos >= 1.0, 1.0, -np.inf), out)
+
+
+def part_mentions(sims: np.ndarray, n_words: np.ndarray, typical: np.ndarray, hits: np.ndarray | None = None,
+                  ratio: float = 0.8, margin: float = 0.02, min_words: int = 2,
+                  whole: np.ndarray | None = None) -> pd.DataFrame:
+    """Every (part, cluster) mention of parts with part × cluster cosines ``sims``
+    (:data:`PART_MENTION_COLUMNS`, ``pos`` = row of ``sims``).
+
+    A part mentions the cluster it is clearly close to (:func:`assign_parts`). The first
+    clusters are the codeframe's when ``hits`` (parts × those clusters: the part holds one
+    of the entry's seed terms) is given; a part also mentions such a *named* cluster when it
+    holds one of its seed terms, or is close enough to it (``ratio`` × its typical cosine,
+    ``min_words``) even if a free cluster is closer. A named mention has ``named`` True.
     """
-    mentioned = pd.DataFrame({"doc": part_doc, "cluster": part_cluster, "score": part_score})
-    mentioned = mentioned[mentioned["cluster"] >= 0]
-    best = (mentioned.groupby(["doc", "cluster"], sort=False)["score"].max().reset_index()
-            .sort_values(["doc", "score", "cluster"], ascending=[True, False, True], kind="stable"))
+    sims = np.asarray(sims, dtype=np.float64)
+    cluster, score = assign_parts(sims, n_words, typical, ratio, margin, min_words, whole)
+    pos = np.flatnonzero(cluster >= 0)
+    frames = [pd.DataFrame({"pos": pos, "cluster": cluster[pos]})]
+    m = 0 if hits is None else hits.shape[1]
+    if m:
+        need = np.where(np.asarray(whole, bool) if whole is not None else False, 1, min_words)
+        close = (sims[:, :m] >= ratio * typical[:m]) & (sims[:, :m] > 0) & (np.asarray(n_words) >= need)[:, None]
+        p, c = np.nonzero(hits | close)
+        frames.append(pd.DataFrame({"pos": p, "cluster": c}))
+    out = pd.concat(frames, ignore_index=True).drop_duplicates(["pos", "cluster"])
+    at, cl = out["pos"].to_numpy(np.int64), out["cluster"].to_numpy(np.int64)
+    cos = sims[at, cl] if len(at) else np.zeros(0)
+    strength = mention_strength(cos, typical[cl])
+    named = cl < m
+    if m:
+        seeded = named.copy()
+        seeded[named] = hits[at[named], cl[named]]
+        strength = np.where(seeded, np.maximum(strength, 0.0), strength)
+    out = pd.DataFrame({"pos": at, "cluster": cl, "score": cos, "strength": strength, "named": named})
+    return out.sort_values(["pos", "cluster"], kind="stable").reset_index(drop=True)
+
+
+def comment_themes(mention_doc: np.ndarray, mention_cluster: np.ndarray, mention_strength: np.ndarray,
+                   doc_cluster: np.ndarray, n_docs: int, max_themes: int = 3, secondary: float = SECONDARY,
+                   named: np.ndarray | None = None, n_parts: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Primary cluster (−1 = none) and the list of clusters of each comment, from its parts'
+    mentions (``mention_*``: the comment, cluster and strength of each; ``named``: the
+    cluster is a codeframe entry).
+
+    ``doc_cluster`` is the whole comment's nearest cluster: it goes first when a part
+    mentions it, then the others by strength. In a comment of more than :data:`FREE_PARTS`
+    parts (``n_parts``) a cluster after the first needs a strength of at least ``secondary``
+    × ln(parts / FREE_PARTS) (without ``n_parts``: ``secondary``) or to be named by the
+    codeframe; at most ``max_themes`` per comment.
+    """
+    named = np.zeros(len(mention_doc), dtype=bool) if named is None else np.asarray(named, bool)
+    mentioned = pd.DataFrame({"doc": np.asarray(mention_doc, np.int64),
+                              "cluster": np.asarray(mention_cluster, np.int64),
+                              "strength": np.asarray(mention_strength, float), "named": named})
+    best = mentioned.groupby(["doc", "cluster"], sort=False).agg(
+        strength=("strength", "max"), named=("named", "max")).reset_index()
     doc_cluster = np.asarray(doc_cluster)
-    # The whole comment's nearest cluster goes first when its parts mention it (or nothing is clear).
-    has_any = np.zeros(n_docs, bool)
-    has_any[best["doc"].to_numpy()] = True
-    nearest_mentioned = np.zeros(n_docs, bool)
-    hit = best["cluster"].to_numpy() == doc_cluster[best["doc"].to_numpy()]
-    nearest_mentioned[best["doc"].to_numpy()[hit]] = True
-    lead = np.flatnonzero((doc_cluster >= 0) & (nearest_mentioned | (~has_any & np.asarray(doc_ok, bool))))
-    first = pd.DataFrame({"doc": lead, "cluster": doc_cluster[lead], "score": np.inf})
-    pairs = pd.concat([first, best], ignore_index=True).sort_values(
-        ["doc", "score"], ascending=[True, False], kind="stable").drop_duplicates(["doc", "cluster"])
+    lead = best["cluster"].to_numpy() == doc_cluster[best["doc"].to_numpy()]
+    best["rank"] = np.where(lead, np.inf, best["strength"].to_numpy())
+    best["lead"] = lead | best["named"].to_numpy(bool)  # the analyst's themes before free ones
+    pairs = best.sort_values(["doc", "lead", "rank", "cluster"], ascending=[True, False, False, True],
+                             kind="stable")
+    first = np.r_[True, pairs["doc"].to_numpy()[1:] != pairs["doc"].to_numpy()[:-1]] if len(pairs) else \
+        np.zeros(0, dtype=bool)
+    if n_parts is not None:
+        many = np.asarray(n_parts, float)[pairs["doc"].to_numpy()]
+        bar = np.where(many <= FREE_PARTS, -np.inf, secondary * np.log(np.maximum(many / FREE_PARTS, 1.0)))
+    else:
+        bar = secondary
+    pairs = pairs[first | (pairs["strength"].to_numpy() >= bar) | pairs["named"].to_numpy(bool)]
     pairs = pairs.groupby("doc", sort=True).head(max_themes)
     values = pairs["cluster"].to_numpy(np.int64).tolist()
     bounds = np.searchsorted(pairs["doc"].to_numpy(), np.arange(n_docs + 1)).tolist()
@@ -90,3 +187,81 @@ def comment_themes(part_doc: np.ndarray, part_cluster: np.ndarray, part_score: n
     nonempty = np.asarray(bounds[1:]) > starts
     primary[nonempty] = np.asarray(values, dtype=np.int64)[starts[nonempty]] if values else []
     return primary, lists
+
+
+def score_parts(model, parts: pd.DataFrame, doc_lemmas: np.ndarray, n_docs: int, chunk: int = 100_000):
+    """What a fitted ThemeModel ``model`` makes of ``n_docs`` comments, from their parts
+    (``doc, part, lemma`` …) and lemmas: primary cluster, cluster lists, whole-comment
+    cosine, and per part its nearest cluster and cosine and the part → cluster mentions
+    (:func:`part_mentions` plus ``kept``: the cluster is in the comment's list). Distinct
+    strings are scored once, ``chunk`` at a time."""
+    centers = model.cluster_centers_.T.astype(np.float64)
+    doc_codes, doc_distinct = pd.factorize(doc_lemmas, use_na_sentinel=False)
+    doc_cluster = np.full(len(doc_distinct), -1)
+    doc_score = np.zeros(len(doc_distinct))
+    for start in range(0, len(doc_distinct), chunk):
+        vecs = model.vectors_.transform(np.asarray(doc_distinct[start:start + chunk], dtype=object))
+        sims = np.round(vecs.astype(np.float64) @ centers, 6)
+        best = sims.argmax(axis=1)
+        empty = ~np.abs(vecs).sum(axis=1).astype(bool)
+        doc_cluster[start:start + len(vecs)] = np.where(empty, -1, best)
+        doc_score[start:start + len(vecs)] = np.where(empty, 0.0, sims[np.arange(len(vecs)), best])
+    doc_cluster, doc_score = doc_cluster[doc_codes], doc_score[doc_codes]
+    ok = (doc_cluster >= 0) & (doc_score >= model.membership_ratio
+                               * model.typical_[np.maximum(doc_cluster, 0)] * 0.75)
+    part_doc = parts["doc"].to_numpy(np.int64)
+    codes, distinct = pd.factorize(parts["lemma"].to_numpy(object))
+    whole = (parts.groupby("doc")["doc"].transform("size") == 1).to_numpy()
+    # A part that is a whole comment needs one word; the same string may be both.
+    patterns = [seed_pattern(terms) for terms in getattr(model, "seed_terms_", [])]
+    near, near_score = np.full(len(parts), -1), np.zeros(len(parts))
+    lean = np.zeros(len(parts))  # cosine to the whole comment's nearest cluster
+    found = []
+    for start in range(0, len(distinct), chunk):
+        batch = np.asarray(distinct[start:start + chunk], dtype=object)
+        counts = model.vectors_.count(batch)
+        sims = np.round(model.vectors_.from_counts(counts).astype(np.float64) @ centers, 6)
+        n_words = np.diff(counts.indptr)
+        hits = seed_hits(batch, patterns) if any(p is not None for p in patterns) else None
+        at = np.flatnonzero((codes >= start) & (codes < start + len(batch)))
+        local = codes[at] - start
+        part_sims = sims[local]
+        m = part_mentions(part_sims, n_words[local], model.typical_, None if hits is None else hits[local],
+                          model.membership_ratio, model.membership_margin, model.min_part_words, whole[at])
+        found.append(m.assign(pos=at[m["pos"].to_numpy()]))
+        if part_sims.shape[1]:
+            best = part_sims.argmax(axis=1)
+            top = part_sims[np.arange(len(local)), best]
+            has = n_words[local] > 0
+            near[at], near_score[at] = np.where(has, best, -1), np.where(has, top, 0.0)
+            lean[at] = np.where(doc_cluster[part_doc[at]] >= 0,
+                                part_sims[np.arange(len(local)), np.maximum(doc_cluster[part_doc[at]], 0)], 0.0)
+    mentions = (pd.concat(found, ignore_index=True) if found
+                else pd.DataFrame({c: np.zeros(0, {"pos": np.int64, "cluster": np.int64, "named": bool}.get(c, float))
+                                   for c in PART_MENTION_COLUMNS}))
+    # A comment no part mentions clearly but close enough to a theme as a whole: its part
+    # nearest that theme mentions it.
+    without = ok.copy()
+    without[part_doc[mentions["pos"].to_numpy(np.int64)]] = False
+    candidates = np.flatnonzero(without[part_doc] & (lean > 0))
+    if len(candidates):
+        pick = pd.Series(lean[candidates]).groupby(part_doc[candidates]).idxmax().to_numpy()
+        pos = candidates[pick]
+        cl = doc_cluster[part_doc[pos]]
+        mentions = pd.concat([mentions, pd.DataFrame({"pos": pos, "cluster": cl, "score": lean[pos],
+                                                      "strength": mention_strength(lean[pos], model.typical_[cl]),
+                                                      "named": False})],
+                             ignore_index=True).sort_values(["pos", "cluster"], kind="stable")
+    mentions = mentions.reset_index(drop=True)
+    m_doc = part_doc[mentions["pos"].to_numpy(np.int64)]
+    primary, lists = comment_themes(m_doc, mentions["cluster"].to_numpy(), mentions["strength"].to_numpy(),
+                                    doc_cluster, n_docs, model.max_themes, SECONDARY,
+                                    mentions["named"].to_numpy(bool), np.bincount(part_doc, minlength=n_docs))
+    sizes = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+    listed = pd.DataFrame({"doc": np.repeat(np.arange(n_docs), sizes),
+                           "cluster": np.fromiter((c for x in lists for c in x), dtype=np.int64,
+                                                  count=int(sizes.sum()))})
+    keys = pd.MultiIndex.from_arrays([m_doc, mentions["cluster"].to_numpy(np.int64)])
+    mentions["kept"] = keys.isin(pd.MultiIndex.from_frame(listed))
+    score_out = np.where(primary == doc_cluster, doc_score, 0.0)
+    return primary, lists, score_out, (near, near_score, mentions)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..contract import MENTION_COLUMNS
+from ..lang import get_language
 from .model import NO_THEME
 from .parts import split_parts
 
@@ -62,15 +63,19 @@ def mention_table(parts: pd.DataFrame, themes, comment_sentiment: pd.DataFrame, 
 
     Parameters
     ----------
-    parts : :func:`theme_parts` of the texts.
+    parts : :func:`theme_parts` of the texts (``clause`` and ``after_contrast`` optional).
     themes : per text, its list of theme IDs.
     comment_sentiment : per text (in order), ``sentiment`` and ``sentiment_label`` of the whole text.
     scorer : the fitted sentiment scorer (``score_units``).
 
     One row per distinct (text, theme) pair, ordered by text then theme ID. A mention's
     text is its parts that fit the theme, or else the one part closest to it; a theme
-    found in no part (it came from the whole comment) has ``text`` missing (the caller
-    quotes the whole comment) and the comment's sentiment.
+    found in no part has ``text`` missing (the caller quotes the whole comment) and the
+    comment's sentiment. A text without sentiment of its own takes, in turn
+    (:func:`_context_sentiment`), that of the next part of its clause (an enumeration
+    sharing its verb: "the food and service could have been better"), of its clause, the
+    opposite of the clause across a contrast marker ("the service is a little scatty at
+    times | but all is forgiven"), then the comment's.
     """
     lengths = np.fromiter((len(t) for t in themes), dtype=np.int64, count=len(themes))
     ids = np.fromiter((i for t in themes for i in t), dtype=np.int64, count=int(lengths.sum()))
@@ -96,18 +101,74 @@ def mention_table(parts: pd.DataFrame, themes, comment_sentiment: pd.DataFrame, 
         use_own = (own["sentiment_label"] != "neutral").to_numpy()
         sentiment[found[use_own]] = own["sentiment"].to_numpy()[use_own]
         label[found[use_own]] = own["sentiment_label"].to_numpy()[use_own]
-        # neutral parts: their clauses, scored only where a clause is more than the part
-        rest = found[~use_own][(out["clause"].to_numpy(object)[found[~use_own]]
-                                != out["text"].to_numpy(object)[found[~use_own]])]
+        rest = found[~use_own]
         if len(rest):
-            around = _unit_scores(scorer, out["clause"].iloc[rest])
-            use = (around["sentiment_label"] != "neutral").to_numpy()
-            sentiment[rest[use]] = around["sentiment"].to_numpy()[use]
-            label[rest[use]] = around["sentiment_label"].to_numpy()[use]
+            s, lab = _context_sentiment(out.iloc[rest], parts, scorer, getattr(scorer, "language", "en"))
+            use = lab != "neutral"
+            sentiment[rest[use]], label[rest[use]] = s[use], lab[use]
     return pd.DataFrame({"doc": doc, "theme_id": out["theme_id"].to_numpy(np.int64),
                          "text": out["text"].to_numpy(object),
                          "closeness": out["closeness"].fillna(0.0).to_numpy(float),
                          "sentiment": sentiment, "sentiment_label": label})
+
+
+def _context_sentiment(mentions: pd.DataFrame, parts: pd.DataFrame, scorer,
+                       language: str = "en") -> tuple[np.ndarray, np.ndarray]:
+    """Sentiment of mentions whose own text is neutral, from around them: the next part of
+    the same clause; the opposite of a concession that opens the clause ("although …",
+    ``lang/<language>/contrast.tsv`` markers whose point comes before them); the clause;
+    the opposite of the clause on the other side of a contrast marker (the clause before
+    one that starts with "but", or the one after). Neutral when none of them says anything."""
+    n = len(mentions)
+    sentiment, label = np.zeros(n), np.full(n, "neutral", dtype=object)
+    todo = np.ones(n, dtype=bool)
+    places = "clause" in parts and "after_contrast" in parts
+    distinct = parts.drop_duplicates(["doc", "part"]).set_index(["doc", "part"])
+    doc = mentions["doc"].to_numpy(np.int64)
+
+    def take(texts: np.ndarray, rows: np.ndarray, flip: bool = False) -> None:
+        if not len(rows):
+            return
+        scored = _unit_scores(scorer, pd.Series(texts, dtype=object))
+        polar = (scored["sentiment_label"] != "neutral").to_numpy()
+        rows = rows[polar]
+        value = scored["sentiment"].to_numpy(float)[polar]
+        sentiment[rows] = -value if flip else value
+        label[rows] = (np.where(value > 0, "negative", "positive") if flip
+                       else scored["sentiment_label"].to_numpy(object)[polar])
+        todo[rows] = False
+
+    clause = mentions["clause_no"].to_numpy(np.int64)
+    if places:  # 1. the next part of the clause
+        at = distinct.index.get_indexer(pd.MultiIndex.from_arrays([doc, mentions["last_part"].to_numpy(np.int64) + 1]))
+        ok = at >= 0
+        ok[ok] = distinct["clause"].to_numpy(np.int64)[at[ok]] == clause[ok]
+        rows = np.flatnonzero(ok & todo)
+        take(distinct["text"].to_numpy(object)[at[rows]], rows)
+    if places:  # 2. after a concession that opens the clause ("although the room is nice, | the food …")
+        concessive = tuple(m + " " for m, (before, after) in get_language(language).contrast.items() if after < before)
+        flat = distinct.reset_index()
+        opener = flat.groupby(["doc", "clause"], sort=False)["part"].min()
+        lead = opener.reindex(pd.MultiIndex.from_arrays([doc, clause])).to_numpy()
+        conceded = np.array([str(t).lower().startswith(concessive) for t in mentions["clause"].tolist()], dtype=bool)
+        first = mentions["first_part"].to_numpy(np.int64)
+        rows = np.flatnonzero(todo & conceded & ~np.isnan(lead) & (first > np.nan_to_num(lead, nan=0)))
+        at = distinct.index.get_indexer(pd.MultiIndex.from_arrays([doc[rows], lead[rows].astype(np.int64)]))
+        rows, at = rows[at >= 0], at[at >= 0]
+        take(distinct["text"].to_numpy(object)[at], rows, flip=True)
+    # 3. the clause, where it is more than the mention's text
+    rows = np.flatnonzero(todo & (mentions["clause"].to_numpy(object) != mentions["text"].to_numpy(object)))
+    take(mentions["clause"].to_numpy(object)[rows], rows)
+    if places:  # 4. across a contrast marker, the other way
+        clauses = distinct.reset_index().drop_duplicates(["doc", "clause"]).set_index(["doc", "clause"])
+        after = clauses["after_contrast"].to_numpy(bool)
+        here, before, nxt = (clauses.index.get_indexer(pd.MultiIndex.from_arrays([doc, clause + d]))
+                             for d in (0, -1, 1))
+        other = np.where((here >= 0) & after[np.maximum(here, 0)] & (before >= 0), before,
+                         np.where((nxt >= 0) & after[np.maximum(nxt, 0)], nxt, -1))
+        rows = np.flatnonzero(todo & (other >= 0))
+        take(clauses["clause_text"].to_numpy(object)[other[rows]], rows, flip=True)
+    return sentiment, label
 
 
 def _joined(hit: pd.DataFrame) -> pd.DataFrame:
@@ -116,7 +177,8 @@ def _joined(hit: pd.DataFrame) -> pd.DataFrame:
     joins the few mentions with several parts."""
     doc, theme = hit["doc"].to_numpy(np.int64), hit["theme_id"].to_numpy(np.int64)
     if not len(doc):
-        return pd.DataFrame({"doc": doc, "theme_id": theme, "text": [], "clause": [], "closeness": []})
+        return pd.DataFrame({"doc": doc, "theme_id": theme, "text": [], "clause": [], "closeness": [],
+                             "first_part": doc, "last_part": doc, "clause_no": doc})
     first = np.r_[True, (doc[1:] != doc[:-1]) | (theme[1:] != theme[:-1])]
     starts = np.flatnonzero(first)
     sizes = np.diff(np.r_[starts, len(doc)])
@@ -127,8 +189,12 @@ def _joined(hit: pd.DataFrame) -> pd.DataFrame:
         a, b = starts[g], starts[g] + sizes[g]
         text[g] = JOINER.join(texts[a:b].tolist())
         clause[g] = JOINER.join(dict.fromkeys(clauses[a:b].tolist()))
+    part = hit["part"].to_numpy(np.int64)
+    clause_no = hit["clause"].to_numpy(np.int64) if "clause" in hit else np.zeros(len(doc), dtype=np.int64)
     return pd.DataFrame({"doc": doc[starts], "theme_id": theme[starts], "text": text, "clause": clause,
-                         "closeness": np.maximum.reduceat(hit["score"].to_numpy(float), starts)})
+                         "closeness": np.maximum.reduceat(hit["score"].to_numpy(float), starts),
+                         "first_part": part[starts], "last_part": part[starts + sizes - 1],
+                         "clause_no": clause_no[starts]})
 
 
 def mention_rows(table: pd.DataFrame, codes: np.ndarray, rows: np.ndarray, whole_text,

@@ -44,7 +44,7 @@ from ..validation import InstanceOf, Interval, Language, Options, Pair, validate
 from .codeframe import Codeframe, read_codeframe
 from .kmeans import spherical_kmeans
 from .labels import build_label, log_odds, theme_profiles, unique_labels
-from .membership import assign_parts, comment_themes, typical_similarity
+from .membership import score_parts, typical_similarity
 from .parts import split_parts
 from .taxonomy import initial_k, merge_clusters, stability
 from .taxonomy_model import TaxonomyMixin
@@ -62,8 +62,9 @@ N_KEYWORDS = 8
 CHUNK = 100_000
 PILOT_N = 10_000
 N_INIT = 4  # k-means starts (the best objective wins)
-#: The last fit's model (weak reference), texts and scores (:meth:`ThemeModel._scored`).
-_LAST_FIT: list = []
+#: The model (weak reference), texts, parts and scores of the last fit or transform
+#: (:meth:`ThemeModel._scored`): one entry, replaced by the next texts scored.
+_LAST_SCORED: list = []
 
 
 def stop_words(language: str = "en") -> list[str]:
@@ -189,6 +190,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         k = self._fit_centres(unit_counts, unit_w, n_words, keep, weight, codeframe, rng, units, previous)
         fit_units = self.fit_units_
         # Assign every comment exactly as transform will; IDs from sizes / codeframe.
+        self.seed_terms_ = [tuple(_lemmas(t.seeds, self.language)) for t in codeframe.themes]
         scored = self._score(parts, doc_lemmas, len(texts))
         primary, lists = scored[0], scored[1]
         has = primary >= 0
@@ -215,7 +217,8 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
             "largest_theme_share": round(float(sizes.max() / max(sizes.sum(), 1e-12)), 4)}
         self.codeframe_ = self._final_codeframe(codeframe, k)
         del self.fit_units_, self.fit_weight_, self.fit_labels_
-        _LAST_FIT[:] = [weakref.ref(self), raw.to_numpy(dtype=object), *_unsort(row_order, parts, doc_lemmas, scored)]
+        _LAST_SCORED[:] = [weakref.ref(self), raw.to_numpy(dtype=object),
+                           *_unsort(row_order, parts, doc_lemmas, scored)]
         return self
 
     def _parts(self, texts: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
@@ -365,56 +368,22 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
 
     # -- applying ------------------------------------------------------------------
     def _score(self, parts: pd.DataFrame, doc_lemmas: np.ndarray, n_docs: int):
-        """Primary cluster, cluster lists, whole-comment cosine and per-part (cluster, cosine)
-        of ``n_docs`` comments from their parts and lemmas; distinct strings scored once."""
-        centers = self.cluster_centers_.T.astype(np.float64)
-        codes, distinct = pd.factorize(parts["lemma"].to_numpy(object))
-        whole = (parts.groupby("doc")["doc"].transform("size") == 1).to_numpy()
-        # A part that is a whole comment needs one word; the same string may be both.
-        cluster = np.full(len(parts), -1)
-        score = np.zeros(len(parts))
-        near, near_score = np.full(len(parts), -1), np.zeros(len(parts))
-        for start in range(0, len(distinct), CHUNK):
-            chunk = np.asarray(distinct[start:start + CHUNK], dtype=object)
-            counts = self.vectors_.count(chunk)
-            sims = np.round(self.vectors_.from_counts(counts).astype(np.float64) @ centers, 6)
-            n_words = np.diff(counts.indptr)
-            at = (codes >= start) & (codes < start + len(chunk))
-            local = codes[at] - start
-            c, sc = assign_parts(sims[local], n_words[local], self.typical_, self.membership_ratio,
-                                 self.membership_margin, self.min_part_words, whole[at])
-            cluster[at], score[at] = c, sc
-            part_sims = sims[local]
-            best = part_sims.argmax(axis=1) if part_sims.shape[1] else np.zeros(len(local), dtype=np.int64)
-            top = part_sims[np.arange(len(local)), best] if part_sims.shape[1] else np.zeros(len(local))
-            near[at], near_score[at] = np.where(n_words[local] > 0, best, -1), np.where(n_words[local] > 0, top, 0.0)
-        doc_codes, doc_distinct = pd.factorize(doc_lemmas, use_na_sentinel=False)
-        doc_cluster = np.full(len(doc_distinct), -1)
-        doc_score = np.zeros(len(doc_distinct))
-        for start in range(0, len(doc_distinct), CHUNK):
-            vecs = self.vectors_.transform(np.asarray(doc_distinct[start:start + CHUNK], dtype=object))
-            sims = np.round(vecs.astype(np.float64) @ centers, 6)
-            best = sims.argmax(axis=1)
-            empty = ~np.abs(vecs).sum(axis=1).astype(bool)
-            doc_cluster[start:start + len(vecs)] = np.where(empty, -1, best)
-            doc_score[start:start + len(vecs)] = np.where(empty, 0.0, sims[np.arange(len(vecs)), best])
-        doc_cluster, doc_score = doc_cluster[doc_codes], doc_score[doc_codes]
-        ok = (doc_cluster >= 0) & (doc_score >= self.membership_ratio
-                                   * self.typical_[np.maximum(doc_cluster, 0)] * 0.75)
-        primary, lists = comment_themes(parts["doc"].to_numpy(), cluster, score, doc_cluster, doc_score,
-                                        ok, n_docs, self.max_themes)
-        score_out = np.where(primary == doc_cluster, doc_score, 0.0)
-        return primary, lists, score_out, (cluster, score, near, near_score)
+        """Primary cluster, cluster lists, whole-comment cosine and per-part tables of ``n_docs``
+        comments (:func:`~feedbackml.themes.membership.score_parts`)."""
+        return score_parts(self, parts, doc_lemmas, n_docs, CHUNK)
 
     def _scored(self, texts: pd.Series):
-        """``(parts, doc_lemmas, _score(...))`` of ``texts``; reused when they are the texts
-        this model was just fitted on (``analyze`` fits, then scores the same comments)."""
-        last = list(_LAST_FIT)
+        """``(parts, doc_lemmas, _score(...))`` of ``texts``, reused when they are the texts this
+        model scored last (``analyze`` fits, then scores the same comments; the mentions step
+        reads the part → theme assignment ``transform`` made, instead of making it again)."""
+        last = list(_LAST_SCORED)
         values = texts.to_numpy(dtype=object)
         if last and last[0]() is self and len(last[1]) == len(values) and bool((last[1] == values).all()):
             return last[2], last[3], last[4]
         parts, doc_lemmas = self._parts(texts)
-        return parts, doc_lemmas, self._score(parts, doc_lemmas, len(texts))
+        scored = self._score(parts, doc_lemmas, len(texts))
+        _LAST_SCORED[:] = [weakref.ref(self), values, parts, doc_lemmas, scored]
+        return parts, doc_lemmas, scored
 
     def _theme_of(self, clusters: np.ndarray) -> np.ndarray:
         return np.where(clusters >= 0, self.cluster_theme_[np.maximum(clusters, 0)], NO_THEME)
@@ -446,13 +415,17 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
 
 def _unsort(order: np.ndarray, parts: pd.DataFrame, doc_lemmas: np.ndarray, scored: tuple) -> tuple:
     """Parts, lemmas and scores of texts taken in ``order``, put back in the texts' own order."""
-    primary, lists, score, per_part = scored
+    primary, lists, score, (near, near_score, mentions) = scored
     back = np.empty(len(order), dtype=np.int64)
     back[order] = np.arange(len(order))
-    extra = {f"_{i}": a for i, a in enumerate(per_part)}
-    table = parts.assign(doc=order[parts["doc"].to_numpy()], **extra)
-    table = table.sort_values(["doc", "part"], kind="stable").reset_index(drop=True)
-    per_part = tuple(table.pop(name).to_numpy() for name in extra)
+    table = parts.assign(doc=order[parts["doc"].to_numpy()])
+    perm = np.lexsort((table["part"].to_numpy(), table["doc"].to_numpy()))
+    table = table.iloc[perm].reset_index(drop=True)
+    moved = np.empty(len(perm), dtype=np.int64)
+    moved[perm] = np.arange(len(perm))
+    mentions = mentions.assign(pos=moved[mentions["pos"].to_numpy(np.int64)])
+    mentions = mentions.sort_values(["pos", "cluster"], kind="stable").reset_index(drop=True)
+    per_part = (near[perm], near_score[perm], mentions)
     return table, doc_lemmas[back], (primary[back], lists[back], score[back], per_part)
 
 

@@ -3,7 +3,10 @@
 A harmful theme is shown through what its detractors (or, with an outcome, the people it
 happened to) said about it in mentions whose sentiment is negative; a helpful theme
 through its promoters' positive mentions; a theme without scores through its most common
-tone. Quotes are real text: the comment as written (PII redacted, layout tags removed)
+tone. Both sides of every theme are chosen, because a theme can be helpful by membership
+while its negative mentions are the top harm ("negative mentions of legroom" in
+aspect_drivers.csv): themes.csv shows the side of the theme's direction, aspect_drivers.csv
+the side of its row. Quotes are real text: the comment as written (PII redacted, layout tags removed)
 when it has 4 to 30 words, else the part of it that mentions the theme (from the cleaned
 text, PII already redacted) when that has 4 to 30 words. They are diverse: no two share a
 key (lower case, letters only — punctuation and numbers dropped) and no two share half
@@ -29,11 +32,13 @@ N_QUOTES = 4
 BAD, OTHER, GOOD = "bad", "other", "good"
 #: Columns of the quote candidates kept across chunks.
 CANDIDATE_COLUMNS = ["theme_id", "polarity", "respondent", "alone", "closeness", "key", "row", "text"]
-#: Columns of ``quotes.csv``: the chosen quotes, per theme in order.
+#: Columns of ``quotes.csv``: the chosen quotes of both sides of each theme, in order.
 QUOTE_COLUMNS = ["theme_id", "row", "polarity", "respondent", "text"]
 #: (mention polarity, respondent) buckets tried in turn for each kind of theme.
 ORDER = {"harmful": [("negative", BAD), ("negative", OTHER), ("negative", GOOD)],
          "helpful": [("positive", GOOD), ("positive", OTHER), ("positive", BAD)]}
+#: The mention polarity each story is told by.
+SIDES = {"harmful": "negative", "helpful": "positive"}
 _NOT_LETTER = r"[^\pL]+"
 
 
@@ -126,29 +131,42 @@ def best_candidates(pool: pd.DataFrame, n: int = N_QUOTES) -> pd.DataFrame:
     return pool.groupby(["theme_id", "polarity", "respondent"], sort=True).head(10 * n).reset_index(drop=True)
 
 
-def story_quotes(candidates: pd.DataFrame, direction: dict, n: int = N_QUOTES,
-                 max_overlap: float = 0.5) -> pd.DataFrame:
-    """Up to ``n`` quotes per theme (:data:`QUOTE_COLUMNS`), PII redacted.
+def story_quotes(candidates: pd.DataFrame, n: int = N_QUOTES, max_overlap: float = 0.5) -> pd.DataFrame:
+    """Up to ``n`` quotes per (theme, side) (:data:`QUOTE_COLUMNS`), PII redacted.
 
-    ``direction`` maps theme ID to "harmful" or "helpful" (default harmful); the buckets
-    of :data:`ORDER` are tried in turn, so a harmful theme never shows praise of it and a
-    helpful one never a complaint about it.
+    Every theme has two stories: its harmful side, told by negative mentions (detractors
+    first, then the others), and its helpful side, told by positive mentions (promoters
+    first); the buckets of :data:`ORDER` are tried in turn, so the harmful side never shows
+    praise of the theme and the helpful side never a complaint about it. The ``polarity``
+    column says the side. Rows come by theme ID, negative side first.
     """
     chosen: list = []
-    for theme_id, group in candidates.groupby("theme_id", sort=True):
-        rank = {bucket: i for i, bucket in enumerate(ORDER[direction.get(theme_id, "harmful")])}
-        bucket = np.fromiter((rank.get(b, -1) for b in zip(group["polarity"], group["respondent"])),
-                             dtype=np.int64, count=len(group))
-        group = group.assign(_bucket=bucket)[bucket >= 0].sort_values(
-            ["_bucket", "alone", "closeness", "key", "row"], ascending=[True, False, False, True, True],
-            kind="stable").drop_duplicates("key")
-        chosen += _diverse(group.index, group["key"], n, max_overlap)
+    for _, group in candidates.groupby("theme_id", sort=True):
+        for side in ("harmful", "helpful"):
+            rank = {bucket: i for i, bucket in enumerate(ORDER[side])}
+            bucket = np.fromiter((rank.get(b, -1) for b in zip(group["polarity"], group["respondent"])),
+                                 dtype=np.int64, count=len(group))
+            told = group.assign(_bucket=bucket)[bucket >= 0].sort_values(
+                ["_bucket", "alone", "closeness", "key", "row"], ascending=[True, False, False, True, True],
+                kind="stable").drop_duplicates("key")
+            chosen += _diverse(told.index, told["key"], n, max_overlap)
     out = candidates.loc[chosen, QUOTE_COLUMNS].reset_index(drop=True)
     text = out["text"].astype(str).str.replace(FORMATTING_TAG, " ", regex=True)
     out["text"] = redact_pii(text.str.replace(r"\s+", " ", regex=True)).str.strip()
     return out
 
 
-def joined_quotes(quotes: pd.DataFrame) -> pd.Series:
-    """The quotes of each theme joined by " | " (themes.csv's ``quotes``), indexed by theme ID."""
+def joined_quotes(quotes: pd.DataFrame, direction: dict | None = None) -> pd.Series:
+    """The quotes of each theme joined by " | ", indexed by theme ID: with ``direction``
+    (theme ID → "harmful" / "helpful", default harmful) only the side that tells that
+    story (themes.csv's ``quotes``), else every quote of the theme."""
+    if direction is not None and len(quotes):
+        wanted = quotes["theme_id"].map(lambda t: SIDES[direction.get(t, "harmful")])
+        quotes = quotes[quotes["polarity"].to_numpy(object) == wanted.to_numpy(object)]
     return quotes.groupby("theme_id", sort=True)["text"].agg(" | ".join)
+
+
+def side_quotes(quotes: pd.DataFrame) -> pd.Series:
+    """The quotes of each (theme, polarity) joined by " | " (aspect_drivers.csv's ``quotes``:
+    "negative mentions of X" quoted from its negative side)."""
+    return quotes.groupby(["theme_id", "polarity"], sort=True)["text"].agg(" | ".join)

@@ -160,35 +160,44 @@ class TaxonomyMixin:
         return with_notes(final, notes)
 
     def part_themes(self, X) -> pd.DataFrame:
-        """Every part of each text with the theme it leans to: ``doc, part, theme_id, text,
-        clause_text, fit, score`` — ``theme_id`` the nearest theme (−1 for a part without a
-        theme word), ``score`` the cosine to it, ``fit`` when the part clearly mentions it
-        and the theme is one of the comment's ``themes`` (what
-        :func:`feedbackml.themes.mentions.theme_parts` reads)."""
+        """Every part of each text with the themes it mentions: ``doc, part, theme_id, text,
+        clause_text, clause, after_contrast, fit, score`` — one row per (part, theme) mention (``fit`` when the theme
+        is one of the comment's ``themes``), and for a part that mentions none one row with
+        its nearest theme (−1 for a part without a theme word) and ``fit`` False; ``score``
+        is the cosine to the theme. This is the assignment :meth:`transform` made (reused, not
+        made again, for the texts it scored last); :func:`feedbackml.themes.mentions.theme_parts`
+        reads it."""
         check_is_fitted(self, "cluster_centers_")
         texts = as_texts(X).reset_index(drop=True)
-        parts, _, (_, lists, _, (cluster, _, near, near_score)) = self._scored(texts)
-        kept = [set(self.cluster_theme_[x].tolist()) if len(x) else set() for x in lists]
-        clear = self._theme_of(cluster)
-        theme = np.where(clear != NO_THEME, clear, self._theme_of(near))
-        fit = np.array([t != NO_THEME and t in kept[d] for d, t in zip(parts["doc"].tolist(), clear.tolist())],
-                       dtype=bool)
-        return pd.DataFrame({"doc": parts["doc"].to_numpy(np.int64), "part": parts["part"].to_numpy(np.int64),
-                             "theme_id": theme.astype(np.int64), "text": parts["text"].to_numpy(object),
-                             "clause_text": parts["clause_text"].to_numpy(object), "fit": fit,
-                             "score": np.asarray(near_score, dtype=float)})
+        parts, _, (_, _, _, (near, near_score, mentions)) = self._scored(texts)
+        pos = mentions["pos"].to_numpy(np.int64)
+        alone = np.ones(len(parts), dtype=bool)
+        alone[pos] = False
+        rest = np.flatnonzero(alone)
+        at = np.r_[pos, rest]
+        theme = np.r_[self._theme_of(mentions["cluster"].to_numpy(np.int64)), self._theme_of(near[rest])]
+        out = pd.DataFrame({"doc": parts["doc"].to_numpy(np.int64)[at], "part": parts["part"].to_numpy(np.int64)[at],
+                            "theme_id": theme.astype(np.int64), "text": parts["text"].to_numpy(object)[at],
+                            "clause_text": parts["clause_text"].to_numpy(object)[at],
+                            "clause": parts["clause"].to_numpy(np.int64)[at],
+                            "after_contrast": parts["after_contrast"].to_numpy(bool)[at],
+                            "fit": np.r_[mentions["kept"].to_numpy(bool), np.zeros(len(rest), dtype=bool)],
+                            "score": np.r_[mentions["score"].to_numpy(float), near_score[rest]]})
+        return out.sort_values(["doc", "part", "theme_id"], kind="stable").reset_index(drop=True)
 
     def mentions(self, X) -> pd.DataFrame:
-        """One row per part of each text that clearly mentions a theme: ``doc`` (position of the
-        text in ``X``), ``part`` (0-based order in the text), ``text`` (the part), ``theme_id``
-        and ``score`` (its cosine to the theme). Parts mentioning no theme are left out; a
-        comment's ``themes`` are the themes of its rows (at most ``max_themes``, see
-        :meth:`transform`), whose primary theme may come from the whole comment only."""
+        """One row per (part, theme) of each text where the part mentions one of the comment's
+        themes: ``doc`` (position of the text in ``X``), ``part`` (0-based order in the text),
+        ``text`` (the part), ``theme_id`` and ``score`` (its cosine to the theme). Parts
+        mentioning no theme are left out; a comment's ``themes`` (see :meth:`transform`) are
+        exactly the themes of its rows."""
         check_is_fitted(self, "cluster_centers_")
         texts = as_texts(X).reset_index(drop=True)
-        parts, _, (_, lists, _, (cluster, score, _, _)) = self._scored(texts)
-        out = parts.assign(theme_id=self._theme_of(cluster), score=score)
-        out = out[out["theme_id"] != NO_THEME]
-        kept = pd.Series([set(self.cluster_theme_[x].tolist()) if len(x) else set() for x in lists])
-        in_list = [t in kept.iloc[d] for d, t in zip(out["doc"].tolist(), out["theme_id"].tolist())]
-        return out.loc[in_list, MENTION_COLUMNS].reset_index(drop=True)
+        parts, _, (_, _, _, (_, _, mentions)) = self._scored(texts)
+        kept = mentions[mentions["kept"].to_numpy(bool)]
+        pos = kept["pos"].to_numpy(np.int64)
+        out = pd.DataFrame({"doc": parts["doc"].to_numpy(np.int64)[pos], "part": parts["part"].to_numpy(np.int64)[pos],
+                            "text": parts["text"].to_numpy(object)[pos],
+                            "theme_id": self._theme_of(kept["cluster"].to_numpy(np.int64)).astype(np.int64),
+                            "score": kept["score"].to_numpy(float)})
+        return out.sort_values(["doc", "part", "theme_id"], kind="stable").reset_index(drop=True)[MENTION_COLUMNS]
