@@ -189,6 +189,12 @@ def comment_themes(mention_doc: np.ndarray, mention_cluster: np.ndarray, mention
     return primary, lists
 
 
+def _topical_parts(part_doc: np.ndarray, words: np.ndarray, model, n_docs: int) -> np.ndarray:
+    """Parts per comment that could mention a theme (``min_part_words`` vocabulary words): a
+    trailing "though" or "thanks" does not make a comment long."""
+    return np.bincount(part_doc, weights=(words >= model.min_part_words).astype(float), minlength=n_docs)
+
+
 def score_parts(model, parts: pd.DataFrame, doc_lemmas: np.ndarray, n_docs: int, chunk: int = 100_000):
     """What a fitted ThemeModel ``model`` makes of ``n_docs`` comments, from their parts
     (``doc, part, lemma`` …) and lemmas: primary cluster, cluster lists, whole-comment
@@ -216,6 +222,7 @@ def score_parts(model, parts: pd.DataFrame, doc_lemmas: np.ndarray, n_docs: int,
     patterns = [seed_pattern(terms) for terms in getattr(model, "seed_terms_", [])]
     near, near_score = np.full(len(parts), -1), np.zeros(len(parts))
     lean = np.zeros(len(parts))  # cosine to the whole comment's nearest cluster
+    words = np.zeros(len(parts), dtype=np.int64)  # vocabulary words of each part
     found = []
     for start in range(0, len(distinct), chunk):
         batch = np.asarray(distinct[start:start + chunk], dtype=object)
@@ -226,6 +233,7 @@ def score_parts(model, parts: pd.DataFrame, doc_lemmas: np.ndarray, n_docs: int,
         at = np.flatnonzero((codes >= start) & (codes < start + len(batch)))
         local = codes[at] - start
         part_sims = sims[local]
+        words[at] = n_words[local]
         m = part_mentions(part_sims, n_words[local], model.typical_, None if hits is None else hits[local],
                           model.membership_ratio, model.membership_margin, model.min_part_words, whole[at])
         found.append(m.assign(pos=at[m["pos"].to_numpy()]))
@@ -256,7 +264,7 @@ def score_parts(model, parts: pd.DataFrame, doc_lemmas: np.ndarray, n_docs: int,
     m_doc = part_doc[mentions["pos"].to_numpy(np.int64)]
     primary, lists = comment_themes(m_doc, mentions["cluster"].to_numpy(), mentions["strength"].to_numpy(),
                                     doc_cluster, n_docs, model.max_themes, SECONDARY,
-                                    mentions["named"].to_numpy(bool), np.bincount(part_doc, minlength=n_docs))
+                                    mentions["named"].to_numpy(bool), _topical_parts(part_doc, words, model, n_docs))
     sizes = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
     listed = pd.DataFrame({"doc": np.repeat(np.arange(n_docs), sizes),
                            "cluster": np.fromiter((c for x in lists for c in x), dtype=np.int64,
