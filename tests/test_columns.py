@@ -99,6 +99,20 @@ def test_metric_given_for_values_outside_its_range_is_an_error_that_suggests_the
     check_metric(nps, "nps", "ltr")  # fits: no error
 
 
+def test_metric_nps_given_for_a_1_to_5_column_is_an_error_suggesting_csat():
+    ratings = pd.Series([str(1 + v % 5) for v in range(20)])
+    with pytest.raises(UsageError) as err:
+        check_metric(ratings, "nps", "score")
+    assert "within 1–5" in str(err.value) and "detractor" in str(err.value)
+    assert "--metric csat" in err.value.hint
+    check_metric(ratings.iloc[:5], "nps", "score")  # a handful of low NPS answers: too few to tell
+
+
+def test_metric_given_for_a_text_column_says_it_holds_no_numbers():
+    with pytest.raises(UsageError, match=r"outside that range \(it holds no numbers\)"):
+        check_metric(pd.Series(["great", "slow"] * 5), "nps", "comment")
+
+
 def test_metric_given_tolerates_a_few_invalid_values():
     values = pd.Series(["1", "2", "3", "4", "5"] * 10 + ["6", "0"])
     check_metric(values, "csat", "rating")  # 4 % outside, and CES would not fit the 0: just rejects

@@ -204,7 +204,8 @@ def infer_metric(values: pd.Series, column: str, wording: str | None = None,
 def check_metric(values: pd.Series, metric: str, column: str) -> None:
     """Refuse ``--metric`` for a column whose values do not fit it: more than half of the
     non-empty values are outside its range (or not numbers), or more than 5 % are while all
-    of them fit another metric (the one the message suggests)."""
+    of them fit another metric (the one the message suggests); and ``--metric nps`` for at
+    least :data:`CSAT_AS_NPS_MIN` scores that all lie within 1–5 (as NPS all detractors)."""
     numbers, n = _numbers(values)
     if n == 0:
         return
@@ -215,9 +216,20 @@ def check_metric(values: pd.Series, metric: str, column: str) -> None:
     fits = [m for m, (lo, hi) in METRIC_RANGES.items()
             if m != metric and len(ok) == n and ok.between(lo, hi).all()]
     if share > 0.5 or (share > 0.05 and fits):
-        seen = _range_text(float(ok.min()), float(ok.max())) if len(ok) else "no numbers"
+        seen = f"values {_range_text(float(ok.min()), float(ok.max()))}" if len(ok) else "it holds no numbers"
         raise UsageError(
             f"--metric {metric} reads {METRIC_NAMES[metric]} {low}–{high}, but {share:.0%} of the values "
-            f"of column {column!r} are outside that range (values {seen})",
+            f"of column {column!r} are outside that range ({seen})",
             hint=(f"pass --metric {fits[0]}" if fits else "pass the --metric that fits the column")
             + " or leave --metric out to infer it")
+    # NPS on a 1–5 column: every answer would be a detractor (NPS −100), a confident wrong answer
+    if metric == "nps" and len(ok) >= CSAT_AS_NPS_MIN and len(ok) == n and ok.between(1, 5).all():
+        raise UsageError(
+            f"--metric nps reads NPS 0–10, but every value of column {column!r} is within 1–5 (values "
+            f"{_range_text(float(ok.min()), float(ok.max()))}), a CSAT scale: as NPS every answer would be "
+            "a detractor",
+            hint="pass --metric csat or leave --metric out to infer it")
+
+
+#: ``--metric nps`` on at least this many scores, all within 1–5, is refused (a 1–5 scale, not NPS).
+CSAT_AS_NPS_MIN = 10
