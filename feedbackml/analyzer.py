@@ -124,7 +124,11 @@ class FeedbackAnalyzer(BaseEstimator):
             self.theme_model_.fit(pd.Series(distinct, dtype=object), sample_weight=np.bincount(codes),
                                   previous=old)
         except ValueError as exc:
-            raise DataError(f"cannot find themes: {exc}", column=text) from None
+            with_text = int((usable != "").sum())
+            raise DataError(f"cannot find themes: {exc} ({with_text} of {len(answers)} answers have text that "
+                            "is not empty or a non-answer)", file=df.attrs.get("source"),
+                            column=", ".join(texts),
+                            hint="pass --text with the column that holds the comments") from None
         if len(texts) == 1:
             self._fit_sentiment(df, cleaned, score, sentiment_label)
         else:  # each answer has its respondent's score and label

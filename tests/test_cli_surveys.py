@@ -195,3 +195,12 @@ def test_streamed_apply_reads_a_qualtrics_export_like_analyze(tmp_path):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     a, b = (json.loads((tmp_path / d / "summary.json").read_text()) for d in "ab")
     assert a["rows"] == b["rows"] and a["score"] == b["score"] and a["warnings"] == b["warnings"]
+
+
+def test_a_text_column_with_no_comment_is_a_data_error_naming_the_file_and_column(tmp_path, capsys):
+    path = tmp_path / "empty_text.csv"
+    pd.DataFrame({"comment": ["", " ", "n/a", ""] * 5, "nps": [str(v % 11) for v in range(20)]}).to_csv(path, index=False)
+    assert cli("analyze", path, "--out", tmp_path / "o", "--quiet") == 1
+    err = capsys.readouterr().err
+    assert "empty_text.csv, column 'comment': cannot find themes" in err
+    assert "0 of 20 answers have text" in err and "--text" in err and "Traceback" not in err
