@@ -93,6 +93,8 @@ def test_microsoft_forms_csat_labels_and_day_first_dates(tmp_path):
     assert summary["score"]["name"] == "CSAT" and summary["score"]["n"] == len(SCORES)
     assert summary["trends"]["periods"] == 1  # 04/03/2025 is 4 March: every answer falls in March 2025
     assert "ambiguous_dates" not in [w["code"] for w in summary["warnings"]]
+    (labels,) = [w["message"] for w in summary["warnings"] if w["code"] == "end_labels_parsed"]
+    assert "(e.g. 'Very satisfied (5)')" in labels  # the example is the export's own label
 
 
 def test_dates_that_never_tell_day_from_month_are_reported(tmp_path, feedback):

@@ -7,7 +7,7 @@ import pytest
 
 from feedbackml.errors import UsageError
 from feedbackml.io.columns import check_metric, find_columns, infer_metric, question_kind
-from feedbackml.io.labels import label_numbers, labelled_count
+from feedbackml.io.labels import first_labelled, label_numbers, labelled_count
 from feedbackml.io.read import read_table
 
 from conftest import FIXTURES
@@ -26,6 +26,11 @@ def test_end_point_labels_read_as_their_number(label, number):
 
 def test_labelled_count_counts_only_labels():
     assert labelled_count(pd.Series(["10 - Extremely likely", "9", "0 = Not at all likely", ""])) == 2
+
+
+def test_first_labelled_is_the_first_end_point_label_the_data_holds():
+    assert first_labelled(pd.Series(["4", "2", "Very satisfied (5)", "1 - Very dissatisfied"])) == "Very satisfied (5)"
+    assert first_labelled(pd.Series(["4", "2", None])) is None
 
 
 @pytest.mark.parametrize("wording, kind", [

@@ -38,6 +38,13 @@ def label_numbers(values: pd.Series) -> pd.Series:
     return number.where(number.notna(), text)
 
 
+def first_labelled(values: pd.Series) -> str | None:
+    """The first value that is an end-point label (the example a warning quotes), or None."""
+    text = values.astype("string")
+    found = text[text.str.match(_LABELLED).fillna(False).to_numpy(bool)]
+    return str(found.iloc[0]).strip() if len(found) else None
+
+
 def labelled_count(values: pd.Series) -> int:
     """How many values are end-point labels that :func:`label_numbers` turns into numbers."""
     text = values.astype("string")

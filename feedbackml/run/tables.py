@@ -339,7 +339,7 @@ def input_warnings(summary: dict[str, Any], counts: RunningCounts, columns: Colu
     if tot.get("labelled"):
         add_warning(summary, "end_labels_parsed",
                     f"{tot['labelled']} score(s) in column {columns.score!r} are end-point labels "
-                    "(e.g. '10 - Extremely likely') and were read as their number")
+                    f"(e.g. {counts.first_label!r}) and were read as their number")
     if columns.questions:
         add_warning(summary, "text_columns_pooled",
                     f"{len(columns.questions)} open-text questions pooled ({', '.join(columns.questions)}): "
