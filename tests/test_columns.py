@@ -84,6 +84,11 @@ def test_wording_decides_a_scale_the_values_leave_open():
     assert infer_metric(pd.Series(["1", "2", "5"]), "effort")[0] == "ces"
 
 
+def test_a_column_named_like_a_metric_with_no_value_on_a_scale_says_how_many_are_outside():
+    metric, why = infer_metric(pd.Series(["11"] * 40), "nps")
+    assert metric == "nps" and "11; 40 of 40 outside 0–10" in why
+
+
 def test_a_few_invalid_scores_do_not_change_the_inferred_metric():
     values = pd.Series([str(v % 11) for v in range(200)] + ["-1", "11"])
     assert infer_metric(values, "nps")[0] == "nps"

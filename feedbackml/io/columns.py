@@ -143,7 +143,7 @@ def _seen(numbers: pd.Series, lo: float, hi: float) -> str:
     """The range of the values, and how many fall outside ``lo``–``hi`` when some do."""
     text = _range_text(float(numbers.min()), float(numbers.max()))
     outside = int((~numbers.between(lo, hi)).sum())
-    return f"{text}, {outside} outside {lo:g}–{hi:g}" if outside else text
+    return f"{text}; {outside} of {len(numbers)} outside {lo:g}–{hi:g}" if outside else text
 
 
 def infer_metric(values: pd.Series, column: str, wording: str | None = None,
