@@ -239,6 +239,8 @@ class FeedbackAnalyzer(BaseEstimator):
             check_metric(frame[score], self.metric, score)
             return self.metric, {"metric_source": "given"}
         wording = ((frame.attrs.get("survey") or {}).get("questions") or {}).get(score)
+        if wording == score and " " not in score:  # a header like "nps" is a name, not a question's wording
+            wording = None
         metric, why = infer_metric(frame[score], score, wording, self.language)
         return metric, {"metric_source": "inferred", "metric_reason": f"column {score!r}: {why}"}
 

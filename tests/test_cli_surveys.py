@@ -207,3 +207,13 @@ def test_a_text_column_with_no_comment_is_a_data_error_naming_the_file_and_colum
     err = capsys.readouterr().err
     assert "empty_text.csv, column 'comment': cannot find themes" in err
     assert "0 of 20 answers have text" in err and "--text" in err and "Traceback" not in err
+
+
+def test_a_form_export_with_a_short_score_header_says_the_metric_came_from_its_name(tmp_path):
+    path = tmp_path / "form.csv"
+    pd.DataFrame({"Timestamp": ["3/3/2025 9:05:42"] * 12, "nps": [str(v % 11) for v in range(12)],
+                  "Why?": ["slow delivery", "great support", "billing error"] * 4}).to_csv(path, index=False)
+    assert cli("analyze", path, "--out", tmp_path / "o", "--themes", 2, "--quiet") == 0
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["input"]["survey"]["platform"] == "google_forms"
+    assert summary["score"]["metric_reason"].endswith("and its name")
