@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import pytest
 
@@ -126,3 +128,11 @@ def test_metric_given_for_a_text_column_says_it_holds_no_numbers():
 def test_metric_given_tolerates_a_few_invalid_values():
     values = pd.Series(["1", "2", "3", "4", "5"] * 10 + ["6", "0"])
     check_metric(values, "csat", "rating")  # 4 % outside, and CES would not fit the 0: just rejects
+
+
+def test_a_plain_table_with_two_open_questions_uses_the_first_and_says_which_are_left_out(caplog):
+    df = pd.DataFrame({"nps": ["9", "3"], "What did we do well?": ["fast", "nothing"],
+                       "What could we improve?": ["price", "support"]})
+    with caplog.at_level(logging.INFO, logger="feedbackml.io.columns"):
+        assert find_columns(df, "text") == ["What did we do well?"]
+    assert "What could we improve?" in caplog.text and "repeat --text" in caplog.text

@@ -109,6 +109,11 @@ def find_columns(df: pd.DataFrame, kind: str, language: str = "en") -> list[str]
     if kind == "text":
         found = [c for c in columns if kinds[c] == "open" and check(df[c])]
         if found:
+            if len(found) > 1 and not survey.get("platform"):
+                one = len(found) == 2
+                log.info("%s %s also read%s like %s and %s left out; repeat --text for each to analyse "
+                         "them together", "column" if one else "columns", short_list([repr(c) for c in found[1:]]),
+                         "s" if one else "", "an open question" if one else "open questions", "is" if one else "are")
             return found if survey.get("platform") else found[:1]
     else:
         for wanted in ("nps", "ces", "csat"):
