@@ -258,7 +258,7 @@ def comparisons(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, 
                                "differ": seg.loc[seg["differs"], "segment"].tolist(),
                                "too_few": small, "min_n": min_n,
                                "min_difference": analyzer.min_difference}
-        if small:
+        if small and columns.score is not None:  # without a score no segment has a score to read
             add_warning(summary, "small_segments", _small_segments_message(small, len(seg), columns.segment, min_n))
         if len(seg) > REPORT_SEGMENTS:
             add_warning(summary, "many_segments",
@@ -286,7 +286,7 @@ def comparisons(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, 
                              "rows_without_date": undated,
                              "ignored_dates": ignored, "too_few_periods": few, "min_n": min_n,
                              "themes": records(tests)}
-        if few:
+        if few and columns.score is not None:
             add_warning(summary, "small_periods",
                         f"{few} of {len(whole)} {analyzer.period}s have fewer than {min_n} scored "
                         f"comments: their scores are shown as too few to read")
