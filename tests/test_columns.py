@@ -136,3 +136,11 @@ def test_a_plain_table_with_two_open_questions_uses_the_first_and_says_which_are
     with caplog.at_level(logging.INFO, logger="feedbackml.io.columns"):
         assert find_columns(df, "text") == ["What did we do well?"]
     assert "What could we improve?" in caplog.text and "repeat --text" in caplog.text
+
+
+def test_a_column_named_like_text_that_holds_a_few_set_values_is_a_category_not_the_comments():
+    n = 40
+    df = pd.DataFrame({"Timely response?": ["Yes", "No"] * (n // 2),
+                       "Company response to consumer": ["Closed with explanation", "In progress"] * (n // 2),
+                       "Consumer complaint narrative": [f"they charged me twice in month {i}" for i in range(n)]})
+    assert find_columns(df, "text") == ["Consumer complaint narrative"]

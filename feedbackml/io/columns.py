@@ -79,6 +79,19 @@ def _is_text(values: pd.Series) -> bool:
     return n == 0 or numbers.notna().sum() < 0.5 * n  # an empty column: nothing contradicts its name
 
 
+def _is_varied(values: pd.Series) -> bool:
+    """Free text, not a category: at least :data:`FREE_TEXT_DISTINCT` of 20 or more non-empty
+    values are distinct ("Timely response?" of Yes/No, "Company response to consumer" of a few
+    set phrases are categories)."""
+    text = values.head(INFER_ROWS).astype("string").str.strip()
+    text = text[text.notna() & (text != "")]
+    return len(text) < 20 or text.nunique() >= FREE_TEXT_DISTINCT * len(text)
+
+
+#: Share of distinct values below which a column named like text is a category, not comments.
+FREE_TEXT_DISTINCT = 0.1
+
+
 def _is_score(values: pd.Series) -> bool:
     numbers, n = _numbers(values.head(INFER_ROWS))
     whole = numbers.notna() & (numbers == np.floor(numbers))
@@ -122,7 +135,8 @@ def find_columns(df: pd.DataFrame, kind: str, language: str = "en") -> list[str]
                 return found[:1]
     singular = {n.rstrip("s") for n in names}
     # 3. one word of the name ("verified_reviews"): one such column, else the choice is the user's
-    found = [col for col in columns if {w.rstrip("s") for w in _norm(col).split("_")} & singular and check(df[col])]
+    found = [col for col in columns if {w.rstrip("s") for w in _norm(col).split("_")} & singular and check(df[col])
+             and (kind != "text" or _is_varied(df[col]))]
     if len(found) > 1:
         source = df.attrs.get("source") or "the input"
         raise UsageError(f"cannot tell which column of {source} holds the {kind}: {len(found)} columns could "

@@ -15,7 +15,7 @@ import pandas as pd
 
 TEXT_CANDIDATES = ("comment", "comments", "feedback", "text", "verbatim", "verbatims", "response",
                    "review", "review_text", "answer", "open_text", "open_ended", "reason",
-                   "why", "message", "body", "content")
+                   "why", "message", "body", "content", "narrative")
 SCORE_CANDIDATES = ("nps", "nps_score", "score", "likelihood_to_recommend", "ltr", "recommend",
                     "rating", "csat", "ces", "overall_rating", "stars")
 #: Valid score ranges per metric (inclusive) and the categories their values fall in.
