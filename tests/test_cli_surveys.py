@@ -132,6 +132,20 @@ def test_outcome_with_an_explicit_event_value_is_recorded(tmp_path, feedback):
                                   "n": len(feedback), "events": events, "rate": round(events / len(feedback), 4)}
     html = (tmp_path / "o" / "report.html").read_text()
     assert "What drives Recommended IND = 0" in html and "come from detractors" not in html
+    assert "few_outcomes" not in [w["code"] for w in summary["warnings"]]  # known for every row
+
+
+def test_an_outcome_known_for_fewer_than_30_rows_is_warned_about(tmp_path, feedback, capsys):
+    feedback["disputed"] = ["N/A"] * len(feedback)
+    feedback.loc[:11, "disputed"] = ["Yes", "No", "No"] * 4  # known for 12 rows, 4 of them disputed
+    path = tmp_path / "in.csv"
+    feedback.to_csv(path, index=False)
+    assert cli("analyze", path, "--outcome", "disputed=Yes", "--out", tmp_path / "o", "--themes", 3, "--quiet") == 0
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["outcome"]["n"] == 12 and summary["outcome"]["events"] == 4
+    (warning,) = [w["message"] for w in summary["warnings"] if w["code"] == "few_outcomes"]
+    assert "known for only 12 of" in warning and "4 with disputed = Yes" in warning
+    assert warning in capsys.readouterr().err
 
 
 def test_bare_outcome_on_a_column_that_is_not_yes_no_is_a_usage_error(tmp_path, feedback, capsys):

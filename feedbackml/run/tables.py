@@ -337,7 +337,8 @@ def input_warnings(summary: dict[str, Any], counts: RunningCounts, columns: Colu
                    min_n: int = 30) -> None:
     """The warnings about the input that change a number: ``notes`` (encoding, dates) first,
     then the metric inferred, end-point labels read, several questions pooled, the reject share,
-    no row analysed, and fewer than ``min_n`` scored comments in the whole export."""
+    no row analysed, and fewer than ``min_n`` rows with a known outcome or scored comments in the
+    whole export."""
     for code, message in notes:
         add_warning(summary, code, message)
     score = summary.get("score") or {}
@@ -363,6 +364,12 @@ def input_warnings(summary: dict[str, Any], counts: RunningCounts, columns: Colu
         add_warning(summary, "reject_share",
                     f"{rejected} of {rows_in} rows ({rejected / rows_in:.0%}) were rejected and left out "
                     "of every number (see rejects.csv)")
+    outcome = summary.get("outcome") or {}
+    if outcome and tot["analysed"] and (outcome.get("n") or 0) < min_n:
+        add_warning(summary, "few_outcomes",
+                    f"the outcome {outcome['column']!r} is known for only {outcome.get('n') or 0} of "
+                    f"{tot['analysed']} rows (fewer than {min_n}; {outcome.get('events') or 0} with "
+                    f"{outcome['event_label']}): its rate and drivers rest on too few rows to act on")
     scored = score.get("n") or 0
     if columns.score is not None and tot["analysed"] and scored < min_n:
         add_warning(summary, "few_scored",
