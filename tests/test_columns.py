@@ -118,6 +118,10 @@ def test_metric_nps_given_for_a_1_to_5_column_is_an_error_suggesting_csat():
     assert "within 1–5" in str(err.value) and "detractor" in str(err.value)
     assert "--metric csat" in err.value.hint
     check_metric(ratings.iloc[:5], "nps", "score")  # a handful of low NPS answers: too few to tell
+    mostly = pd.concat([ratings] * 2 + [pd.Series(["9"])], ignore_index=True)  # 40 of 41 within 1–5
+    with pytest.raises(UsageError, match=r"98% of the values of column 'score' are within 1–5 and none is 0"):
+        check_metric(mostly, "nps", "score")
+    check_metric(pd.concat([ratings, pd.Series(["0"])], ignore_index=True), "nps", "score")  # a 0: NPS
 
 
 def test_metric_given_for_a_text_column_says_it_holds_no_numbers():

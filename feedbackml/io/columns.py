@@ -224,7 +224,8 @@ def check_metric(values: pd.Series, metric: str, column: str) -> None:
     """Refuse ``--metric`` for a column whose values do not fit it: more than half of the
     non-empty values are outside its range (or not numbers), or more than 5 % are while all
     of them fit another metric (the one the message suggests); and ``--metric nps`` for at
-    least :data:`CSAT_AS_NPS_MIN` scores that all lie within 1–5 (as NPS all detractors)."""
+    least :data:`CSAT_AS_NPS_MIN` scores with no 0 and :data:`CSAT_AS_NPS_SHARE` of them within
+    1–5 (as NPS nearly all detractors)."""
     numbers, n = _numbers(values)
     if n == 0:
         return
@@ -242,13 +243,17 @@ def check_metric(values: pd.Series, metric: str, column: str) -> None:
             hint=(f"pass --metric {fits[0]}" if fits else "pass the --metric that fits the column")
             + " or leave --metric out to infer it")
     # NPS on a 1–5 column: every answer would be a detractor (NPS −100), a confident wrong answer
-    if metric == "nps" and len(ok) >= CSAT_AS_NPS_MIN and len(ok) == n and ok.between(1, 5).all():
+    low5 = float(ok.between(1, 5).mean()) if len(ok) else 0.0
+    if metric == "nps" and len(ok) >= CSAT_AS_NPS_MIN and not (ok == 0).any() and low5 >= CSAT_AS_NPS_SHARE:
         raise UsageError(
-            f"--metric nps reads NPS 0–10, but every value of column {column!r} is within 1–5 (values "
-            f"{_range_text(float(ok.min()), float(ok.max()))}), a CSAT scale: as NPS every answer would be "
-            "a detractor",
-            hint="pass --metric csat or leave --metric out to infer it")
+            f"--metric nps reads NPS 0–10, but {'every' if low5 == 1 else f'{low5:.0%} of the'} value"
+            f"{'' if low5 == 1 else 's'} of column {column!r} {'is' if low5 == 1 else 'are'} within 1–5 and none "
+            f"is 0 (values {_range_text(float(ok.min()), float(ok.max()))}), a CSAT scale: as NPS "
+            "(nearly) every answer would be a detractor",
+            hint="pass --metric csat (values above 5 are then rejected) or leave --metric out to infer it")
 
 
-#: ``--metric nps`` on at least this many scores, all within 1–5, is refused (a 1–5 scale, not NPS).
+#: ``--metric nps`` on at least this many scores, none 0 and at least this share within 1–5,
+#: is refused: a 1–5 scale (perhaps with a few stray higher values), not NPS.
 CSAT_AS_NPS_MIN = 10
+CSAT_AS_NPS_SHARE = 0.95
