@@ -124,6 +124,10 @@ class FeedbackAnalyzer(BaseEstimator):
             self.theme_model_.fit(pd.Series(distinct, dtype=object), sample_weight=np.bincount(codes),
                                   previous=old)
         except ValueError as exc:
+            if not len(df):
+                raise DataError("no data rows: the file holds only its header"
+                                + (" rows" if (df.attrs.get("survey") or {}).get("platform") else ""),
+                                file=df.attrs.get("source"), hint="export the responses too") from None
             with_text = int((usable != "").sum())
             raise DataError(f"cannot find themes: {exc} ({with_text} of {len(answers)} answers have text that "
                             "is not empty or a non-answer)", file=df.attrs.get("source"),

@@ -231,3 +231,11 @@ def test_a_form_export_with_a_short_score_header_says_the_metric_came_from_its_n
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert summary["input"]["survey"]["platform"] == "google_forms"
     assert summary["score"]["metric_reason"].endswith("and its name")
+
+
+def test_an_export_with_only_its_header_rows_is_a_data_error_that_says_so(tmp_path, capsys):
+    path = tmp_path / "no_responses.csv"
+    path.write_text("".join((SURVEYS / "qualtrics.csv").read_text().splitlines(keepends=True)[:3]))
+    assert cli("analyze", path, "--out", tmp_path / "o", "--quiet") == 1
+    err = capsys.readouterr().err
+    assert "no_responses.csv: no data rows: the file holds only its header rows" in err and "Traceback" not in err
