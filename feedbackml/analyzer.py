@@ -221,6 +221,9 @@ class FeedbackAnalyzer(BaseEstimator):
             if col is not None:
                 detect_column(frame, kind, col, required=True)
         spec = parse_spec(outcome, frame.columns)
+        if spec is not None and spec.event is None:
+            log.info("outcome %r given without a value: read as yes/no, its true value (1, true, yes) is "
+                     "the event; write --outcome '%s=VALUE' to name another", spec.column, spec.column)
         dayfirst = date_order(frame[date])[0] if date is not None else None
         questions = tuple(texts) if len(texts) > 1 else ()
         wording = (frame.attrs.get("survey") or {}).get("questions") or {}

@@ -239,3 +239,13 @@ def test_an_export_with_only_its_header_rows_is_a_data_error_that_says_so(tmp_pa
     assert cli("analyze", path, "--out", tmp_path / "o", "--quiet") == 1
     err = capsys.readouterr().err
     assert "no_responses.csv: no data rows: the file holds only its header rows" in err and "Traceback" not in err
+
+
+def test_a_bare_outcome_on_a_yes_no_column_says_its_true_value_is_the_event(tmp_path, feedback, capsys):
+    feedback["churned"] = np.where(feedback["nps"].astype(int) <= 4, "yes", "no")
+    path = tmp_path / "in.csv"
+    feedback.to_csv(path, index=False)
+    assert cli("analyze", path, "--outcome", "churned", "--out", tmp_path / "o", "--themes", 3) == 0
+    assert "outcome 'churned' given without a value: read as yes/no, its true value" in capsys.readouterr().err
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["outcome"]["events"] == int((feedback["churned"] == "yes").sum())
