@@ -81,6 +81,13 @@ def test_metric_is_inferred_from_the_values(values, metric):
     assert infer_metric(pd.Series(values), "score")[0] == metric
 
 
+@pytest.mark.parametrize("column, wording", [("nps", None), ("Q1", "How likely are you to recommend us to a friend?")])
+def test_a_recommend_question_answered_on_1_to_5_is_not_read_as_nps(column, wording):
+    with pytest.raises(UsageError, match="reads like the recommend question") as err:
+        infer_metric(pd.Series([str(1 + v % 5) for v in range(20)]), column, wording)
+    assert "within 1–5 and none is 0" in str(err.value) and "--metric csat" in err.value.hint
+
+
 def test_wording_decides_a_scale_the_values_leave_open():
     assert infer_metric(pd.Series(["3", "9", "10"]), "Q1", "How likely are you to recommend us?")[0] == "nps"
     assert infer_metric(pd.Series(["1", "2", "5"]), "effort")[0] == "ces"
@@ -119,7 +126,7 @@ def test_metric_nps_given_for_a_1_to_5_column_is_an_error_suggesting_csat():
     assert "--metric csat" in err.value.hint
     check_metric(ratings.iloc[:5], "nps", "score")  # a handful of low NPS answers: too few to tell
     mostly = pd.concat([ratings] * 2 + [pd.Series(["9"])], ignore_index=True)  # 40 of 41 within 1–5
-    with pytest.raises(UsageError, match=r"98% of the values of column 'score' are within 1–5 and none is 0"):
+    with pytest.raises(UsageError, match=r"98% of the values are within 1–5 and none is 0 \(values 1–9\) in column 'score'"):
         check_metric(mostly, "nps", "score")
     check_metric(pd.concat([ratings, pd.Series(["0"])], ignore_index=True), "nps", "score")  # a 0: NPS
 

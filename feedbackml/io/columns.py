@@ -192,6 +192,12 @@ def infer_metric(values: pd.Series, column: str, wording: str | None = None,
         raise UsageError(f"cannot tell how to read the score column {column!r}: it holds no numbers",
                          hint="pass --score with the column that holds the scores, and --metric nps|csat|ces")
     whole = bool((numbers == np.floor(numbers)).mean() >= 0.8)
+    if hint == "nps" and _five_point(numbers):
+        raise UsageError(
+            f"the score column {column!r} reads like the recommend question (its "
+            f"{'wording' if wording else 'name'}) but {_five_point_text(numbers)}: as NPS (0–10) "
+            "nearly every answer would be a detractor",
+            hint="pass --metric csat to read it as a 1–5 scale, or --score with the 0–10 column")
     if whole and hint is not None:
         lo, hi = METRIC_RANGES[hint]
         if numbers.between(lo, hi).mean() >= 0.8:
@@ -243,14 +249,26 @@ def check_metric(values: pd.Series, metric: str, column: str) -> None:
             hint=(f"pass --metric {fits[0]}" if fits else "pass the --metric that fits the column")
             + " or leave --metric out to infer it")
     # NPS on a 1–5 column: every answer would be a detractor (NPS −100), a confident wrong answer
-    low5 = float(ok.between(1, 5).mean()) if len(ok) else 0.0
-    if metric == "nps" and len(ok) >= CSAT_AS_NPS_MIN and not (ok == 0).any() and low5 >= CSAT_AS_NPS_SHARE:
+    if metric == "nps" and _five_point(ok):
         raise UsageError(
-            f"--metric nps reads NPS 0–10, but {'every' if low5 == 1 else f'{low5:.0%} of the'} value"
-            f"{'' if low5 == 1 else 's'} of column {column!r} {'is' if low5 == 1 else 'are'} within 1–5 and none "
-            f"is 0 (values {_range_text(float(ok.min()), float(ok.max()))}), a CSAT scale: as NPS "
-            "(nearly) every answer would be a detractor",
+            f"--metric nps reads NPS 0–10, but {_five_point_text(ok)} in column {column!r}, a CSAT scale: "
+            "as NPS (nearly) every answer would be a detractor",
             hint="pass --metric csat (values above 5 are then rejected) or leave --metric out to infer it")
+
+
+def _five_point(numbers: pd.Series) -> bool:
+    """A 1–5 scale, not NPS: at least :data:`CSAT_AS_NPS_MIN` numbers, none 0, and
+    :data:`CSAT_AS_NPS_SHARE` of them within 1–5."""
+    ok = numbers.dropna()
+    return len(ok) >= CSAT_AS_NPS_MIN and not (ok == 0).any() and ok.between(1, 5).mean() >= CSAT_AS_NPS_SHARE
+
+
+def _five_point_text(numbers: pd.Series) -> str:
+    ok = numbers.dropna()
+    low5 = float(ok.between(1, 5).mean())
+    return (f"{'every' if low5 == 1 else f'{low5:.0%} of the'} value{'' if low5 == 1 else 's'} "
+            f"{'is' if low5 == 1 else 'are'} within 1–5 and none is 0 (values "
+            f"{_range_text(float(ok.min()), float(ok.max()))})")
 
 
 #: ``--metric nps`` on at least this many scores, none 0 and at least this share within 1–5,
