@@ -125,6 +125,7 @@ def test_metric_nps_given_for_a_1_to_5_column_is_an_error_suggesting_csat():
     assert "within 1–5" in str(err.value) and "detractor" in str(err.value)
     assert "--metric csat" in err.value.hint
     check_metric(ratings.iloc[:5], "nps", "score")  # a handful of low NPS answers: too few to tell
+    check_metric(pd.Series(["5"] * 20), "nps", "score")  # one value throughout: tells no scale
     mostly = pd.concat([ratings] * 2 + [pd.Series(["9"])], ignore_index=True)  # 40 of 41 within 1–5
     with pytest.raises(UsageError, match=r"98% of the values are within 1–5 and none is 0 \(values 1–9\) in column 'score'"):
         check_metric(mostly, "nps", "score")

@@ -257,10 +257,11 @@ def check_metric(values: pd.Series, metric: str, column: str) -> None:
 
 
 def _five_point(numbers: pd.Series) -> bool:
-    """A 1–5 scale, not NPS: at least :data:`CSAT_AS_NPS_MIN` numbers, none 0, and
-    :data:`CSAT_AS_NPS_SHARE` of them within 1–5."""
+    """A 1–5 scale, not NPS: at least :data:`CSAT_AS_NPS_MIN` numbers of three values or more
+    (a constant column tells nothing), none 0, and :data:`CSAT_AS_NPS_SHARE` of them within 1–5."""
     ok = numbers.dropna()
-    return len(ok) >= CSAT_AS_NPS_MIN and not (ok == 0).any() and ok.between(1, 5).mean() >= CSAT_AS_NPS_SHARE
+    return (len(ok) >= CSAT_AS_NPS_MIN and ok.nunique() >= 3 and not (ok == 0).any()
+            and ok.between(1, 5).mean() >= CSAT_AS_NPS_SHARE)
 
 
 def _five_point_text(numbers: pd.Series) -> str:
