@@ -187,12 +187,14 @@ def group_tables(analyzer: FeedbackAnalyzer, themes: pd.DataFrame, a: dict[str, 
                     f"refits {stability['ari']:.2f} vs {stability['null_ari']:.2f} on the null): "
                     "read them as a rough map, or fix the number of themes or use a codeframe")
     largest = info["largest_theme_share"]
-    if largest is not None and largest > DOMINANT_THEME_SHARE and len(themes) >= 3:
+    limit = max(DOMINANT_THEME_SHARE, 2 / len(themes)) if len(themes) else 1.0
+    if largest is not None and largest > limit:
         top = themes.loc[themes["n"].idxmax(), "label"]
         add_warning(summary, "dominant_theme",
                     f"theme {top!r} holds {largest:.0%} of the comments with a theme (more than "
-                    f"{DOMINANT_THEME_SHARE:.0%}): it may lump several topics together; read its drivers "
-                    "with care, or set --themes K or use a codeframe to split it")
+                    f"{limit:.0%}{' of ' + str(len(themes)) + ' themes' if limit > DOMINANT_THEME_SHARE else ''}): "
+                    "it may lump several topics together; read its drivers with care, or set --themes K or "
+                    "use a codeframe to split it")
     if dated and "trends" in summary:  # rising / falling groups, as for themes
         tests = theme_trend_tests(a["screened_periods"], group_member, as_themes, analyzer.alpha, weight=w)
         summary["trends"]["groups"] = records(tests.rename(columns={"theme_id": "group_id"}))
@@ -326,7 +328,8 @@ def outcome_summary(columns: Columns, event: pd.Series, w: np.ndarray) -> dict[s
             "rate": round(hits / n_known, 4) if n_known else None}
 
 
-#: Above this share of the themed comments (with 3 themes or more) one theme gets a warning.
+#: Above this share of the themed comments — and above twice an even share, 2/k — one theme
+#: gets a warning (with 3 themes, above 67 %; with 2, never).
 DOMINANT_THEME_SHARE = 0.4
 
 #: Above this share of rejected rows a warning says the numbers leave much of the input out.
