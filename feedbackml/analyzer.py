@@ -124,7 +124,15 @@ class FeedbackAnalyzer(BaseEstimator):
             self.theme_model_.fit(pd.Series(distinct, dtype=object), sample_weight=np.bincount(codes),
                                   previous=old)
         except ValueError as exc:
-            raise DataError(f"cannot find themes: {exc}", column=text) from None
+            if not len(df):
+                raise DataError("no data rows: the file holds only its header"
+                                + (" rows" if (df.attrs.get("survey") or {}).get("platform") else ""),
+                                file=df.attrs.get("source"), hint="export the responses too") from None
+            with_text = int((usable != "").sum())
+            raise DataError(f"cannot find themes: {exc} ({with_text} of {len(answers)} answers have text that "
+                            "is not empty or a non-answer)", file=df.attrs.get("source"),
+                            column=", ".join(texts),
+                            hint="pass --text with the column that holds the comments") from None
         if len(texts) == 1:
             self._fit_sentiment(df, cleaned, score, sentiment_label)
         else:  # each answer has its respondent's score and label
@@ -213,6 +221,9 @@ class FeedbackAnalyzer(BaseEstimator):
             if col is not None:
                 detect_column(frame, kind, col, required=True)
         spec = parse_spec(outcome, frame.columns)
+        if spec is not None and spec.event is None:
+            log.info("outcome %r given without a value: read as yes/no, its true value (1, true, yes) is "
+                     "the event; write --outcome '%s=VALUE' to name another", spec.column, spec.column)
         dayfirst = date_order(frame[date])[0] if date is not None else None
         questions = tuple(texts) if len(texts) > 1 else ()
         wording = (frame.attrs.get("survey") or {}).get("questions") or {}
@@ -235,6 +246,8 @@ class FeedbackAnalyzer(BaseEstimator):
             check_metric(frame[score], self.metric, score)
             return self.metric, {"metric_source": "given"}
         wording = ((frame.attrs.get("survey") or {}).get("questions") or {}).get(score)
+        if wording == score and " " not in score:  # a header like "nps" is a name, not a question's wording
+            wording = None
         metric, why = infer_metric(frame[score], score, wording, self.language)
         return metric, {"metric_source": "inferred", "metric_reason": f"column {score!r}: {why}"}
 

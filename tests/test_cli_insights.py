@@ -171,3 +171,16 @@ def test_small_segment_is_too_few_and_min_difference_is_an_option(tmp_path, feed
     assert summary["config"]["min_difference"] == 50
     (warning,) = [w for w in summary["warnings"] if w["code"] == "small_segments"]
     assert "kiosk" in warning["message"] and warning["message"] in capsys.readouterr().err
+
+
+def test_without_a_score_column_no_segment_or_period_is_warned_about_too_few_scores(tmp_path, feedback, capsys):
+    feedback["submitted"] = [f"2025-{1 + i % 3:02d}-10" for i in range(len(feedback))]
+    path = tmp_path / "in.csv"
+    feedback.drop(columns=["nps"]).to_csv(path, index=False)
+    assert cli("analyze", path, "--segment", "channel", "--date", "submitted", "--themes", 3,
+               "--out", tmp_path / "o", "--quiet") == 0
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["score"]["n"] == 0 and summary["segments"]["n"] > 0 and summary["trends"]["periods"] > 0
+    codes = [w["code"] for w in summary.get("warnings", [])]
+    assert "small_segments" not in codes and "small_periods" not in codes
+    assert "scored comments" not in capsys.readouterr().err

@@ -93,6 +93,8 @@ def test_microsoft_forms_csat_labels_and_day_first_dates(tmp_path):
     assert summary["score"]["name"] == "CSAT" and summary["score"]["n"] == len(SCORES)
     assert summary["trends"]["periods"] == 1  # 04/03/2025 is 4 March: every answer falls in March 2025
     assert "ambiguous_dates" not in [w["code"] for w in summary["warnings"]]
+    (labels,) = [w["message"] for w in summary["warnings"] if w["code"] == "end_labels_parsed"]
+    assert "(e.g. 'Very satisfied (5)')" in labels  # the example is the export's own label
 
 
 def test_dates_that_never_tell_day_from_month_are_reported(tmp_path, feedback):
@@ -130,6 +132,20 @@ def test_outcome_with_an_explicit_event_value_is_recorded(tmp_path, feedback):
                                   "n": len(feedback), "events": events, "rate": round(events / len(feedback), 4)}
     html = (tmp_path / "o" / "report.html").read_text()
     assert "What drives Recommended IND = 0" in html and "come from detractors" not in html
+    assert "few_outcomes" not in [w["code"] for w in summary["warnings"]]  # known for every row
+
+
+def test_an_outcome_known_for_fewer_than_30_rows_is_warned_about(tmp_path, feedback, capsys):
+    feedback["disputed"] = ["N/A"] * len(feedback)
+    feedback.loc[:11, "disputed"] = ["Yes", "No", "No"] * 4  # known for 12 rows, 4 of them disputed
+    path = tmp_path / "in.csv"
+    feedback.to_csv(path, index=False)
+    assert cli("analyze", path, "--outcome", "disputed=Yes", "--out", tmp_path / "o", "--themes", 3, "--quiet") == 0
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["outcome"]["n"] == 12 and summary["outcome"]["events"] == 4
+    (warning,) = [w["message"] for w in summary["warnings"] if w["code"] == "few_outcomes"]
+    assert "known for only 12 of" in warning and "4 with disputed = Yes" in warning
+    assert warning in capsys.readouterr().err
 
 
 def test_bare_outcome_on_a_column_that_is_not_yes_no_is_a_usage_error(tmp_path, feedback, capsys):
@@ -137,7 +153,8 @@ def test_bare_outcome_on_a_column_that_is_not_yes_no_is_a_usage_error(tmp_path, 
     path = tmp_path / "in.csv"
     feedback.to_csv(path, index=False)
     assert cli("analyze", path, "--outcome", "tier", "--out", tmp_path / "o") == 2
-    assert "tier=VALUE" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "tier=VALUE" in err and "e.g. --outcome 'tier=silver'" in err  # the example is one of its values
 
 
 def test_warnings_reach_stderr_even_with_quiet(tmp_path, feedback, capsys):
@@ -195,3 +212,40 @@ def test_streamed_apply_reads_a_qualtrics_export_like_analyze(tmp_path):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     a, b = (json.loads((tmp_path / d / "summary.json").read_text()) for d in "ab")
     assert a["rows"] == b["rows"] and a["score"] == b["score"] and a["warnings"] == b["warnings"]
+
+
+def test_a_text_column_with_no_comment_is_a_data_error_naming_the_file_and_column(tmp_path, capsys):
+    path = tmp_path / "empty_text.csv"
+    pd.DataFrame({"comment": ["", " ", "n/a", ""] * 5, "nps": [str(v % 11) for v in range(20)]}).to_csv(path, index=False)
+    assert cli("analyze", path, "--out", tmp_path / "o", "--quiet") == 1
+    err = capsys.readouterr().err
+    assert "empty_text.csv, column 'comment': cannot find themes" in err
+    assert "0 of 20 answers have text" in err and "--text" in err and "Traceback" not in err
+
+
+def test_a_form_export_with_a_short_score_header_says_the_metric_came_from_its_name(tmp_path):
+    path = tmp_path / "form.csv"
+    pd.DataFrame({"Timestamp": ["3/3/2025 9:05:42"] * 12, "nps": [str(v % 11) for v in range(12)],
+                  "Why?": ["slow delivery", "great support", "billing error"] * 4}).to_csv(path, index=False)
+    assert cli("analyze", path, "--out", tmp_path / "o", "--themes", 2, "--quiet") == 0
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["input"]["survey"]["platform"] == "google_forms"
+    assert summary["score"]["metric_reason"].endswith("and its name")
+
+
+def test_an_export_with_only_its_header_rows_is_a_data_error_that_says_so(tmp_path, capsys):
+    path = tmp_path / "no_responses.csv"
+    path.write_text("".join((SURVEYS / "qualtrics.csv").read_text().splitlines(keepends=True)[:3]))
+    assert cli("analyze", path, "--out", tmp_path / "o", "--quiet") == 1
+    err = capsys.readouterr().err
+    assert "no_responses.csv: no data rows: the file holds only its header rows" in err and "Traceback" not in err
+
+
+def test_a_bare_outcome_on_a_yes_no_column_says_its_true_value_is_the_event(tmp_path, feedback, capsys):
+    feedback["churned"] = np.where(feedback["nps"].astype(int) <= 4, "yes", "no")
+    path = tmp_path / "in.csv"
+    feedback.to_csv(path, index=False)
+    assert cli("analyze", path, "--outcome", "churned", "--out", tmp_path / "o", "--themes", 3) == 0
+    assert "outcome 'churned' given without a value: read as yes/no, its true value" in capsys.readouterr().err
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["outcome"]["events"] == int((feedback["churned"] == "yes").sum())

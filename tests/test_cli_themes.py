@@ -5,7 +5,7 @@ import pytest
 
 from feedbackml.themes.model import NO_THEME
 
-from test_themes import SEEDED, make_topics
+from test_themes import PURE, SEEDED, make_topics
 
 
 def cli(*args) -> int:
@@ -95,3 +95,18 @@ def test_a_bad_codeframe_exits_with_a_usage_error(tmp_path, feedback_csv, capsys
     assert cli("analyze", feedback_csv, "--out", tmp_path / "o", "--codeframe", bad) == 2
     err = capsys.readouterr().err
     assert "themes.toml" in err and "seeds" in err and "Traceback" not in err
+
+
+def test_one_theme_above_40_percent_and_twice_an_even_share_of_the_themed_comments_is_warned_about():
+    import feedbackml as fml
+
+    analyzer = fml.FeedbackAnalyzer(codeframe=SEEDED).fit(pd.DataFrame({"comment": make_topics(n_per_topic=40, seed=2)}))
+    balanced = make_topics(n_per_topic=20, seed=3)
+    lopsided = pd.concat([balanced, pd.Series([PURE["delivery"]] * 120)], ignore_index=True)
+    codes = lambda res: [w["code"] for w in res.summary.get("warnings", [])]  # noqa: E731
+    res = analyzer.analyze(pd.DataFrame({"comment": lopsided, "nps": "5"}))
+    assert res.summary["themes"]["largest_theme_share"] > 0.4
+    (message,) = [w["message"] for w in res.summary["warnings"] if w["code"] == "dominant_theme"]
+    k = len(res.themes)  # the limit is twice an even share when that is above 40 %
+    assert res.themes.loc[res.themes["n"].idxmax(), "label"] in message and f"more than {2 / k:.0%} of {k} themes" in message
+    assert "dominant_theme" not in codes(analyzer.analyze(pd.DataFrame({"comment": balanced, "nps": "5"})))

@@ -79,6 +79,19 @@ def _is_text(values: pd.Series) -> bool:
     return n == 0 or numbers.notna().sum() < 0.5 * n  # an empty column: nothing contradicts its name
 
 
+def _is_varied(values: pd.Series) -> bool:
+    """Free text, not a category: at least :data:`FREE_TEXT_DISTINCT` of 20 or more non-empty
+    values are distinct ("Timely response?" of Yes/No, "Company response to consumer" of a few
+    set phrases are categories)."""
+    text = values.head(INFER_ROWS).astype("string").str.strip()
+    text = text[text.notna() & (text != "")]
+    return len(text) < 20 or text.nunique() >= FREE_TEXT_DISTINCT * len(text)
+
+
+#: Share of distinct values below which a column named like text is a category, not comments.
+FREE_TEXT_DISTINCT = 0.1
+
+
 def _is_score(values: pd.Series) -> bool:
     numbers, n = _numbers(values.head(INFER_ROWS))
     whole = numbers.notna() & (numbers == np.floor(numbers))
@@ -109,6 +122,11 @@ def find_columns(df: pd.DataFrame, kind: str, language: str = "en") -> list[str]
     if kind == "text":
         found = [c for c in columns if kinds[c] == "open" and check(df[c])]
         if found:
+            if len(found) > 1 and not survey.get("platform"):
+                one = len(found) == 2
+                log.info("%s %s also read%s like %s and %s left out; repeat --text for each to analyse "
+                         "them together", "column" if one else "columns", short_list([repr(c) for c in found[1:]]),
+                         "s" if one else "", "an open question" if one else "open questions", "is" if one else "are")
             return found if survey.get("platform") else found[:1]
     else:
         for wanted in ("nps", "ces", "csat"):
@@ -117,7 +135,8 @@ def find_columns(df: pd.DataFrame, kind: str, language: str = "en") -> list[str]
                 return found[:1]
     singular = {n.rstrip("s") for n in names}
     # 3. one word of the name ("verified_reviews"): one such column, else the choice is the user's
-    found = [col for col in columns if {w.rstrip("s") for w in _norm(col).split("_")} & singular and check(df[col])]
+    found = [col for col in columns if {w.rstrip("s") for w in _norm(col).split("_")} & singular and check(df[col])
+             and (kind != "text" or _is_varied(df[col]))]
     if len(found) > 1:
         source = df.attrs.get("source") or "the input"
         raise UsageError(f"cannot tell which column of {source} holds the {kind}: {len(found)} columns could "
@@ -143,7 +162,7 @@ def _seen(numbers: pd.Series, lo: float, hi: float) -> str:
     """The range of the values, and how many fall outside ``lo``–``hi`` when some do."""
     text = _range_text(float(numbers.min()), float(numbers.max()))
     outside = int((~numbers.between(lo, hi)).sum())
-    return f"{text}, {outside} outside {lo:g}–{hi:g}" if outside else text
+    return f"{text}; {outside} of {len(numbers)} outside {lo:g}–{hi:g}" if outside else text
 
 
 def infer_metric(values: pd.Series, column: str, wording: str | None = None,
@@ -173,6 +192,12 @@ def infer_metric(values: pd.Series, column: str, wording: str | None = None,
         raise UsageError(f"cannot tell how to read the score column {column!r}: it holds no numbers",
                          hint="pass --score with the column that holds the scores, and --metric nps|csat|ces")
     whole = bool((numbers == np.floor(numbers)).mean() >= 0.8)
+    if hint == "nps" and _five_point(numbers):
+        raise UsageError(
+            f"the score column {column!r} reads like the recommend question (its "
+            f"{'wording' if wording else 'name'}) but {_five_point_text(numbers)}: as NPS (0–10) "
+            "nearly every answer would be a detractor",
+            hint="pass --metric csat to read it as a 1–5 scale, or --score with the 0–10 column")
     if whole and hint is not None:
         lo, hi = METRIC_RANGES[hint]
         if numbers.between(lo, hi).mean() >= 0.8:
@@ -204,7 +229,9 @@ def infer_metric(values: pd.Series, column: str, wording: str | None = None,
 def check_metric(values: pd.Series, metric: str, column: str) -> None:
     """Refuse ``--metric`` for a column whose values do not fit it: more than half of the
     non-empty values are outside its range (or not numbers), or more than 5 % are while all
-    of them fit another metric (the one the message suggests)."""
+    of them fit another metric (the one the message suggests); and ``--metric nps`` for at
+    least :data:`CSAT_AS_NPS_MIN` scores with no 0 and :data:`CSAT_AS_NPS_SHARE` of them within
+    1–5 (as NPS nearly all detractors)."""
     numbers, n = _numbers(values)
     if n == 0:
         return
@@ -215,9 +242,37 @@ def check_metric(values: pd.Series, metric: str, column: str) -> None:
     fits = [m for m, (lo, hi) in METRIC_RANGES.items()
             if m != metric and len(ok) == n and ok.between(lo, hi).all()]
     if share > 0.5 or (share > 0.05 and fits):
-        seen = _range_text(float(ok.min()), float(ok.max())) if len(ok) else "no numbers"
+        seen = f"values {_range_text(float(ok.min()), float(ok.max()))}" if len(ok) else "it holds no numbers"
         raise UsageError(
             f"--metric {metric} reads {METRIC_NAMES[metric]} {low}–{high}, but {share:.0%} of the values "
-            f"of column {column!r} are outside that range (values {seen})",
+            f"of column {column!r} are outside that range ({seen})",
             hint=(f"pass --metric {fits[0]}" if fits else "pass the --metric that fits the column")
             + " or leave --metric out to infer it")
+    # NPS on a 1–5 column: every answer would be a detractor (NPS −100), a confident wrong answer
+    if metric == "nps" and _five_point(ok):
+        raise UsageError(
+            f"--metric nps reads NPS 0–10, but {_five_point_text(ok)} in column {column!r}, a CSAT scale: "
+            "as NPS (nearly) every answer would be a detractor",
+            hint="pass --metric csat (values above 5 are then rejected) or leave --metric out to infer it")
+
+
+def _five_point(numbers: pd.Series) -> bool:
+    """A 1–5 scale, not NPS: at least :data:`CSAT_AS_NPS_MIN` numbers of three values or more
+    (a constant column tells nothing), none 0, and :data:`CSAT_AS_NPS_SHARE` of them within 1–5."""
+    ok = numbers.dropna()
+    return (len(ok) >= CSAT_AS_NPS_MIN and ok.nunique() >= 3 and not (ok == 0).any()
+            and ok.between(1, 5).mean() >= CSAT_AS_NPS_SHARE)
+
+
+def _five_point_text(numbers: pd.Series) -> str:
+    ok = numbers.dropna()
+    low5 = float(ok.between(1, 5).mean())
+    return (f"{'every' if low5 == 1 else f'{low5:.0%} of the'} value{'' if low5 == 1 else 's'} "
+            f"{'is' if low5 == 1 else 'are'} within 1–5 and none is 0 (values "
+            f"{_range_text(float(ok.min()), float(ok.max()))})")
+
+
+#: ``--metric nps`` on at least this many scores, none 0 and at least this share within 1–5,
+#: is refused: a 1–5 scale (perhaps with a few stray higher values), not NPS.
+CSAT_AS_NPS_MIN = 10
+CSAT_AS_NPS_SHARE = 0.95

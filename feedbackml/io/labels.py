@@ -15,7 +15,7 @@ import pandas as pd
 
 TEXT_CANDIDATES = ("comment", "comments", "feedback", "text", "verbatim", "verbatims", "response",
                    "review", "review_text", "answer", "open_text", "open_ended", "reason",
-                   "why", "message", "body", "content")
+                   "why", "message", "body", "content", "narrative")
 SCORE_CANDIDATES = ("nps", "nps_score", "score", "likelihood_to_recommend", "ltr", "recommend",
                     "rating", "csat", "ces", "overall_rating", "stars")
 #: Valid score ranges per metric (inclusive) and the categories their values fall in.
@@ -36,6 +36,13 @@ def label_numbers(values: pd.Series) -> pd.Series:
     extracted = text.str.extract(_LABELLED)
     number = extracted["a"].fillna(extracted["b"]).fillna(extracted["c"])
     return number.where(number.notna(), text)
+
+
+def first_labelled(values: pd.Series) -> str | None:
+    """The first value that is an end-point label (the example a warning quotes), or None."""
+    text = values.astype("string")
+    found = text[text.str.match(_LABELLED).fillna(False).to_numpy(bool)]
+    return str(found.iloc[0]).strip() if len(found) else None
 
 
 def labelled_count(values: pd.Series) -> int:

@@ -96,9 +96,11 @@ def parse_outcome(values: pd.Series, event: str | None = None,
     no = text.isin(OUTCOME_FALSE).fillna(False).to_numpy(bool)
     filled = int((~empty).sum())
     if filled and (yes | no).sum() < BOOLEAN_SHARE * filled:
-        seen = ", ".join(repr(v) for v in pd.unique(values.astype("string")[~empty])[:8])
+        distinct = pd.unique(values.astype("string")[~empty])
+        seen = ", ".join(repr(v) for v in distinct[:8])
         raise UsageError(f"outcome column {name!r} is not a yes/no column (values: {seen}); say which "
-                         "value is the event", hint=f"write --outcome '{name}=VALUE', e.g. --outcome '{name}=yes'")
+                         "value is the event",
+                         hint=f"write --outcome '{name}=VALUE', e.g. --outcome '{name}={str(distinct[0]).strip()}'")
     bad = ~empty & ~yes & ~no
     outcome = pd.array(np.where(yes, True, False), dtype="boolean")
     outcome[empty | bad] = pd.NA

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..io.labels import labelled_count
+from ..io.labels import first_labelled, labelled_count
 from ..io.schema import validate
 from ..text import caches
 from ..text.cleaning import nonanswer_key
@@ -50,6 +50,7 @@ class ScoredChunk:
     keys: np.ndarray  # 64-bit hash of each comment's duplicate key
     mentions: pd.DataFrame | None = None  # one row per (comment, theme): analyzer.score_mentions
     labelled: int = 0  # accepted scores written as end-point labels ("10 - Extremely likely")
+    first_label: str | None = None  # the first of them, quoted by the warning
 
 
 def score_chunk(analyzer: FeedbackAnalyzer, chunk: pd.DataFrame, columns: Columns,
@@ -70,7 +71,8 @@ def score_chunk(analyzer: FeedbackAnalyzer, chunk: pd.DataFrame, columns: Column
                        rows_in=len(chunk) + len(chunk.attrs.get("bad_rows") or []),
                        broken=len(chunk.attrs.get("bad_rows") or []), keys=duplicate_keys(comments["clean_text"]),
                        mentions=analyzer.score_mentions(comments),
-                       labelled=labelled_count(accepted[columns.score]) if columns.score is not None else 0)
+                       labelled=labelled_count(accepted[columns.score]) if columns.score is not None else 0,
+                       first_label=first_labelled(accepted[columns.score]) if columns.score is not None else None)
 
 
 def _score(analyzer: FeedbackAnalyzer, accepted: pd.DataFrame, columns: Columns) -> pd.DataFrame:
@@ -187,7 +189,7 @@ class ChunkAccumulator:
         self.seen.mark(scored.comments, scored.keys)
         part = RunningCounts.from_chunk(self.analyzer, scored.comments, scored.accepted, scored.rejects,
                                         scored.rows_in, self.columns, mentions=scored.mentions)
-        part.totals["labelled"] = scored.labelled
+        part.totals["labelled"], part.first_label = scored.labelled, scored.first_label
         if self.columns.questions:  # counted per answer: the outputs name the respondent's row
             from ..text.pool import respondent_rows
 

@@ -121,6 +121,7 @@ class RunningCounts:
     totals : the counts of :data:`TOTALS` (rows in, analysed, rejected, non-answers …).
     quotes : quote candidates (:func:`feedbackml.themes.quotes.quote_candidates`).
     first_bad_date : (row, value) of the first value of the date column that is not a date.
+    first_label : the first score written as an end-point label ("Very satisfied (5)").
     mention_sentiment : per theme, the fixed-point sum of its mentions' sentiment.
     """
 
@@ -131,6 +132,7 @@ class RunningCounts:
     first_bad_date: tuple[int, Any] | None = None
     mention_sentiment: np.ndarray | None = None
     questions: pd.DataFrame | None = None  # per-question sums (feedbackml.text.pool.question_counts)
+    first_label: str | None = None
 
     # -- building ------------------------------------------------------------------
     @classmethod
@@ -235,7 +237,7 @@ class RunningCounts:
                      else self.questions.add(other.questions, fill_value=0).astype(np.int64)
                      .reindex(self.questions.index))
         return RunningCounts(self.n_themes, table, totals, quotes, first, sum(sums) if sums else None,
-                             questions)
+                             questions, self.first_label if self.first_label is not None else other.first_label)
 
     # -- results -------------------------------------------------------------------
     def arrays(self, metric: str, period: str) -> dict[str, Any]:

@@ -191,6 +191,15 @@ def group_tables(analyzer: FeedbackAnalyzer, themes: pd.DataFrame, a: dict[str, 
                     f"the themes are not much more reproducible than on shuffled data (agreement between "
                     f"refits {stability['ari']:.2f} vs {stability['null_ari']:.2f} on the null): "
                     "read them as a rough map, or fix the number of themes or use a codeframe")
+    largest = info["largest_theme_share"]
+    limit = max(DOMINANT_THEME_SHARE, 2 / len(themes)) if len(themes) else 1.0
+    if largest is not None and largest > limit:
+        top = themes.loc[themes["n"].idxmax(), "label"]
+        add_warning(summary, "dominant_theme",
+                    f"theme {top!r} holds {largest:.0%} of the comments with a theme (more than "
+                    f"{limit:.0%}{' of ' + str(len(themes)) + ' themes' if limit > DOMINANT_THEME_SHARE else ''}): "
+                    "it may lump several topics together; read its drivers with care, or set --themes K or "
+                    "use a codeframe to split it")
     if dated and "trends" in summary:  # rising / falling groups, as for themes
         tests = theme_trend_tests(a["screened_periods"], group_member, as_themes, analyzer.alpha, weight=w)
         summary["trends"]["groups"] = records(tests.rename(columns={"theme_id": "group_id"}))
@@ -256,7 +265,7 @@ def comparisons(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, 
                                "differ": seg.loc[seg["differs"], "segment"].tolist(),
                                "too_few": small, "min_n": min_n,
                                "min_difference": analyzer.min_difference}
-        if small:
+        if small and columns.score is not None:  # without a score no segment has a score to read
             add_warning(summary, "small_segments", _small_segments_message(small, len(seg), columns.segment, min_n))
         if len(seg) > REPORT_SEGMENTS:
             add_warning(summary, "many_segments",
@@ -284,7 +293,7 @@ def comparisons(analyzer: FeedbackAnalyzer, counts: RunningCounts, a: dict[str, 
                              "rows_without_date": undated,
                              "ignored_dates": ignored, "too_few_periods": few, "min_n": min_n,
                              "themes": records(tests)}
-        if few:
+        if few and columns.score is not None:
             add_warning(summary, "small_periods",
                         f"{few} of {len(whole)} {analyzer.period}s have fewer than {min_n} scored "
                         f"comments: their scores are shown as too few to read")
@@ -324,6 +333,10 @@ def outcome_summary(columns: Columns, event: pd.Series, w: np.ndarray) -> dict[s
             "rate": round(hits / n_known, 4) if n_known else None}
 
 
+#: Above this share of the themed comments — and above twice an even share, 2/k — one theme
+#: gets a warning (with 3 themes, above 67 %; with 2, never).
+DOMINANT_THEME_SHARE = 0.4
+
 #: Above this share of rejected rows a warning says the numbers leave much of the input out.
 REJECT_SHARE = 0.05
 
@@ -332,7 +345,8 @@ def input_warnings(summary: dict[str, Any], counts: RunningCounts, columns: Colu
                    min_n: int = 30) -> None:
     """The warnings about the input that change a number: ``notes`` (encoding, dates) first,
     then the metric inferred, end-point labels read, several questions pooled, the reject share,
-    no row analysed, and fewer than ``min_n`` scored comments in the whole export."""
+    no row analysed, and fewer than ``min_n`` rows with a known outcome or scored comments in the
+    whole export."""
     for code, message in notes:
         add_warning(summary, code, message)
     score = summary.get("score") or {}
@@ -344,7 +358,7 @@ def input_warnings(summary: dict[str, Any], counts: RunningCounts, columns: Colu
     if tot.get("labelled"):
         add_warning(summary, "end_labels_parsed",
                     f"{tot['labelled']} score(s) in column {columns.score!r} are end-point labels "
-                    "(e.g. '10 - Extremely likely') and were read as their number")
+                    f"(e.g. {counts.first_label!r}) and were read as their number")
     if columns.questions:
         add_warning(summary, "text_columns_pooled",
                     f"{len(columns.questions)} open-text questions pooled ({', '.join(columns.questions)}): "
@@ -358,6 +372,12 @@ def input_warnings(summary: dict[str, Any], counts: RunningCounts, columns: Colu
         add_warning(summary, "reject_share",
                     f"{rejected} of {rows_in} rows ({rejected / rows_in:.0%}) were rejected and left out "
                     "of every number (see rejects.csv)")
+    outcome = summary.get("outcome") or {}
+    if outcome and tot["analysed"] and (outcome.get("n") or 0) < min_n:
+        add_warning(summary, "few_outcomes",
+                    f"the outcome {outcome['column']!r} is known for only {outcome.get('n') or 0} of "
+                    f"{tot['analysed']} rows (fewer than {min_n}; {outcome.get('events') or 0} with "
+                    f"{outcome['event_label']}): its rate and drivers rest on too few rows to act on")
     scored = score.get("n") or 0
     if columns.score is not None and tot["analysed"] and scored < min_n:
         add_warning(summary, "few_scored",
