@@ -83,9 +83,10 @@ def codeframe(seeds: dict | None = None):
         {"id": i, "name": name, "seeds": words} for i, (name, words) in enumerate(seeds.items())]})
 
 
-def analyzed(frame: pd.DataFrame, text: str, score: str | None, frame_codes=None):
+def analyzed(frame: pd.DataFrame, text: str, score: str | None, frame_codes=None, metric: str | None = None):
     """Fit and analyse ``frame`` as ``feedbackml analyze`` does (a codeframe object goes to the estimator)."""
-    analyzer = fml.FeedbackAnalyzer(codeframe=frame_codes, random_state=0).fit(frame, text=text, score=score)
+    analyzer = fml.FeedbackAnalyzer(codeframe=frame_codes, random_state=0, metric=metric).fit(frame, text=text,
+                                                                                              score=score)
     return analyzer.analyze(frame, text=text, score=score)
 
 
@@ -138,7 +139,8 @@ def seats(data: Path, seeded: bool = False) -> dict:
     frame = pd.read_csv(data / SEATS)
     frame = frame[frame["content"].notna() & frame["overall_rating"].notna()].reset_index(drop=True)
     frame["score"] = frame["overall_rating"].clip(0, 10)
-    res = analyzed(frame[["content", "score"]], "content", "score", codeframe(SEAT_SEEDS) if seeded else None)
+    # The overall rating is 1-10, which the tool will not guess: read as NPS (9-10 promoters, 1-6 detractors).
+    res = analyzed(frame[["content", "score"]], "content", "score", codeframe(SEAT_SEEDS) if seeded else None, "nps")
     comments = res.comments.set_index("row")
     ratings = frame[SUB_RATINGS].set_axis(pd.RangeIndex(1, len(frame) + 1))
     spearman = {c: float(frame[c].corr(frame["overall_rating"], method="spearman")) for c in SUB_RATINGS}
