@@ -378,3 +378,14 @@ def test_labels_never_hold_handles_placeholders_digits_or_metadata():
     text = " ".join(model.themes_["label"]) + " " + " ".join(model.themes_["keywords"])
     assert "@" not in text and "url" not in text and "xx" not in text.lower()
     assert "delta" not in text and not any(ch.isdigit() for ch in text)
+
+
+def test_names_shape_the_vectors_but_never_make_labels_or_keywords():
+    texts = pd.Series(["they broke the Reporting Act with my credit report", "the Reporting Act says my report is wrong",
+                       "my credit report breaks the Reporting Act", "my bag was lost and never found",
+                       "lost bag, still no news of it", "they lost my bag on the way home"] * 6)
+    model = ThemeModel(n_themes=2).fit(texts)
+    assert "act" in model.names_found_ and "act" in set(model.vectors_.vocabulary)
+    words = set(" ".join(model.themes_["label"]).replace("/", " ").split()) | set(
+        " ".join(model.themes_["keywords"]).replace(",", " ").split())
+    assert "act" not in words

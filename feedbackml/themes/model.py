@@ -2,8 +2,8 @@
 
 * Vectors: word vectors learned on the comments (PPMI + SVD, :mod:`.vectors`); a part or
   comment is the TF-IDF-weighted average of its words. Aspects, not tone
-  (:mod:`.vocabulary`): generic review words, names, placeholders and metadata values
-  are kept out, opinion words and intensifiers weigh 0.3 (never labels); corpus stop
+  (:mod:`.vocabulary`): generic review words and placeholders are kept out, names and
+  metadata values never make labels, opinion words and intensifiers weigh 0.3 (never labels); corpus stop
   terms (spread evenly over a first clustering) never make a label alone.
 * Units: themes are learned on comment *parts* (clauses split at commas and joining
   words, :mod:`.parts`) with at least ``min_part_words`` words, so "legroom was great" and
@@ -172,12 +172,15 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
             raise ValueError("need at least two comments with text to find themes")
         excluded = _lemmas(codeframe.exclude, self.language)
         self.names_found_ = sorted(name_words(texts[keep]))
-        stop = sorted(set(stop_words(self.language)) | generic_words(self.language) | set(self.names_found_)
-                      | {w for e in excluded for w in e.split()})
+        # Names stay in the vectors (a word capitalised mid-sentence may carry the aspect:
+        # "Cancelled Flightled", "Fair Credit Reporting Act") but never make a label.
+        vector_stop = sorted(set(stop_words(self.language)) | generic_words(self.language)
+                             | {w for e in excluded for w in e.split()})
+        stop = sorted(set(vector_stop) | set(self.names_found_))
         rng = np.random.default_rng(self.random_state)
         self.vectors_ = CommentVectors(
             n_components=self.n_components, min_df=self.min_df, max_features=self.max_features,
-            stop_words=stop, max_docs=self.max_docs, random_state=self.random_state,
+            stop_words=vector_stop, max_docs=self.max_docs, random_state=self.random_state,
         )
         self.vectors_.fit(doc_lemmas[keep], sample_weight=weight[keep])
         self.n_features_in_ = 1

@@ -13,7 +13,8 @@ labels may use:
   in theme vectors they weigh 0.3 (:func:`theme_word_weights`): enough for "delay" or
   "rude" to say which aspect a part is about, too little for tone to make a theme.
 * :func:`name_words` are words mostly written capitalised in the middle of a sentence
-  (airlines, cities, brands, people): names, not themes.
+  (airlines, cities, brands, people): never labels or keywords. They keep their weight in
+  theme vectors: the rule also catches aspect words ("Cancelled Flightled", "Act").
 * :func:`generic_words` are generic review words (``lang/<language>/generic_words.txt``).
 """
 
