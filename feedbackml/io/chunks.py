@@ -11,9 +11,8 @@ import pandas as pd
 
 from ..errors import DataError, UsageError
 from .checks import check_header, refuse_binary, refuse_nested_schema
-from .encoding import detect_encoding
+from .encoding import byte_chunks, detect_encoding
 from .read import (
-    byte_chunks,
     check_path,
     one_line,
     read_table,

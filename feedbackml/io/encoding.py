@@ -69,7 +69,7 @@ class Encoding:
 def detect_encoding(data: bytes | Path, name=None) -> Encoding:
     """The :class:`Encoding` of ``data`` (bytes, or a file read in 1 MiB pieces)."""
     name = name if name is not None else (data if isinstance(data, Path) else "the input")
-    head = data[:SAMPLE] if isinstance(data, bytes) else _read_head(data, SAMPLE)
+    head = data[:SAMPLE] if isinstance(data, bytes) else read_head(data, SAMPLE)
     if head.startswith(codecs.BOM_UTF8):
         return Encoding("utf-8-sig")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -85,12 +85,14 @@ def detect_encoding(data: bytes | Path, name=None) -> Encoding:
     return _charset_normalizer(head, name)
 
 
-def _read_head(path: Path, n: int) -> bytes:
+def read_head(path: Path, n: int) -> bytes:
+    """The first ``n`` bytes of the file at ``path``."""
     with open(path, "rb") as fh:
         return fh.read(n)
 
 
-def _chunks(data: bytes | Path) -> Iterator[bytes]:
+def byte_chunks(data: bytes | Path) -> Iterator[bytes]:
+    """``data`` (bytes, or the file at a path) in blocks of a mebibyte."""
     if isinstance(data, bytes):
         for start in range(0, len(data), _CHUNK):
             yield data[start:start + _CHUNK]
@@ -120,7 +122,7 @@ def _utf8_counts(data: bytes | Path) -> tuple[int, int]:
     valid = invalid = 0
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
     carry = b""
-    for chunk in _chunks(data):
+    for chunk in byte_chunks(data):
         text = decoder.decode(chunk)
         piece = carry + chunk
         valid += len(_MULTIBYTE.findall(piece))
@@ -128,7 +130,7 @@ def _utf8_counts(data: bytes | Path) -> tuple[int, int]:
         invalid += text.count("\ufffd")
     invalid += decoder.decode(b"", final=True).count("\ufffd")
     if invalid:  # a U+FFFD written in the file (EF BF BD) is valid, not a stray byte
-        invalid -= sum(chunk.count(b"\xef\xbf\xbd") for chunk in _chunks(data))
+        invalid -= sum(chunk.count(b"\xef\xbf\xbd") for chunk in byte_chunks(data))
     return valid, max(invalid, 0)
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import DataError, UsageError
 from .checks import check_header, refuse_binary, refuse_nested_frame, refuse_nested_schema
-from .encoding import detect_encoding, stray_rows
+from .encoding import byte_chunks, detect_encoding, stray_rows
 from .surveys import read_layout
 
 log = logging.getLogger(__name__)
@@ -26,28 +26,12 @@ log = logging.getLogger(__name__)
 READERS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "excel",
            ".xlsm": "excel", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl",
            ".ndjson": "jsonl", ".json": "jsonl"}
-_CHUNK = 1 << 20
 
 
 def sniff_encoding(data: bytes | Path) -> str:
     """The codec to decode ``data`` with (see :func:`feedbackml.io.encoding.detect_encoding`;
     a UTF-8 file with stray bytes is ``utf-8``, decoded with ``errors="replace"``)."""
     return detect_encoding(data).codec
-
-
-def read_head(path: Path, n: int) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read(n)
-
-
-def byte_chunks(data: bytes | Path) -> Iterator[bytes]:
-    if isinstance(data, bytes):
-        for start in range(0, len(data), _CHUNK):
-            yield data[start:start + _CHUNK]
-        return
-    with open(data, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            yield chunk
 
 
 def sniff_delimiter(sample: str, default: str = ",") -> str:
