@@ -355,6 +355,16 @@ def test_the_mention_step_reuses_the_part_assignment_transform_made(sample_model
     assert [sorted(set(fit.loc[fit["doc"] == d, "theme_id"])) for d in range(2)] == [sorted(t) for t in themes]
 
 
+def test_changed_membership_parameters_are_not_answered_from_the_last_scoring(sample_model):
+    import copy
+
+    texts = pd.Series(["The courier was late and the parcel never arrived, the staff were lovely though"])
+    model = copy.deepcopy(sample_model)
+    assert len(model.transform(texts)["themes"].iloc[0]) >= 2
+    model.set_params(max_themes=1)
+    assert len(model.transform(texts)["themes"].iloc[0]) == 1
+
+
 def test_a_comment_gets_at_most_three_themes(sample_model, sample_texts):
     assert sample_model.transform(sample_texts)["themes"].str.len().max() <= 3
 

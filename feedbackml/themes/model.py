@@ -220,7 +220,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
             "largest_theme_share": round(float(sizes.max() / max(sizes.sum(), 1e-12)), 4)}
         self.codeframe_ = self._final_codeframe(codeframe, k)
         del self.fit_units_, self.fit_weight_, self.fit_labels_
-        _LAST_SCORED[:] = [weakref.ref(self), raw.to_numpy(dtype=object),
+        _LAST_SCORED[:] = [weakref.ref(self), self._scoring_key(), raw.to_numpy(dtype=object),
                            *_unsort(row_order, parts, doc_lemmas, scored)]
         return self
 
@@ -381,12 +381,20 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         reads the part → theme assignment ``transform`` made, instead of making it again)."""
         last = list(_LAST_SCORED)
         values = texts.to_numpy(dtype=object)
-        if last and last[0]() is self and len(last[1]) == len(values) and bool((last[1] == values).all()):
-            return last[2], last[3], last[4]
+        key = self._scoring_key()
+        if (last and last[0]() is self and last[1] == key and len(last[2]) == len(values)
+                and bool((last[2] == values).all())):
+            return last[3], last[4], last[5]
         parts, doc_lemmas = self._parts(texts)
         scored = self._score(parts, doc_lemmas, len(texts))
-        _LAST_SCORED[:] = [weakref.ref(self), values, parts, doc_lemmas, scored]
+        _LAST_SCORED[:] = [weakref.ref(self), key, values, parts, doc_lemmas, scored]
         return parts, doc_lemmas, scored
+
+    def _scoring_key(self) -> tuple:
+        """The parameters the part → theme assignment depends on after fit: a model whose
+        membership parameters were changed with ``set_params`` scores its texts again."""
+        return (self.language, self.min_part_words, self.membership_ratio, self.membership_margin,
+                self.max_themes)
 
     def _theme_of(self, clusters: np.ndarray) -> np.ndarray:
         return np.where(clusters >= 0, self.cluster_theme_[np.maximum(clusters, 0)], NO_THEME)
