@@ -110,3 +110,16 @@ def test_one_theme_above_40_percent_and_twice_an_even_share_of_the_themed_commen
     k = len(res.themes)  # the limit is twice an even share when that is above 40 %
     assert res.themes.loc[res.themes["n"].idxmax(), "label"] in message and f"more than {2 / k:.0%} of {k} themes" in message
     assert "dominant_theme" not in codes(analyzer.analyze(pd.DataFrame({"comment": balanced, "nps": "5"})))
+
+
+def test_a_tiny_export_is_warned_about_as_too_small_for_themes_not_as_unstable(tmp_path):
+    import json
+
+    path = tmp_path / "tiny.csv"
+    path.write_text("comment,score\ngreat service and quick delivery,9\nlate delivery and rude staff,3\n"
+                    "the app keeps crashing,2\nfriendly staff,10\n")
+    assert cli("analyze", path, "--out", tmp_path / "o", "--metric", "nps", "--quiet") == 0
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    codes = {w["code"] for w in summary["warnings"]}
+    assert "few_comments_for_themes" in codes and "unstable_themes" not in codes
+    assert summary["themes"]["auto_k"]["stability"]["stable"] is None

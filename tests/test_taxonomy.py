@@ -98,3 +98,10 @@ def test_a_theme_joins_the_group_most_of_its_comments_fall_in():
     # themes 0 and 2 in k-means group 1, theme 1 in group 0; theme 3 (no comments) by its centre
     assert groups[0] == groups[2] == groups[3] != groups[1]
     assert groups[0] == 0 and centre_of.tolist() == [1, 0]  # the group with more comments comes first
+
+
+def test_stability_is_not_measured_on_too_few_parts_rather_than_called_unstable():
+    X, _ = blobs(n_per=3, noise=0.3)  # 9 parts for 3 clusters: under 5 per cluster
+    result = stability(X, np.ones(len(X)), 3, random_state=0)
+    assert result["stable"] is None and result["ari"] is None and result["null_ari"] is None
+    assert result["method"].startswith("not measured: 9 parts for 3 clusters")

@@ -31,6 +31,8 @@ from .kmeans import rand_index, spherical_kmeans
 
 #: Real stability must exceed the null's by this much for the themes to count as stable.
 STABILITY_MARGIN = 0.1
+#: Fewer sampled parts than this per cluster: the agreement between refits is noise, not measured.
+MIN_PARTS_PER_CLUSTER = 5
 
 
 def initial_k(n_comments: float, per: float = 6.0, low: int = 4, high: int = 80) -> int:
@@ -105,11 +107,18 @@ def merge_clusters(X: np.ndarray, weight: np.ndarray, centers: np.ndarray, label
 def stability(X: np.ndarray, weight: np.ndarray, k: int, random_state: int = 0, n_sample: int = 2000,
               n_subsamples: int = 3, fraction: float = 0.9) -> dict:
     """Mean ARI between k-means partitions of seeded ``fraction`` subsamples, on the data and on
-    a null (each column shuffled across rows), with the verdict ``stable``."""
-    rng = np.random.default_rng(random_state)
+    a null (each column shuffled across rows), with the verdict ``stable``.
+
+    With fewer than :data:`MIN_PARTS_PER_CLUSTER` parts per cluster the agreement is not
+    measured: ``ari``, ``null_ari`` and ``stable`` are None (the caller warns that the
+    themes rest on too few comments, rather than calling them unstable)."""
     X = np.asarray(X, dtype=np.float32)
-    weight = np.asarray(weight, dtype=np.float64)
     size = int(min(n_sample, len(X)))
+    if k >= 2 and size < MIN_PARTS_PER_CLUSTER * k:  # too few to tell reproducible from chance
+        return {"ari": None, "null_ari": None, "stable": None,
+                "method": f"not measured: {size} parts for {k} clusters, under {MIN_PARTS_PER_CLUSTER} per cluster"}
+    rng = np.random.default_rng(random_state)
+    weight = np.asarray(weight, dtype=np.float64)
     sample = X[rng.choice(len(X), size, replace=len(X) < size, p=weight / weight.sum())]
     subsets = [np.sort(rng.choice(size, max(int(fraction * size), k), replace=False))
                for _ in range(n_subsamples)]
