@@ -125,7 +125,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
     def __init__(self, n_themes="auto", random_state=0, max_features=20000, min_df=2,
                  ngram_range=(1, 2), large_n=30000, language="en", batch_size=2000,
                  codeframe=None, n_components=100, k_range=(4, 60), max_docs=200_000,
-                 min_similarity=0.3, n_jobs=1, min_share=0.01, merge_similarity=0.6,
+                 min_similarity=0.3, n_jobs=1, min_share=0.01, merge_similarity=0.7,
                  min_part_words=2, membership_ratio=0.8, membership_margin=0.02, max_themes=3,
                  blocked_words=(), n_groups=None):
         self.n_themes = n_themes
@@ -194,6 +194,8 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         fit_units = self.fit_units_
         # Assign every comment exactly as transform will; IDs from sizes / codeframe.
         self.seed_terms_ = [tuple(_lemmas(t.seeds, self.language)) for t in codeframe.themes]
+        rows, doc_w = _weighted_sample(np.flatnonzero(keep), weight[keep], PILOT_N, rng)
+        self._plan_groups(doc_lemmas[rows], doc_w, _theme_ids(np.zeros(k), codeframe))
         scored = self._score(parts, doc_lemmas, len(texts))
         primary, lists = scored[0], scored[1]
         has = primary >= 0
@@ -203,8 +205,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         self.changes_ = None
         if previous is not None:
             themes = self._follow(previous, themes, codeframe)
-        rows, doc_w = _weighted_sample(np.flatnonzero(has), weight[has], PILOT_N, rng)
-        themes = self._fit_groups(themes, sizes, previous, (doc_lemmas[rows], doc_w, primary[rows]))
+        themes = self._fit_groups(themes, sizes, previous)
         order = np.argsort(themes["theme_id"].to_numpy(), kind="stable")
         themes["label"] = unique_labels(themes["label"], themes["theme_id"])
         self.themes_ = themes.iloc[order].reset_index(drop=True)

@@ -39,7 +39,7 @@ def initial_k(n_comments: float, per: float = 6.0, low: int = 4, high: int = 80)
 
 
 def merge_clusters(X: np.ndarray, weight: np.ndarray, centers: np.ndarray, labels: np.ndarray,
-                   min_share: float = 0.01, merge_similarity: float = 0.6, min_k: int = 2,
+                   min_share: float = 0.01, merge_similarity: float = 0.7, min_k: int = 2,
                    n_refine: int = 5, n_fixed: int = 0) -> tuple[np.ndarray, np.ndarray, dict]:
     """Merge too-small and near-duplicate clusters; return centres (largest first), labels, evidence.
 
