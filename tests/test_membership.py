@@ -62,6 +62,13 @@ def test_the_longer_the_comment_the_clearer_a_second_theme_must_be():
     assert lists.tolist() == [[4, 5], [4]]  # three parts: no bar; thirty: 0.2 is under 0.12·ln(30 / 3)
 
 
+def test_a_theme_of_the_comments_group_comes_before_stronger_mentions_of_other_groups():
+    doc, cluster, strength = np.array([0, 0, 0]), np.array([4, 5, 6]), np.array([0.9, 0.1, 0.5])
+    primary, lists = comment_themes(doc, cluster, strength, np.array([-1]), 1,
+                                    n_parts=np.array([3]), in_group=np.array([False, True, True]))
+    assert primary.tolist() == [6] and lists[0] == [6, 5, 4]  # its group's themes by strength, then the rest
+
+
 def test_mention_strength_is_0_for_a_typical_part_and_1_on_the_centre():
     assert mention_strength(np.array([0.5, 1.0, 0.25]), np.array([0.5, 0.5, 0.5])).tolist() == [0.0, 1.0, -0.5]
 

@@ -10,7 +10,8 @@
   "no legroom at all" land in one theme.
 * Granularity (:mod:`.taxonomy`): over-cluster (√(parts/6) clusters, 4…60), merge too-small
   and near-duplicate clusters, check stability against a shuffled null; groups top-down by
-  k-means on the comment vectors, each theme in the group most of its comments fall in. A
+  k-means on the comment vectors, each theme in the group most of the comments nearest it
+  fall in; nested: a comment's primary theme is a theme of the group nearest it. A
   fixed ``n_themes`` skips the merging.
 * Membership (:mod:`.membership`): a comment mentions a theme when one of its parts is
   clearly close to it; at most ``max_themes`` per comment; :meth:`ThemeModel.mentions`
@@ -195,7 +196,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         # Assign every comment exactly as transform will; IDs from sizes / codeframe.
         self.seed_terms_ = [tuple(_lemmas(t.seeds, self.language)) for t in codeframe.themes]
         rows, doc_w = _weighted_sample(np.flatnonzero(keep), weight[keep], PILOT_N, rng)
-        self._plan_groups(doc_lemmas[rows], doc_w, _theme_ids(np.zeros(k), codeframe))
+        self._plan_groups(doc_lemmas[rows], doc_w, _theme_ids(np.zeros(k), codeframe), previous)
         scored = self._score(parts, doc_lemmas, len(texts))
         primary, lists = scored[0], scored[1]
         has = primary >= 0

@@ -54,7 +54,7 @@ class TaxonomyMixin:
         words = metadata_words(self.blocked_words)
         return words | {w for lemma in phrase_lemmas(sorted(words), self.language) for w in lemma.split()}
 
-    def _plan_groups(self, lemmas, weight, cluster_key: np.ndarray) -> None:
+    def _plan_groups(self, lemmas, weight, cluster_key: np.ndarray, previous=None) -> None:
         """Group centres before the comments are scored (the taxonomy is nested: a comment's
         group comes from them, its primary theme is one of the group's).
 
@@ -63,7 +63,9 @@ class TaxonomyMixin:
         the comments nearest it fall in (clusters with the same ``cluster_key`` — codeframe
         merges — join one group): ``group_centers_`` (one row per group, 0 = the most
         comments) and ``cluster_group_``. Too few comments (or a single cluster): both None,
-        and :meth:`_fit_groups` clusters the theme centres instead."""
+        and :meth:`_fit_groups` clusters the theme centres instead. A retrain on ``previous``
+        starts k-means from its groups (the mean of the new vectors of the comments it puts in
+        each), so comments keep their group, and so their theme, where the groups still hold."""
         self.group_centers_ = self.cluster_group_ = self.group_evidence_ = None
         k = len(self.cluster_centers_)
         if k < 2 or not len(lemmas):
@@ -73,7 +75,17 @@ class TaxonomyMixin:
         vecs, weight = vecs[usable], np.asarray(weight, np.float64)[usable]
         if len(vecs) <= max(k, 12):
             return
-        centers, self.group_evidence_ = comment_groups(vecs, weight, k, self.n_groups, self.random_state)
+        start = None
+        if getattr(previous, "group_centers_", None) is not None:
+            old = previous.vectors_.transform(np.asarray(lemmas, dtype=object)[usable]).astype(np.float64)
+            label = (old @ previous.group_centers_.T.astype(np.float64)).argmax(axis=1)
+            member = sp.csr_matrix((weight, (label, np.arange(len(label)))), shape=(len(previous.group_centers_),
+                                                                                 len(label)))
+            sums = np.asarray(member @ vecs.astype(np.float64))
+            sums = sums[np.linalg.norm(sums, axis=1) > 0]
+            start = sums / np.linalg.norm(sums, axis=1, keepdims=True) if len(sums) > 1 else None
+        centers, self.group_evidence_ = comment_groups(vecs, weight, k, self.n_groups, self.random_state,
+                                                       start=start)
         vecs = vecs.astype(np.float64)
         cluster = (vecs @ self.cluster_centers_.T.astype(np.float64)).argmax(axis=1)
         key = pd.Index(np.unique(cluster_key)).get_indexer(cluster_key)
