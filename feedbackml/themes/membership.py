@@ -160,7 +160,8 @@ def part_mentions(sims: np.ndarray, n_words: np.ndarray, typical: np.ndarray, hi
 def comment_themes(mention_doc: np.ndarray, mention_cluster: np.ndarray, mention_strength: np.ndarray,
                    doc_cluster: np.ndarray, n_docs: int, max_themes: int = 3, secondary: float = SECONDARY,
                    named: np.ndarray | None = None, n_parts: np.ndarray | None = None,
-                   in_group: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   in_group: np.ndarray | None = None, fallback: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """Primary cluster (−1 = none) and the list of clusters of each comment, from its parts'
     mentions (``mention_*``: the comment, cluster and strength of each; ``named``: the
     cluster is a codeframe entry).
@@ -170,30 +171,46 @@ def comment_themes(mention_doc: np.ndarray, mention_cluster: np.ndarray, mention
     None = all), then the others, by strength within each. In a comment of more than :data:`FREE_PARTS`
     parts (``n_parts``) a cluster after the first needs a strength of at least ``secondary``
     × ln(parts / FREE_PARTS) (without ``n_parts``: ``secondary``) or to be named by the
-    codeframe; at most ``max_themes`` per comment.
+    codeframe; at most ``max_themes`` per comment. The group decides which themes lead, not
+    how many a comment has: as many as its clear mentions give in strength order, without
+    ``in_group`` (one when none; a ``fallback`` mention — the whole comment close enough to
+    its group's theme, no part clearly — leads and takes the place of the weakest).
     """
     named = np.zeros(len(mention_doc), dtype=bool) if named is None else np.asarray(named, bool)
     in_group = np.ones(len(mention_doc), dtype=bool) if in_group is None else np.asarray(in_group, bool)
+    fallback = np.zeros(len(mention_doc), dtype=bool) if fallback is None else np.asarray(fallback, bool)
     mentioned = pd.DataFrame({"doc": np.asarray(mention_doc, np.int64),
                               "cluster": np.asarray(mention_cluster, np.int64),
                               "strength": np.asarray(mention_strength, float), "named": named,
-                              "in_group": in_group})
+                              "in_group": in_group, "fallback": fallback})
     best = mentioned.groupby(["doc", "cluster"], sort=False).agg(
-        strength=("strength", "max"), named=("named", "max"), in_group=("in_group", "max")).reset_index()
+        strength=("strength", "max"), named=("named", "max"), in_group=("in_group", "max"),
+        fallback=("fallback", "min")).reset_index()
     doc_cluster = np.asarray(doc_cluster)
     lead = best["cluster"].to_numpy() == doc_cluster[best["doc"].to_numpy()]
     best["rank"] = np.where(lead, np.inf, best["strength"].to_numpy())
     best["lead"] = lead | best["named"].to_numpy(bool)  # the analyst's themes before free ones
-    pairs = best.sort_values(["doc", "lead", "in_group", "rank", "cluster"],
-                             ascending=[True, False, False, False, True], kind="stable")
-    first = np.r_[True, pairs["doc"].to_numpy()[1:] != pairs["doc"].to_numpy()[:-1]] if len(pairs) else \
-        np.zeros(0, dtype=bool)
-    if n_parts is not None:
-        many = np.asarray(n_parts, float)[pairs["doc"].to_numpy()]
-        bar = np.where(many <= FREE_PARTS, -np.inf, secondary * np.log(np.maximum(many / FREE_PARTS, 1.0)))
-    else:
-        bar = secondary
-    pairs = pairs[first | (pairs["strength"].to_numpy() >= bar) | pairs["named"].to_numpy(bool)]
+
+    def passing(pairs: pd.DataFrame) -> pd.DataFrame:
+        """The pairs (one comment's in order) that may be its themes: the first, and those
+        clear enough (the bar) or named."""
+        first = np.r_[True, pairs["doc"].to_numpy()[1:] != pairs["doc"].to_numpy()[:-1]] if len(pairs) else \
+            np.zeros(0, dtype=bool)
+        if n_parts is not None:
+            many = np.asarray(n_parts, float)[pairs["doc"].to_numpy()]
+            bar = np.where(many <= FREE_PARTS, -np.inf, secondary * np.log(np.maximum(many / FREE_PARTS, 1.0)))
+        else:
+            bar = secondary
+        return pairs[first | (pairs["strength"].to_numpy() >= bar) | pairs["named"].to_numpy(bool)]
+
+    # How many themes: as many as the clear mentions give in strength order (one when none) ...
+    plain = best[~best["fallback"].to_numpy(bool)].sort_values(["doc", "lead", "rank", "cluster"],
+                                                               ascending=[True, False, False, True], kind="stable")
+    count = np.maximum(np.bincount(passing(plain)["doc"].to_numpy(np.int64), minlength=n_docs), 1)
+    # ... which: the comment's group's first.
+    pairs = passing(best.sort_values(["doc", "lead", "in_group", "rank", "cluster"],
+                                     ascending=[True, False, False, False, True], kind="stable"))
+    pairs = pairs[pairs.groupby("doc", sort=False).cumcount().to_numpy() < count[pairs["doc"].to_numpy()]]
     pairs = pairs.groupby("doc", sort=True).head(max_themes)
     values = pairs["cluster"].to_numpy(np.int64).tolist()
     bounds = np.searchsorted(pairs["doc"].to_numpy(), np.arange(n_docs + 1)).tolist()
@@ -289,14 +306,15 @@ def score_parts(model, parts: pd.DataFrame, doc_lemmas: np.ndarray, n_docs: int,
         cl = doc_cluster[part_doc[pos]]
         mentions = pd.concat([mentions, pd.DataFrame({"pos": pos, "cluster": cl, "score": lean[pos],
                                                       "strength": mention_strength(lean[pos], model.typical_[cl]),
-                                                      "named": False})],
+                                                      "named": False, "fallback": True})],
                              ignore_index=True).sort_values(["pos", "cluster"], kind="stable")
     mentions = mentions.reset_index(drop=True)
     m_doc = part_doc[mentions["pos"].to_numpy(np.int64)]
     primary, lists = comment_themes(m_doc, mentions["cluster"].to_numpy(), mentions["strength"].to_numpy(),
                                     doc_cluster, n_docs, model.max_themes, SECONDARY,
                                     mentions["named"].to_numpy(bool), _topical_parts(part_doc, words, model, n_docs),
-                                    group_of(mentions["pos"].to_numpy(np.int64), mentions["cluster"].to_numpy(np.int64)))
+                                    group_of(mentions["pos"].to_numpy(np.int64), mentions["cluster"].to_numpy(np.int64)),
+                                    mentions["fallback"].fillna(False).to_numpy(bool) if "fallback" in mentions else None)
     sizes = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
     listed = pd.DataFrame({"doc": np.repeat(np.arange(n_docs), sizes),
                            "cluster": np.fromiter((c for x in lists for c in x), dtype=np.int64,
