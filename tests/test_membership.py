@@ -62,6 +62,28 @@ def test_the_longer_the_comment_the_clearer_a_second_theme_must_be():
     assert lists.tolist() == [[4, 5], [4]]  # three parts: no bar; thirty: 0.2 is under 0.12·ln(30 / 3)
 
 
+def test_a_theme_of_the_comments_group_comes_before_stronger_mentions_of_other_groups():
+    doc, cluster, strength = np.array([0, 0, 0]), np.array([4, 5, 6]), np.array([0.9, 0.1, 0.5])
+    primary, lists = comment_themes(doc, cluster, strength, np.array([-1]), 1,
+                                    n_parts=np.array([3]), in_group=np.array([False, True, True]))
+    assert primary.tolist() == [6] and lists[0] == [6, 5, 4]  # its group's themes by strength, then the rest
+
+
+def test_the_group_decides_which_theme_leads_not_how_many_themes_a_comment_has():
+    # doc 0: one clear mention outside its group, and the group's theme by the whole comment
+    doc, cluster = np.array([0, 0]), np.array([4, 6])
+    primary, lists = comment_themes(doc, cluster, np.array([0.9, -0.5]), np.array([6]), 1,
+                                    n_parts=np.array([2]), in_group=np.array([False, True]),
+                                    fallback=np.array([False, True]))
+    assert primary.tolist() == [6] and lists[0] == [6]  # one theme, as its parts clearly give
+    # a long comment: its parts clearly give two themes (0.9, then 0.5 >= 0.3 ln 3; 0.1 fails the bar);
+    # the group's theme leads, weak as it is, and the strongest follows
+    doc, cluster = np.array([0, 0, 0]), np.array([4, 5, 6])
+    _, lists = comment_themes(doc, cluster, np.array([0.9, 0.1, 0.5]), np.array([-1]), 1, secondary=0.3,
+                              n_parts=np.array([9]), in_group=np.array([False, True, False]))
+    assert lists[0] == [5, 4]
+
+
 def test_mention_strength_is_0_for_a_typical_part_and_1_on_the_centre():
     assert mention_strength(np.array([0.5, 1.0, 0.25]), np.array([0.5, 0.5, 0.5])).tolist() == [0.0, 1.0, -0.5]
 

@@ -89,6 +89,14 @@ def test_comment_groups_are_k_means_of_the_comments_with_their_stability_recorde
     assert automatic["chosen"] == n_groups_for(12)
 
 
+def test_a_retrain_starts_the_groups_from_the_previous_ones_in_their_order_and_number():
+    X, truth = blobs(n_per=80, noise=0.2)
+    start = normalize(np.array([[0, 0, 1, 0], [1, 0, 0, 0], [0, 1, 0, 0]], float))
+    centres, evidence = comment_groups(X, np.ones(len(X)), n_themes=40, random_state=0, start=start)
+    assert evidence["chosen"] == 3 and "previous" in evidence["method"]  # not sqrt(2 * 40) groups
+    assert (centres @ start.T).argmax(axis=1).tolist() == [0, 1, 2]  # each group comes back in its place
+
+
 def test_a_theme_joins_the_group_most_of_its_comments_fall_in():
     theme = np.array([0, 0, 0, 1, 1, 2])
     doc_group = np.array([1, 1, 0, 0, 0, 1])

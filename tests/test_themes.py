@@ -320,6 +320,20 @@ def test_every_theme_belongs_to_one_group_and_groups_have_labels(sample_model):
     assert groups["label"].str.len().gt(0).all() and groups["label"].is_unique
 
 
+def test_the_taxonomy_is_nested_a_comments_theme_is_in_the_group_nearest_the_whole_comment(sample_model,
+                                                                                         sample_texts):
+    model = sample_model
+    out = model.transform(sample_texts)
+    themed = out[out["theme_id"] != NO_THEME]
+    vecs = model.vectors_.transform(model._parts(sample_texts.loc[themed.index].reset_index(drop=True))[1])
+    nearest = (vecs @ model.group_centers_.T).argmax(axis=1)  # group centre nearest the whole comment
+    cluster = pd.Index(model.cluster_theme_).get_indexer(themed["theme_id"])
+    share = (model.cluster_group_[cluster] == nearest).mean()
+    assert share > 0.95  # the rest: comments no theme of their group fits, placed by their clear parts
+    theme_group = dict(zip(model.themes_["theme_id"], model.themes_["group_id"]))
+    assert (themed["group_id"] == themed["theme_id"].map(theme_group)).all()
+
+
 def test_mentions_say_which_part_of_a_comment_mentions_which_theme(sample_model):
     texts = pd.Series(["The courier was late and the parcel never arrived, the staff were lovely though",
                        "n/a", "They charged me twice"])

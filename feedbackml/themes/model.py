@@ -10,7 +10,8 @@
   "no legroom at all" land in one theme.
 * Granularity (:mod:`.taxonomy`): over-cluster (√(parts/6) clusters, 4…60), merge too-small
   and near-duplicate clusters, check stability against a shuffled null; groups top-down by
-  k-means on the comment vectors, each theme in the group most of its comments fall in. A
+  k-means on the comment vectors, each theme in the group most of the comments nearest it
+  fall in; nested: a comment's primary theme is a theme of the group nearest it. A
   fixed ``n_themes`` skips the merging.
 * Membership (:mod:`.membership`): a comment mentions a theme when one of its parts is
   clearly close to it; at most ``max_themes`` per comment; :meth:`ThemeModel.mentions`
@@ -125,7 +126,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
     def __init__(self, n_themes="auto", random_state=0, max_features=20000, min_df=2,
                  ngram_range=(1, 2), large_n=30000, language="en", batch_size=2000,
                  codeframe=None, n_components=100, k_range=(4, 60), max_docs=200_000,
-                 min_similarity=0.3, n_jobs=1, min_share=0.01, merge_similarity=0.6,
+                 min_similarity=0.3, n_jobs=1, min_share=0.01, merge_similarity=0.7,
                  min_part_words=2, membership_ratio=0.8, membership_margin=0.02, max_themes=3,
                  blocked_words=(), n_groups=None):
         self.n_themes = n_themes
@@ -194,6 +195,8 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         fit_units = self.fit_units_
         # Assign every comment exactly as transform will; IDs from sizes / codeframe.
         self.seed_terms_ = [tuple(_lemmas(t.seeds, self.language)) for t in codeframe.themes]
+        rows, doc_w = _weighted_sample(np.flatnonzero(keep), weight[keep], PILOT_N, rng)
+        self._plan_groups(doc_lemmas[rows], doc_w, _theme_ids(np.zeros(k), codeframe), previous)
         scored = self._score(parts, doc_lemmas, len(texts))
         primary, lists = scored[0], scored[1]
         has = primary >= 0
@@ -203,8 +206,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         self.changes_ = None
         if previous is not None:
             themes = self._follow(previous, themes, codeframe)
-        rows, doc_w = _weighted_sample(np.flatnonzero(has), weight[has], PILOT_N, rng)
-        themes = self._fit_groups(themes, sizes, previous, (doc_lemmas[rows], doc_w, primary[rows]))
+        themes = self._fit_groups(themes, sizes, previous)
         order = np.argsort(themes["theme_id"].to_numpy(), kind="stable")
         themes["label"] = unique_labels(themes["label"], themes["theme_id"])
         self.themes_ = themes.iloc[order].reset_index(drop=True)

@@ -54,34 +54,73 @@ class TaxonomyMixin:
         words = metadata_words(self.blocked_words)
         return words | {w for lemma in phrase_lemmas(sorted(words), self.language) for w in lemma.split()}
 
-    def _fit_groups(self, themes: pd.DataFrame, sizes: np.ndarray, previous, docs=None) -> pd.DataFrame:
+    def _plan_groups(self, lemmas, weight, cluster_key: np.ndarray, previous=None) -> None:
+        """Group centres before the comments are scored (the taxonomy is nested: a comment's
+        group comes from them, its primary theme is one of the group's).
+
+        ``lemmas`` and ``weight``: a sample of comments. Their vectors are clustered by
+        k-means (:func:`.taxonomy.comment_groups`) and each cluster joins the group most of
+        the comments nearest it fall in (clusters with the same ``cluster_key`` — codeframe
+        merges — join one group): ``group_centers_`` (one row per group, 0 = the most
+        comments) and ``cluster_group_``. Too few comments (or a single cluster): both None,
+        and :meth:`_fit_groups` clusters the theme centres instead. A retrain on ``previous``
+        starts k-means from its groups (the mean of the new vectors of the comments it puts in
+        each), so comments keep their group, and so their theme, where the groups still hold."""
+        self.group_centers_ = self.cluster_group_ = self.group_evidence_ = None
+        k = len(self.cluster_centers_)
+        if k < 2 or not len(lemmas):
+            return
+        vecs = self.vectors_.transform(lemmas)
+        usable = np.abs(vecs).sum(axis=1) > 0
+        vecs, weight = vecs[usable], np.asarray(weight, np.float64)[usable]
+        if len(vecs) <= max(k, 12):
+            return
+        start = None
+        if getattr(previous, "group_centers_", None) is not None:
+            old = previous.vectors_.transform(np.asarray(lemmas, dtype=object)[usable]).astype(np.float64)
+            label = (old @ previous.group_centers_.T.astype(np.float64)).argmax(axis=1)
+            member = sp.csr_matrix((weight, (label, np.arange(len(label)))), shape=(len(previous.group_centers_),
+                                                                                 len(label)))
+            sums = np.asarray(member @ vecs.astype(np.float64))
+            sums = sums[np.linalg.norm(sums, axis=1) > 0]
+            start = sums / np.linalg.norm(sums, axis=1, keepdims=True) if len(sums) > 1 else None
+        centers, self.group_evidence_ = comment_groups(vecs, weight, k, self.n_groups, self.random_state,
+                                                       start=start)
+        vecs = vecs.astype(np.float64)
+        cluster = (vecs @ self.cluster_centers_.T.astype(np.float64)).argmax(axis=1)
+        key = pd.Index(np.unique(cluster_key)).get_indexer(cluster_key)
+        key_centers = np.stack([normalize_rows(self.cluster_centers_[key == i].astype(np.float64).sum(axis=0))
+                                for i in range(key.max() + 1)])
+        group, centre_of = groups_by_majority(key[cluster], (vecs @ centers.T).argmax(axis=1), weight,
+                                              key_centers, centers)
+        self.group_centers_ = centers[centre_of].astype(np.float32)
+        self.cluster_group_ = group[key].astype(np.int64)
+        self.group_evidence_["groups"] = int(len(centre_of))
+        if self.auto_k_ is not None:
+            self.auto_k_["groups"] = self.group_evidence_
+
+    def _fit_groups(self, themes: pd.DataFrame, sizes: np.ndarray, previous) -> pd.DataFrame:
         """Groups of themes (``groups_``, ``group_id``/``group_label`` in the theme table).
 
-        ``docs`` = (lemmas, weight, primary cluster) of a sample of themed comments: the
-        groups are k-means clusters of their vectors (:func:`.taxonomy.comment_groups`) and
-        each theme joins the group most of its comments fall in. Without them (or with a
-        fixed ``n_groups`` on fewer comments than groups) the theme centres are clustered."""
+        With :meth:`_plan_groups`' centres each theme is in its clusters' group; group IDs of
+        a fresh fit are ordered by the comments of their themes (0 = most). Without them (too
+        few comments) the theme centres are clustered (:func:`.taxonomy.theme_groups`)."""
         ids = themes["theme_id"].to_numpy()
-        centers = np.stack([normalize_rows(self.cluster_centers_[self.cluster_theme_ == t].sum(axis=0))
-                            for t in ids])
         theme_sizes = np.array([sizes[self.cluster_theme_ == t].sum() for t in ids])
-        self.group_evidence_ = None
-        vecs = None
-        if docs is not None and len(ids) > 1:
-            lemmas, doc_w, doc_cluster = docs
-            vecs = self.vectors_.transform(lemmas)
-            usable = np.abs(vecs).sum(axis=1) > 0
-            vecs, doc_w, doc_cluster = vecs[usable], doc_w[usable], doc_cluster[usable]
-        if vecs is not None and len(vecs) > max(len(ids), 12):
-            group_centers, self.group_evidence_ = comment_groups(vecs, doc_w, len(ids), self.n_groups,
-                                                                 self.random_state)
-            doc_group = (vecs.astype(np.float64) @ group_centers.T).argmax(axis=1)
-            position = pd.Index(ids).get_indexer(self.cluster_theme_[doc_cluster])
-            group, centre_of = groups_by_majority(position, doc_group, doc_w, centers, group_centers)
-            self.group_evidence_["groups"] = int(len(centre_of))
-            if self.auto_k_ is not None:
-                self.auto_k_["groups"] = self.group_evidence_
+        if self.cluster_group_ is not None:
+            first = np.array([np.flatnonzero(self.cluster_theme_ == t)[0] for t in ids])
+            index = self.cluster_group_[first]
+            totals = np.bincount(index, weights=theme_sizes + 1e-9, minlength=len(self.group_centers_))
+            used = np.flatnonzero(np.bincount(index, minlength=len(totals)) > 0)
+            order = used[np.lexsort((used, -totals[used]))]
+            rank = np.full(len(totals), -1, dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            group = rank[index]
+            self.group_centers_ = self.group_centers_[order]
+            self.cluster_group_ = rank[self.cluster_group_]
         else:
+            centers = np.stack([normalize_rows(self.cluster_centers_[self.cluster_theme_ == t].sum(axis=0))
+                                for t in ids])
             group = theme_groups(centers, theme_sizes, self.n_groups, self.random_state)
         if previous is not None and "group_id" in previous.themes_:
             group = match_groups(group, ids, previous.themes_["theme_id"].to_numpy(),
