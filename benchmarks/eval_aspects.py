@@ -69,7 +69,8 @@ SEAT_SEEDS = {"legroom": ["legroom", "leg room", "knees", "pitch", "legs"],
               "entertainment": ["entertainment", "screen", "movies", "ife"], "power": ["power", "usb", "socket"],
               "storage": ["storage", "overhead", "bin"], "food": ["food", "meal"],
               "crew": ["crew", "staff", "attendants"]}
-SPACE_WORDS = re.compile(r"\b(?:leg ?room|legs?|knees?|space|spacious|width|wide|narrow|cramped|room|tight|pitch)\b")
+#: Space words in a theme's label or keywords (keywords are lemmas: "cramped" is "cramp").
+SPACE_WORDS = re.compile(r"\b(?:leg ?room|legs?|knees?|space|spacious|width|wide|narrow|cramp(?:ed)?|room|tight|pitch)\b")
 TARGETS = {"mention_accuracy": 0.80, "opposite_accuracy": 0.70, "opposite_gain": 0.20, "found": 0.60,
            "quotes_from_detractors": 0.75, "lexicon_macro_f1": 0.60, "trained_macro_f1": 0.78}
 

@@ -169,3 +169,22 @@ def test_a_neutral_part_after_a_concession_takes_the_opposite_of_the_concession(
     comment = pd.DataFrame({"sentiment": [0.4], "sentiment_label": ["positive"]})
     table = mention_table(parts, [[0, 3]], comment, LexiconSentiment()).set_index("theme_id")
     assert table.loc[0, "sentiment_label"] == "negative"
+
+
+def test_a_neutral_part_inside_a_concession_takes_the_opposite_of_its_point():
+    clause = "while the place is not a hotspot hangout, the drinks are great value"
+    parts = _placed([(0, 0, 3, "while the place is not a hotspot hangout", clause, 0, False, True, 0.9),
+                     (0, 1, 0, "the drinks are great value", clause, 0, False, True, 0.9)])
+    comment = pd.DataFrame({"sentiment": [0.6], "sentiment_label": ["positive"]})
+    table = mention_table(parts, [[0, 3]], comment, LexiconSentiment()).set_index("theme_id")
+    assert table.loc[3, "sentiment_label"] == "negative" and table.loc[0, "sentiment_label"] == "positive"
+
+
+def test_an_enumeration_inside_a_concession_shares_the_concession():
+    clause = "although the food and service were great, the place was noisy"
+    parts = _placed([(0, 0, 0, "although the food", clause, 0, True, True, 0.9),
+                     (0, 1, 1, "service were great", clause, 0, True, True, 0.9),
+                     (0, 2, 3, "the place was noisy", clause, 0, True, True, 0.9)])
+    comment = pd.DataFrame({"sentiment": [-0.2], "sentiment_label": ["negative"]})
+    table = mention_table(parts, [[0, 1, 3]], comment, LexiconSentiment()).set_index("theme_id")
+    assert table["sentiment_label"].to_dict() == {0: "positive", 1: "positive", 3: "negative"}

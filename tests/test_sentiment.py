@@ -248,6 +248,18 @@ def test_training_twice_gives_identical_probabilities():
     np.testing.assert_array_equal(a.predict_proba(data["comment"]), b.predict_proba(data["comment"]))
 
 
+@pytest.mark.parametrize("classes", [3, 2])
+def test_svm_scores_block_by_block_equal_the_decision_on_the_stacked_matrix(trained, classes):
+    from scipy import sparse
+
+    data = labelled_comments(5)
+    model = trained if classes == 3 else TrainedSentiment(cv=3).fit(
+        data.loc[data["tone"] != "neutral", "comment"], data.loc[data["tone"] != "neutral", "tone"])
+    texts = data["comment"].drop_duplicates().reset_index(drop=True)
+    stacked = sparse.hstack([model.word_.transform(texts), model.char_.transform(texts)]).tocsr()
+    np.testing.assert_allclose(model._svm_scores(texts), model.svm_.decision_function(stacked), atol=1e-12)
+
+
 def test_two_class_model_calls_unsure_comments_neutral():
     data = labelled_comments(4)
     polar = data[data["tone"] != "neutral"]

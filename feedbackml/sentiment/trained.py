@@ -121,9 +121,16 @@ class TrainedSentiment(ClassifierMixin, TransformerMixin, BaseEstimator):
     def _proba_unique(self, texts: pd.Series, split: bool = True) -> tuple[np.ndarray, pd.DataFrame]:
         """Probabilities of distinct texts, and their clause table (from the lexicon block)."""
         features, table = self.lexicon_._score_unique(texts, split)
-        matrix = sparse.hstack([self.word_.transform(texts), self.char_.transform(texts)]).tocsr()
-        stacked = np.column_stack([self.svm_.decision_function(matrix), features.to_numpy()])
+        stacked = np.column_stack([self._svm_scores(texts), features.to_numpy()])
         return self.stack_.predict_proba(stacked), table
+
+    def _svm_scores(self, texts: pd.Series) -> np.ndarray:
+        """The SVM's decision function, block by block (word, then character n-grams): the
+        same scores as on the stacked matrix, without building it."""
+        coef, n_word = self.svm_.coef_, len(self.word_.idf_)
+        scores = self.word_.transform(texts) @ coef[:, :n_word].T + self.char_.transform(texts) @ coef[:, n_word:].T
+        scores = np.asarray(scores) + self.svm_.intercept_
+        return scores.ravel() if scores.shape[1] == 1 else scores  # two classes: one score, as decision_function
 
     def predict_proba(self, X) -> np.ndarray:
         """Calibrated class probabilities (columns in :attr:`classes_` order), per unique text."""

@@ -114,9 +114,11 @@ def mention_table(parts: pd.DataFrame, themes, comment_sentiment: pd.DataFrame, 
 
 def _context_sentiment(mentions: pd.DataFrame, parts: pd.DataFrame, scorer,
                        language: str = "en") -> tuple[np.ndarray, np.ndarray]:
-    """Sentiment of mentions whose own text is neutral, from around them: the next part of
-    the same clause; the opposite of a concession that opens the clause ("although …",
-    ``lang/<language>/contrast.tsv`` markers whose point comes before them); the clause;
+    """Sentiment of mentions whose own text is neutral, from around them: inside a concession
+    that opens the clause ("while the place is not a hotspot, | the drinks are great"), the
+    opposite of its point; the next part of the same clause; after such a concession, the
+    opposite of the concession (openers: ``lang/<language>/contrast.tsv`` markers whose
+    point comes before them and ``concessions.txt``); the clause;
     the opposite of the clause on the other side of a contrast marker (the clause before
     one that starts with "but", or the one after). Neutral when none of them says anything."""
     n = len(mentions)
@@ -139,6 +141,11 @@ def _context_sentiment(mentions: pd.DataFrame, parts: pd.DataFrame, scorer,
         todo[rows] = False
 
     clause = mentions["clause_no"].to_numpy(np.int64)
+    concessive = _concessive(language)
+    conceded = np.array([str(t).lower().startswith(concessive) for t in mentions["clause"].tolist()], dtype=bool)
+    if places:  # 0. inside a concession that opens the clause, the opposite of its point
+        rows, points = _conceded_points(mentions, np.flatnonzero(todo & conceded))
+        take(points, rows, flip=True)
     if places:  # 1. the next part of the clause
         at = distinct.index.get_indexer(pd.MultiIndex.from_arrays([doc, mentions["last_part"].to_numpy(np.int64) + 1]))
         ok = at >= 0
@@ -146,11 +153,9 @@ def _context_sentiment(mentions: pd.DataFrame, parts: pd.DataFrame, scorer,
         rows = np.flatnonzero(ok & todo)
         take(distinct["text"].to_numpy(object)[at[rows]], rows)
     if places:  # 2. after a concession that opens the clause ("although the room is nice, | the food …")
-        concessive = tuple(m + " " for m, (before, after) in get_language(language).contrast.items() if after < before)
         flat = distinct.reset_index()
         opener = flat.groupby(["doc", "clause"], sort=False)["part"].min()
         lead = opener.reindex(pd.MultiIndex.from_arrays([doc, clause])).to_numpy()
-        conceded = np.array([str(t).lower().startswith(concessive) for t in mentions["clause"].tolist()], dtype=bool)
         first = mentions["first_part"].to_numpy(np.int64)
         rows = np.flatnonzero(todo & conceded & ~np.isnan(lead) & (first > np.nan_to_num(lead, nan=0)))
         at = distinct.index.get_indexer(pd.MultiIndex.from_arrays([doc[rows], lead[rows].astype(np.int64)]))
@@ -169,6 +174,34 @@ def _context_sentiment(mentions: pd.DataFrame, parts: pd.DataFrame, scorer,
         rows = np.flatnonzero(todo & (other >= 0))
         take(clauses["clause_text"].to_numpy(object)[other[rows]], rows, flip=True)
     return sentiment, label
+
+
+def _concessive(language: str) -> tuple[str, ...]:
+    """Openers of a concession, each followed by a space: the contrast markers whose point comes
+    before them (``contrast.tsv``: although, though …) and ``concessions.txt`` (while, granted …)."""
+    lang = get_language(language)
+    markers = {m for m, (before, after) in lang.contrast.items() if after < before}
+    markers |= {" ".join(w.lower().split()) for w in lang.words("concessions")}
+    return tuple(sorted(m + " " for m in markers))
+
+
+def _conceded_points(mentions: pd.DataFrame, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For mentions (``rows``) in a clause that opens with a concession, the concession's point:
+    what follows the clause's first comma or semicolon, when every part of the mention comes
+    before it ("While the place is not a hotspot, | the drinks are great"). Returns the rows
+    that have one and their points."""
+    keep, points = [], []
+    clauses, texts = mentions["clause"].to_numpy(object), mentions["text"].to_numpy(object)
+    for row in rows.tolist():
+        clause = str(clauses[row])
+        cut = min((i for i in (clause.find(","), clause.find(";")) if i >= 0), default=-1)
+        if JOINER in clause or cut < 0:
+            continue
+        granted, point = clause[:cut], clause[cut + 1:].strip()
+        if point and all(part in granted for part in str(texts[row]).split(JOINER)):
+            keep.append(row)
+            points.append(point)
+    return np.asarray(keep, dtype=np.int64), np.asarray(points, dtype=object)
 
 
 def _joined(hit: pd.DataFrame) -> pd.DataFrame:

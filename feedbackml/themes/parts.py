@@ -22,7 +22,7 @@ def _cut(clauses: pd.DataFrame, language: str) -> pd.Series:
     """The parts of each clause: cut at commas, semicolons, brackets (an aside in brackets is a
     part of its own: "the food was good (certainly no Il Mulino) the service was horrendous")
     and joining words (``lang/<language>/theme_breaks.txt``); indexed by clause row."""
-    breaks = rf"(?i)\s*[,;]\s*|\s+(?:{_break_words(language)})\s+"
+    breaks = rf"(?i)\s*[,;]\s*|\s+[(\[]\s*|\s*[)\]]\s+|\s+(?:{_break_words(language)})\s+"
     return cut_texts(clauses["text"], [breaks], [(breaks.replace(r"\s", ASCII_SPACE), CUT)])
 
 
