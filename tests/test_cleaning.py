@@ -62,3 +62,17 @@ def test_follows_the_estimator_contract():
     again = pickle.loads(pickle.dumps(cleaner))
     assert again.transform(["call 07700 900123"]).loc[0, "clean_text"] == "call 07700 900123"
     assert len(Pipeline([("clean", cleaner)]).fit_transform(["a b"])) == 1
+
+
+def test_the_emoji_search_pattern_starts_at_exactly_the_first_characters_of_the_emoji_lexicon():
+    from feedbackml.text.cleaning import _emoji_table
+
+    starts, names, _ = _emoji_table()
+    firsts = {emoji[0] for emoji in names}
+    around = {chr(ord(c) + d) for c in firsts for d in (-1, 0, 1)}
+    assert {c for c in around if starts.match(c)} == firsts
+
+
+def test_whitespace_runs_of_any_kind_become_one_space_and_the_ends_are_trimmed():
+    texts = pd.Series(["a  b", "a\tb", "a\r\n\nb", " a b ", "a\fb", "a b"])
+    assert TextCleaner(emoji=False).clean(texts).tolist() == ["a b"] * 6
