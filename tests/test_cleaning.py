@@ -76,3 +76,14 @@ def test_the_emoji_search_pattern_starts_at_exactly_the_first_characters_of_the_
 def test_whitespace_runs_of_any_kind_become_one_space_and_the_ends_are_trimmed():
     texts = pd.Series(["a  b", "a\tb", "a\r\n\nb", " a b ", "a\fb", "a b"])
     assert TextCleaner(emoji=False).clean(texts).tolist() == ["a b"] * 6
+
+
+def test_duplicate_keys_of_clean_texts_are_their_non_answer_keys_cached_or_not():
+    import pyarrow as pa
+
+    from feedbackml.text.cleaning import duplicate_key_strings, nonanswer_key
+
+    cleaned = TextCleaner().transform(pd.Series(["Great, STAFF!", "n/a"]))["clean_text"].tolist()
+    texts = cleaned + ["Never cleaned -- before"]
+    assert duplicate_key_strings(texts) == nonanswer_key(pa.array(texts)).to_pylist()
+    assert duplicate_key_strings(texts)[0] == "great staff"

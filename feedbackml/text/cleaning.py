@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..lang import get_language
 from ..validation import InstanceOf, Language, validate_params
-from .caches import CLEANED
+from .caches import CLEANED, KEYS
 from .inputs import as_texts
 from .pii import checked_replacer
 from .threads import map_slices
@@ -129,6 +129,18 @@ def nonanswer_key(arr: pa.Array) -> pa.Array:
     return pc.utf8_trim_whitespace(key)
 
 
+def duplicate_key_strings(clean: list[str]) -> list[str]:
+    """:func:`nonanswer_key` of clean texts (what duplicates are found by); the texts
+    :class:`TextCleaner` cleaned recently come from :data:`feedbackml.text.caches.KEYS`."""
+    keys = KEYS.get_many(clean)
+    todo = [i for i, k in enumerate(keys) if k is None]
+    if todo:
+        fresh = nonanswer_key(pa.array([clean[i] for i in todo], type=pa.large_string())).to_pylist()
+        for i, k in zip(todo, fresh):
+            keys[i] = k
+    return keys
+
+
 def redact_pii(text, language: str = "en"):
     """Replace e-mail addresses, URLs, IBANs, card numbers, account and sort-code numbers and
     phone numbers with ``[email]``, ``[url]``, ``[iban]``, ``[card]``, ``[account]``,
@@ -215,6 +227,7 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         if not rows:
             return (np.array([], dtype=object),) * 2 + (np.array([], dtype=bool),)
         clean, key, nonanswer = zip(*rows)
+        KEYS.put_many(list(zip(clean, key)))
         return (np.array(clean, dtype=object), np.array(key, dtype=object),
                 np.array(nonanswer, dtype=bool))
 
