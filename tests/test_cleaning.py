@@ -87,3 +87,13 @@ def test_duplicate_keys_of_clean_texts_are_their_non_answer_keys_cached_or_not()
     texts = cleaned + ["Never cleaned -- before"]
     assert duplicate_key_strings(texts) == nonanswer_key(pa.array(texts)).to_pylist()
     assert duplicate_key_strings(texts)[0] == "great staff"
+
+
+def test_cleaning_the_same_texts_again_gives_an_equal_table_with_the_new_index():
+    texts = pd.Series(["Great staff!!!!", "n/a", "Great staff!!!!"])
+    first = TextCleaner().transform(texts)
+    again = TextCleaner().transform(texts.set_axis([7, 8, 9]))
+    assert again.index.tolist() == [7, 8, 9]
+    assert again.reset_index(drop=True).equals(first.reset_index(drop=True))
+    first.loc[0, "clean_text"] = "changed by the caller"
+    assert TextCleaner().transform(texts).loc[0, "clean_text"] == "Great staff!!!"

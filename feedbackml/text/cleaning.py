@@ -25,6 +25,7 @@ from .pii import checked_replacer
 from .threads import map_slices
 
 OUTPUT_COLUMNS = ["clean_text", "is_nonanswer", "is_duplicate"]
+_last_transform: tuple | None = None  # (parameters, texts, table) of the last transform
 HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
 #: Layout tags only (<br>, <b>, <p> …): removed from quotes, where other markup shows as text.
 FORMATTING_TAG = r"(?i)</?(?:br|b|i|u|em|strong|p|div|span)\b[^<>]*/?>"
@@ -200,14 +201,22 @@ class TextCleaner(TransformerMixin, BaseEstimator):
     def transform(self, X) -> pd.DataFrame:
         """Clean an iterable of texts; returns a DataFrame with :data:`OUTPUT_COLUMNS`."""
         validate_params(self)
+        global _last_transform
         texts = as_texts(X, raw=True)
-        codes, uniques = pd.factorize(texts.fillna("").astype(str), use_na_sentinel=False)
-        clean, key, nonanswer = self._clean_distinct(uniques.tolist())
+        values = texts.fillna("").astype(str).to_numpy(dtype=object)
+        params = (self.language, self.redact_pii, self.emoji)
+        last = _last_transform  # ``analyze`` cleans the texts ``fit`` cleaned: the same table
+        if last is not None and last[0] == params and len(last[1]) == len(values) and (last[1] == values).all():
+            return last[2].set_axis(texts.index)
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        clean, key, nonanswer = self._clean_distinct(list(uniques))
         clean_all = clean[codes]
         nonanswer_all = nonanswer[codes]
         duplicate = pd.Series(key[codes]).duplicated().to_numpy(bool) & ~nonanswer_all
-        return pd.DataFrame({"clean_text": clean_all, "is_nonanswer": nonanswer_all,
-                             "is_duplicate": duplicate}, index=texts.index)
+        out = pd.DataFrame({"clean_text": clean_all, "is_nonanswer": nonanswer_all,
+                            "is_duplicate": duplicate}, index=texts.index)
+        _last_transform = (params, values, out.copy())
+        return out
 
     def _clean_distinct(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``clean_text``, non-answer key and ``is_nonanswer`` of distinct texts.
