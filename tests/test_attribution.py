@@ -42,3 +42,16 @@ def test_shapley_impacts_match_the_definition_on_two_overlapping_themes():
         for i, theme in enumerate(order):
             exact[theme] += (v(order[:i + 1]) - v(order[:i])) / 2
     np.testing.assert_allclose(shapley_impacts(member, value), exact, rtol=1e-9, atol=1e-9)
+
+
+def test_sampled_shapley_values_of_each_order_prefix_are_the_leave_out_values_of_that_prefix():
+    from feedbackml.stats.attribution import _leave_out_values, _prefix_values
+
+    rng = np.random.default_rng(2)
+    patterns = rng.random((40, 15)) < 0.2
+    counts = rng.integers(1, 9, 40).astype(float)
+    sums = counts * rng.choice([-100.0, 0.0, 100.0], 40)
+    orders = np.stack([rng.permutation(15) for _ in range(6)])
+    prefixes = np.array([[np.isin(t, order[:s]) for t in range(15)] for order in orders for s in range(16)])
+    expected = _leave_out_values(prefixes, patterns, sums, counts).reshape(6, 16)
+    np.testing.assert_array_equal(_prefix_values(orders, patterns, sums, counts), expected)

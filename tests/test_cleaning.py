@@ -62,3 +62,38 @@ def test_follows_the_estimator_contract():
     again = pickle.loads(pickle.dumps(cleaner))
     assert again.transform(["call 07700 900123"]).loc[0, "clean_text"] == "call 07700 900123"
     assert len(Pipeline([("clean", cleaner)]).fit_transform(["a b"])) == 1
+
+
+def test_the_emoji_search_pattern_starts_at_exactly_the_first_characters_of_the_emoji_lexicon():
+    from feedbackml.text.cleaning import _emoji_table
+
+    starts, names, _ = _emoji_table()
+    firsts = {emoji[0] for emoji in names}
+    around = {chr(ord(c) + d) for c in firsts for d in (-1, 0, 1)}
+    assert {c for c in around if starts.match(c)} == firsts
+
+
+def test_whitespace_runs_of_any_kind_become_one_space_and_the_ends_are_trimmed():
+    texts = pd.Series(["a  b", "a\tb", "a\r\n\nb", " a b ", "a\fb", "a b"])
+    assert TextCleaner(emoji=False).clean(texts).tolist() == ["a b"] * 6
+
+
+def test_duplicate_keys_of_clean_texts_are_their_non_answer_keys_cached_or_not():
+    import pyarrow as pa
+
+    from feedbackml.text.cleaning import duplicate_key_strings, nonanswer_key
+
+    cleaned = TextCleaner().transform(pd.Series(["Great, STAFF!", "n/a"]))["clean_text"].tolist()
+    texts = cleaned + ["Never cleaned -- before"]
+    assert duplicate_key_strings(texts) == nonanswer_key(pa.array(texts)).to_pylist()
+    assert duplicate_key_strings(texts)[0] == "great staff"
+
+
+def test_cleaning_the_same_texts_again_gives_an_equal_table_with_the_new_index():
+    texts = pd.Series(["Great staff!!!!", "n/a", "Great staff!!!!"])
+    first = TextCleaner().transform(texts)
+    again = TextCleaner().transform(texts.set_axis([7, 8, 9]))
+    assert again.index.tolist() == [7, 8, 9]
+    assert again.reset_index(drop=True).equals(first.reset_index(drop=True))
+    first.loc[0, "clean_text"] = "changed by the caller"
+    assert TextCleaner().transform(texts).loc[0, "clean_text"] == "Great staff!!!"

@@ -48,3 +48,17 @@ def test_splitting_gives_the_same_clauses_for_ascii_and_other_texts():
     assert ascii_out["text"].str.replace("Great", "Gréat").tolist() == other_out["text"].tolist()
     assert ascii_out["after_contrast"].tolist() == other_out["after_contrast"].tolist()
     assert ascii_out["text"].tolist() == ["Great staff", "but slow", "though fine.", "Next one"]
+
+
+def test_the_same_texts_in_another_order_get_the_clauses_of_their_own_split():
+    import feedbackml.text.nlp as nlp
+
+    texts = ["Fast delivery but the box was torn.", "Great staff", "Slow app, though cheap. Would not use",
+             "Über gut but late"]
+    order = [2, 0, 3, 1]
+    split_clauses(texts)  # remembered: the next call reorders it
+    reordered = split_clauses([texts[i] for i in order])
+    nlp._last_split = None
+    fresh = split_clauses([texts[i] for i in order])
+    assert reordered.equals(fresh)
+    assert reordered[reordered["doc"] == 0]["text"].tolist() == ["Slow app", "though cheap.", "Would not use"]

@@ -94,3 +94,15 @@ def test_tables_and_nullable_columns_round_trip():
     back = state.load(*state.dump({"df": df, "t": (1, np.float32(0.5)), "k": {1: "a"}}, types={}))
     pd.testing.assert_frame_equal(back["df"], df)
     assert back["t"] == (1, np.float32(0.5)) and isinstance(back["t"][1], np.float32) and back["k"] == {1: "a"}
+
+
+def test_memory_addresses_are_never_stored_so_every_process_writes_the_same_bytes():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(stop_words=["the"]).fit(["the late parcel", "the rude staff"])
+    vectorizer._check_stop_words_consistency(vectorizer.stop_words, vectorizer.build_preprocessor(),
+                                             vectorizer.build_tokenizer())
+    assert hasattr(vectorizer, "_stop_words_id")  # id(stop_words): differs between processes
+    tree, _ = state.dump(vectorizer)
+    assert b"_stop_words_id" not in tree
+    assert state.load(*state.dump(vectorizer)).transform(["late staff"]).toarray().tolist() == [[1, 0, 0, 1]]  # late parcel rude staff

@@ -121,7 +121,8 @@ class _Writer:
         if name is None:
             raise StateError(f"{where}: {type(value).__module__}.{type(value).__qualname__} "
                              "is not a type a model file may hold")
-        return {"$object": name, "state": {k: self.node(v, f"{where}.{k}") for k, v in vars(value).items()}}
+        return {"$object": name, "state": {k: self.node(v, f"{where}.{k}") for k, v in vars(value).items()
+                                           if k not in PROCESS_ONLY}}
 
     def mapping(self, value: dict, where: str) -> Any:
         if value and all(isinstance(k, str) for k in value) and all(
@@ -159,6 +160,11 @@ class _Writer:
             return {"$range": [index.start, index.stop, index.step], "name": self.node(index.name, where)}
         return {"$series": {"dtype": self.dtype(index.to_series(), where), "name": self.node(index.name, where),
                             "data": self.column(index.to_series(), where), "index": None}}
+
+
+#: Attributes holding a memory address, never stored (one model gives the same bytes in every
+#: process): scikit-learn's CountVectorizer keeps ``id(stop_words)`` to warn about them once.
+PROCESS_ONLY = frozenset({"_stop_words_id"})
 
 
 def dump(obj: Any, types: dict[str, type] | None = None) -> tuple[bytes, bytes]:

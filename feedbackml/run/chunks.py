@@ -22,12 +22,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from ..io.labels import first_labelled, labelled_count
 from ..io.schema import validate
 from ..text import caches
-from ..text.cleaning import nonanswer_key
+from ..text.cleaning import duplicate_key_strings
 from .counts import Columns, RunningCounts
 
 if TYPE_CHECKING:
@@ -104,9 +103,8 @@ def duplicate_keys(clean_text: pd.Series) -> np.ndarray:
     codes, uniques = pd.factorize(clean_text.fillna("").astype(str), use_na_sentinel=False)
     if not len(uniques):
         return np.zeros(0, dtype=np.uint64)
-    keys = nonanswer_key(pa.array(list(uniques), type=pa.large_string()))
-    hashes = pd.util.hash_array(np.asarray(keys.to_pylist(), dtype=object))
-    return hashes[codes]
+    keys = duplicate_key_strings(uniques.tolist())
+    return pd.util.hash_array(np.asarray(keys, dtype=object))[codes]
 
 
 class SeenComments:

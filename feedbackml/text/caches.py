@@ -45,13 +45,15 @@ class TextCache:
             self.limit = previous
 
 
-#: Cleaning results (``TextCleaner``) and lemma strings (``lemmatize``) of recent texts.
+#: Cleaning results (``TextCleaner``) and lemma strings (``lemmatize``) of recent texts,
+#: and the duplicate key of recent clean texts (``duplicate_key_strings``).
 CLEANED = TextCache(1_000_000)
 LEMMAS = TextCache(2_000_000)
+KEYS = TextCache(1_000_000)
 
 
 @contextlib.contextmanager
 def limited(limit: int) -> Iterator[None]:
     """Cap every text cache at ``limit`` entries within the block (streamed runs)."""
-    with CLEANED.limited(limit), LEMMAS.limited(limit):
+    with CLEANED.limited(limit), LEMMAS.limited(limit), KEYS.limited(limit):
         yield

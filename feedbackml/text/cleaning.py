@@ -19,12 +19,13 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..lang import get_language
 from ..validation import InstanceOf, Language, validate_params
-from .caches import CLEANED
+from .caches import CLEANED, KEYS
 from .inputs import as_texts
 from .pii import checked_replacer
 from .threads import map_slices
 
 OUTPUT_COLUMNS = ["clean_text", "is_nonanswer", "is_duplicate"]
+_last_transform: tuple | None = None  # (parameters, texts, table) of the last transform
 HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
 #: Layout tags only (<br>, <b>, <p> …): removed from quotes, where other markup shows as text.
 FORMATTING_TAG = r"(?i)</?(?:br|b|i|u|em|strong|p|div|span)\b[^<>]*/?>"
@@ -43,13 +44,29 @@ def _replace(arr: pa.Array, pattern: str, replacement: str) -> pa.Array:
 
 
 def _map_where(arr: pa.Array, mask: pa.Array, func) -> pa.Array:
-    """Apply a Python function only to the strings selected by ``mask`` (usually few)."""
-    idx = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+    """Apply a Python function only to the strings selected by ``mask`` (usually few): only
+    those leave Arrow."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    selected = np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+    idx = np.flatnonzero(selected)
     if not len(idx):
         return arr
-    values = arr.to_numpy(zero_copy_only=False).astype(object)
-    values[idx] = [func(v) for v in values[idx]]
-    return pa.array(values.tolist(), type=arr.type)
+    changed = pa.array([func(v) for v in arr.take(pa.array(idx)).to_pylist()], type=arr.type)
+    return pc.replace_with_mask(arr, pa.array(selected), changed)
+
+
+def _squeeze_spaces(arr: pa.Array) -> pa.Array:
+    r"""Runs of whitespace (RE2's ``\s``: tab, line feed, form feed, carriage return, space)
+    as one space, ends trimmed; the replacement runs only on the texts it changes (a tab,
+    a line break or two spaces), most texts hold single spaces only."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    selected = pc.match_substring_regex(arr, r"[\t\n\f\r]|  ").fill_null(False)
+    if pc.any(selected).as_py():
+        squeezed = _replace(arr.filter(selected), r"\s+", " ")
+        arr = pc.replace_with_mask(arr, selected, squeezed)
+    return pc.utf8_trim_whitespace(arr)
 
 
 @cache
@@ -64,8 +81,21 @@ def _emoji_table() -> tuple[re.Pattern, dict[str, str], list[int]]:
         emoji, _, name = line.partition("\t")
         if emoji and name:
             names[emoji] = name
-    firsts = "".join(sorted({re.escape(e[0]) for e in names}))
-    return re.compile(f"[{firsts}]"), names, sorted({len(e) for e in names}, reverse=True)
+    return re.compile(f"[{_char_ranges({ord(e[0]) for e in names})}]"), names, sorted(
+        {len(e) for e in names}, reverse=True)
+
+
+def _char_ranges(code_points: set[int]) -> str:
+    """A regex character class body of ``code_points`` as runs (``a-z``): Python's ``re`` tests
+    the characters of a class outside the BMP one by one, so 1,250 first characters of emoji
+    made the search ~10× slower than their 147 runs."""
+    runs: list[list[int]] = []
+    for c in sorted(code_points):
+        if runs and c == runs[-1][1] + 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in runs)
 
 
 def _name_emoji(text: str) -> str:
@@ -100,6 +130,18 @@ def nonanswer_key(arr: pa.Array) -> pa.Array:
     return pc.utf8_trim_whitespace(key)
 
 
+def duplicate_key_strings(clean: list[str]) -> list[str]:
+    """:func:`nonanswer_key` of clean texts (what duplicates are found by); the texts
+    :class:`TextCleaner` cleaned recently come from :data:`feedbackml.text.caches.KEYS`."""
+    keys = KEYS.get_many(clean)
+    todo = [i for i, k in enumerate(keys) if k is None]
+    if todo:
+        fresh = nonanswer_key(pa.array([clean[i] for i in todo], type=pa.large_string())).to_pylist()
+        for i, k in zip(todo, fresh):
+            keys[i] = k
+    return keys
+
+
 def redact_pii(text, language: str = "en"):
     """Replace e-mail addresses, URLs, IBANs, card numbers, account and sort-code numbers and
     phone numbers with ``[email]``, ``[url]``, ``[iban]``, ``[card]``, ``[account]``,
@@ -115,7 +157,7 @@ def redact_pii(text, language: str = "en"):
             arr = _map_where(arr, found, checked_replacer(pattern, replacement, check))
         else:
             arr = _replace(arr, "(?i)" + pattern, replacement)
-    arr = pc.utf8_trim_whitespace(_replace(arr, r"\s+", " "))
+    arr = _squeeze_spaces(arr)
     if isinstance(text, pd.Series):
         return pd.Series(arr.to_pylist(), index=text.index, dtype=object)
     return arr
@@ -159,14 +201,22 @@ class TextCleaner(TransformerMixin, BaseEstimator):
     def transform(self, X) -> pd.DataFrame:
         """Clean an iterable of texts; returns a DataFrame with :data:`OUTPUT_COLUMNS`."""
         validate_params(self)
+        global _last_transform
         texts = as_texts(X, raw=True)
-        codes, uniques = pd.factorize(texts.fillna("").astype(str), use_na_sentinel=False)
-        clean, key, nonanswer = self._clean_distinct(uniques.tolist())
+        values = texts.fillna("").astype(str).to_numpy(dtype=object)
+        params = (self.language, self.redact_pii, self.emoji)
+        last = _last_transform  # ``analyze`` cleans the texts ``fit`` cleaned: the same table
+        if last is not None and last[0] == params and len(last[1]) == len(values) and (last[1] == values).all():
+            return last[2].set_axis(texts.index)
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        clean, key, nonanswer = self._clean_distinct(list(uniques))
         clean_all = clean[codes]
         nonanswer_all = nonanswer[codes]
         duplicate = pd.Series(key[codes]).duplicated().to_numpy(bool) & ~nonanswer_all
-        return pd.DataFrame({"clean_text": clean_all, "is_nonanswer": nonanswer_all,
-                             "is_duplicate": duplicate}, index=texts.index)
+        out = pd.DataFrame({"clean_text": clean_all, "is_nonanswer": nonanswer_all,
+                            "is_duplicate": duplicate}, index=texts.index)
+        _last_transform = (params, values, out.copy())
+        return out
 
     def _clean_distinct(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``clean_text``, non-answer key and ``is_nonanswer`` of distinct texts.
@@ -186,6 +236,7 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         if not rows:
             return (np.array([], dtype=object),) * 2 + (np.array([], dtype=bool),)
         clean, key, nonanswer = zip(*rows)
+        KEYS.put_many(list(zip(clean, key)))
         return (np.array(clean, dtype=object), np.array(key, dtype=object),
                 np.array(nonanswer, dtype=bool))
 
@@ -216,7 +267,7 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         arr = _map_where(arr, pc.match_substring_regex(arr, _ANY_LETTER_RUN), _squeeze_letters)
         for pattern, replacement in _PUNCT_RUNS:
             arr = _replace(arr, pattern, replacement)
-        return pc.utf8_trim_whitespace(_replace(arr, r"\s+", " "))
+        return _squeeze_spaces(arr)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.asarray(OUTPUT_COLUMNS, dtype=object)

@@ -180,19 +180,55 @@ def split_clauses(texts, language: str = "en") -> pd.DataFrame:
     series = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts.to_numpy(), dtype=object)
     series = series.fillna("").astype(str)
     global _last_split
-    key = (language, tuple(series.tolist()))
+    values = series.to_numpy(dtype=object)
     last = _last_split  # one read: another thread may replace it meanwhile
-    if last is not None and last[0] == key:  # sentiment, then themes, split the same texts
-        return last[1].copy()
+    if last is not None and last[0] == language:  # sentiment, then themes, split the same texts
+        reused = _reordered(last[1], last[2], values)
+        if reused is not None:
+            return reused
     markers = contrast_markers(language)
     re2_markers = markers.replace(r"\s", ASCII_SPACE)
     parts = cut_texts(series, [_SENTENCE_END, rf"(?i)[,;:]?\s+(?=(?:{markers})\b)"],
                       [*_SENTENCE_END_RE2, (rf"(?i)[,;:]?{ASCII_SPACE}+((?:{re2_markers})\b)", rf"{CUT}\1")])
     out = pd.DataFrame({"doc": parts.index.to_numpy(np.int64), "text": parts.to_numpy(object)})
     out["clause"] = out.groupby("doc").cumcount()
-    out["after_contrast"] = out["text"].str.match(rf"(?i)(?:{markers})\b")
+    out["after_contrast"] = _starts_with(out["text"], rf"(?i)(?:{markers})\b", rf"(?i)^(?:{re2_markers})\b")
     out = out[["doc", "clause", "text", "after_contrast"]]
-    _last_split = (key, out.copy())
+    _last_split = (language, values, out.copy())
+    return out
+
+
+def _starts_with(texts: pd.Series, pattern: str, re2_pattern: str) -> np.ndarray:
+    r"""Whether each text starts with Python regex ``pattern``: RE2 ``re2_pattern`` (anchored)
+    on the ASCII texts, Python's ``re`` on the rest (RE2's ``\b`` and case folding are ASCII only)."""
+    arr = pa.array(texts.tolist(), type=pa.large_string())
+    ascii_ = pc.string_is_ascii(arr).to_numpy(zero_copy_only=False)
+    out = pc.match_substring_regex(arr, re2_pattern).to_numpy(zero_copy_only=False).astype(bool)
+    if not ascii_.all():
+        out[~ascii_] = texts[~ascii_].str.match(pattern).to_numpy(bool)
+    return out
+
+
+def _reordered(values: np.ndarray, clauses: pd.DataFrame, texts: np.ndarray) -> pd.DataFrame | None:
+    """The clauses of ``texts`` taken from ``clauses`` of the distinct texts ``values`` when
+    ``texts`` are the same texts in another order (a text's clauses depend on it alone),
+    else None."""
+    if len(values) != len(texts):
+        return None
+    if (values == texts).all():
+        return clauses.copy()
+    index = pd.Index(values)
+    if not index.is_unique:
+        return None
+    where = index.get_indexer(texts)
+    if (where < 0).any():
+        return None
+    doc = clauses["doc"].to_numpy()
+    starts = np.searchsorted(doc, np.arange(len(values) + 1))
+    lengths = np.diff(starts)[where]
+    rows = np.repeat(starts[:-1][where] - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    out = clauses.iloc[rows].reset_index(drop=True)
+    out["doc"] = np.repeat(np.arange(len(texts), dtype=doc.dtype), lengths)
     return out
 
 
