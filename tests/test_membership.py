@@ -84,6 +84,18 @@ def test_the_group_decides_which_theme_leads_not_how_many_themes_a_comment_has()
     assert lists[0] == [5, 4]
 
 
+def test_a_guess_from_the_whole_comment_never_displaces_a_theme_named_by_a_seed_term():
+    # one part names codeframe theme 0 (a seed term); the whole comment is nearest theme 6 of
+    # its group, which no part mentions clearly (the fallback)
+    doc, cluster = np.array([0, 0]), np.array([0, 6])
+    args = (doc, cluster, np.array([0.0, -0.5]), np.array([6]), 1)
+    kw = dict(n_parts=np.array([2]), in_group=np.array([False, True]), fallback=np.array([False, True]))
+    primary, lists = comment_themes(*args, named=np.array([True, False]), **kw)
+    assert primary.tolist() == [0] and lists[0] == [0]
+    primary, lists = comment_themes(*args, named=np.array([False, False]), **kw)
+    assert primary.tolist() == [6] and lists[0] == [6]  # a free theme does give way to the group's
+
+
 def test_mention_strength_is_0_for_a_typical_part_and_1_on_the_centre():
     assert mention_strength(np.array([0.5, 1.0, 0.25]), np.array([0.5, 0.5, 0.5])).tolist() == [0.0, 1.0, -0.5]
 

@@ -174,7 +174,8 @@ def comment_themes(mention_doc: np.ndarray, mention_cluster: np.ndarray, mention
     codeframe; at most ``max_themes`` per comment. The group decides which themes lead, not
     how many a comment has: as many as its clear mentions give in strength order, without
     ``in_group`` (one when none; a ``fallback`` mention — the whole comment close enough to
-    its group's theme, no part clearly — leads and takes the place of the weakest).
+    its group's theme, no part clearly — leads and takes the place of the weakest, unless a
+    part names a codeframe theme by a seed term).
     """
     named = np.zeros(len(mention_doc), dtype=bool) if named is None else np.asarray(named, bool)
     in_group = np.ones(len(mention_doc), dtype=bool) if in_group is None else np.asarray(in_group, bool)
@@ -183,6 +184,12 @@ def comment_themes(mention_doc: np.ndarray, mention_cluster: np.ndarray, mention
                               "cluster": np.asarray(mention_cluster, np.int64),
                               "strength": np.asarray(mention_strength, float), "named": named,
                               "in_group": in_group, "fallback": fallback})
+    # A guess from the whole comment never displaces the analyst's theme a part names by a
+    # seed term (restaurant sentences, codeframe of food / service / price / ambience: gold
+    # pairs found 0.556 with the guess, 0.620 without).
+    has_named = np.zeros(n_docs, dtype=bool)
+    has_named[mentioned.loc[mentioned["named"] & ~mentioned["fallback"], "doc"].to_numpy()] = True
+    mentioned = mentioned[~(mentioned["fallback"].to_numpy() & has_named[mentioned["doc"].to_numpy()])]
     best = mentioned.groupby(["doc", "cluster"], sort=False).agg(
         strength=("strength", "max"), named=("named", "max"), in_group=("in_group", "max"),
         fallback=("fallback", "min")).reset_index()
