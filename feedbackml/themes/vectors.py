@@ -93,7 +93,12 @@ class CommentVectors(TransformerMixin, BaseEstimator):
         present.data[:] = 1.0
         df = np.asarray(present.T @ weight).ravel()
         order = np.lexsort((np.arange(len(df)), -df))
-        keep = order[df[order] >= min_df][: self.max_features]
+        order = order[df[order] >= min_df]
+        pair = np.fromiter((" " in w for w in all_words.tolist()), dtype=bool, count=len(all_words))[order]
+        # the words as without pairs, then at most PAIR_SHARE times as many pairs, most frequent
+        # first (pairs do not push words out of the vocabulary)
+        keep = order[~pair][: self.max_features]
+        keep = np.concatenate([keep, order[pair][: int(PAIR_SHARE * len(keep))]])
         if not len(keep):
             raise ValueError("no word occurs in enough comments")
         columns = np.sort(keep)
@@ -106,9 +111,9 @@ class CommentVectors(TransformerMixin, BaseEstimator):
         binary.data[:] = 1.0
         df = np.asarray(binary.T @ weight).ravel()
         self.idf_ = (np.log((1 + weight.sum()) / (1 + df)) + 1).astype(np.float64)
+        self.is_pair_ = np.fromiter((" " in w for w in words.tolist()), dtype=bool, count=len(words))
         self.word_vectors_ = self._word_vectors(binary, weight)
         self.term_weights_ = np.ones(len(self.idf_))
-        self.is_pair_ = np.fromiter((" " in w for w in words.tolist()), dtype=bool, count=len(words))
         self.kind_weights_ = np.where(self.is_pair_, float(self.bigram_weight), 1.0)
         self.common_ = np.zeros((0, self.word_vectors_.shape[1]))
         if self._removes_common():
@@ -117,22 +122,25 @@ class CommentVectors(TransformerMixin, BaseEstimator):
         return None if sampled else counts
 
     def _word_vectors(self, binary: sp.csr_matrix, weight: np.ndarray) -> np.ndarray:
-        """Rows of U·S^p from the truncated SVD of the PPMI matrix of within-comment co-occurrence."""
+        """Rows of U·S^p from the truncated SVD of the PPMI matrix of within-comment co-occurrence
+        (terms × words: a word pair gets a row, as a word does, but is no context)."""
         cooc = (binary.T @ sp.diags(weight) @ binary).tocsr()
         cooc.setdiag(0)
         cooc.eliminate_zeros()
+        if self.is_pair_.any():  # pairs are rows, never contexts: cheaper, and it scored higher
+            cooc = cooc[:, np.flatnonzero(~self.is_pair_)]
         n_words = cooc.shape[0]
         total = cooc.sum()
-        if total == 0 or n_words < 3:  # degenerate corpus: one-hot words
+        if total == 0 or min(cooc.shape) < 3:  # degenerate corpus: one-hot words
             return np.eye(n_words, dtype=np.float64)
         rows = np.asarray(cooc.sum(axis=1)).ravel()
-        context = rows ** self.context_alpha
+        context = np.asarray(cooc.sum(axis=0)).ravel() ** self.context_alpha
         context = context / context.sum()
         coo = cooc.tocoo()
         pmi = np.log(coo.data / (rows[coo.row] * context[coo.col]))  # log P(i,j) / P(i) P_a(j)
         keep = pmi > 0
         ppmi = sp.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=cooc.shape)
-        dim = int(min(self.n_components, n_words - 1))
+        dim = int(min(self.n_components, min(cooc.shape) - 1))
         svd = TruncatedSVD(dim, algorithm="randomized", n_iter=4, random_state=self.random_state)
         with threadpool_limits(1):  # thin products: threads cost more than they bring
             u_s = svd.fit_transform(ppmi)
@@ -294,6 +302,7 @@ class _Pairs:
 
 
 _TOKEN = re.compile(TOKEN_PATTERN)
+PAIR_SHARE = 1.0  # at most this many word pairs per vocabulary word
 
 
 def _as_array(X) -> np.ndarray:
