@@ -117,3 +117,11 @@ def test_word_pairs_are_vector_terms_weighted_by_bigram_weight():
 def test_a_bad_bigram_weight_is_an_error_at_fit(weight):
     with pytest.raises(ValueError, match="bigram_weight"):
         CommentVectors(n_components=2, min_df=1, bigram_weight=weight).fit(DOCS)
+
+
+def test_word_pairs_never_push_words_out_of_the_vocabulary():
+    words_only = CommentVectors(n_components=2, min_df=1, max_features=4, bigram_weight=0).fit(DOCS)
+    with_pairs = CommentVectors(n_components=2, min_df=1, max_features=4).fit(DOCS)
+    pairs = [t for t in with_pairs.vocabulary if " " in t]
+    assert [t for t in with_pairs.vocabulary if " " not in t] == list(words_only.vocabulary)
+    assert 0 < len(pairs) <= 4 and with_pairs.word_vectors_.shape[0] == 4 + len(pairs)
