@@ -110,7 +110,9 @@ def test_word_pairs_are_vector_terms_weighted_by_bigram_weight():
     counts = with_pairs.count(docs[:1])
     assert with_pairs.n_words(counts).tolist() == [3] and counts.nnz == 5  # 3 words, 2 pairs
     pair = list(with_pairs.vocabulary).index("late delivery")
-    assert with_pairs.kind_weights_[pair] == 0.5 and with_pairs.word_vectors_.shape[0] == len(with_pairs.vocabulary)
+    word = list(with_pairs.vocabulary).index("late")
+    assert with_pairs.kind_weights_[pair] == with_pairs.bigram_weight and with_pairs.kind_weights_[word] == 1
+    assert with_pairs.word_vectors_.shape[0] == len(with_pairs.vocabulary)
 
 
 @pytest.mark.parametrize("weight", [-0.5, "0.5", True, float("nan")])
