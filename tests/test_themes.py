@@ -273,6 +273,17 @@ def test_too_few_comments_is_a_clear_error():
         ThemeModel().fit(pd.Series(["", "only one comment"]))
 
 
+def test_a_negative_bigram_weight_is_a_clear_error_at_fit(small):
+    with pytest.raises(ValueError, match="bigram_weight"):
+        ThemeModel(bigram_weight=-1.0).fit(small)
+
+
+def test_word_pairs_are_vector_terms_unless_bigram_weight_is_zero(small, small_model):
+    assert any(" " in term for term in small_model.vectors_.vocabulary)
+    words_only = ThemeModel(n_themes=3, random_state=0, bigram_weight=0.0).fit(small)
+    assert not any(" " in term for term in words_only.vectors_.vocabulary)
+
+
 def test_a_seed_word_absent_from_the_comments_is_a_clear_error(small):
     codeframe = Codeframe(themes=(CodeframeTheme(0, ("zeppelin",), "Airships"),))
     with pytest.raises(ValueError, match="Airships"):

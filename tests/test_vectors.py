@@ -72,3 +72,58 @@ def test_term_counts_equal_scikit_learns_count_vectorizer():
 def test_term_counts_of_stop_words_only_is_an_error_like_scikit_learns():
     with pytest.raises(ValueError, match="empty vocabulary"):
         count_terms(np.array(["the and", ""], dtype=object), None, ["the", "and"])
+
+
+def _reference_pairs(doc: str, stop: set) -> list[str]:
+    import re
+
+    tokens = re.findall(TOKEN_PATTERN, doc.lower())
+    return [f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in stop and b not in stop]
+
+
+def test_word_pairs_are_consecutive_tokens_that_are_no_stop_words():
+    stop = {"the", "and", "of", "again"}
+    docs = np.concatenate([TRICKY, np.array(["late delivery of the parcel late delivery",
+                                             "late  delivery", "check-in desk", "parcel . late"], dtype=object)])
+    counts, names = count_terms(docs, None, sorted(stop), bigrams=True)
+    words, word_names = count_terms(docs, None, sorted(stop))
+    column = dict(zip(names.tolist(), range(len(names))))
+    assert (counts[:, [column[w] for w in word_names]] != words).nnz == 0  # the words are unchanged
+    for row, doc in enumerate(docs):
+        expected = pd.Series(_reference_pairs(doc, stop), dtype=object).value_counts().to_dict()
+        found = {names[j]: counts[row, j] for j in counts[row].indices if " " in names[j]}
+        assert found == expected
+    assert counts[len(TRICKY), column["late delivery"]] == 2 and "parcel late" in column
+    assert "delivery parcel" not in column  # "of the" breaks the pair
+    fixed = count_terms(docs[::-1], column, sorted(stop), bigrams=True)[0]
+    assert (fixed != counts[::-1]).nnz == 0
+
+
+def test_word_pairs_are_vector_terms_weighted_by_bigram_weight():
+    docs = np.array(["late delivery parcel", "late delivery courier", "friendly staff help",
+                     "friendly staff smile"] * 5 + ["slow parcel"], dtype=object)
+    with_pairs = CommentVectors(n_components=3, min_df=2).fit(docs)
+    words_only = CommentVectors(n_components=3, min_df=2, bigram_weight=0).fit(docs)
+    assert {"late delivery", "friendly staff"} <= set(with_pairs.vocabulary)
+    assert not any(" " in w for w in words_only.vocabulary)
+    assert "slow parcel" not in set(with_pairs.vocabulary)  # min_df applies to pairs too
+    counts = with_pairs.count(docs[:1])
+    assert with_pairs.n_words(counts).tolist() == [3] and counts.nnz == 5  # 3 words, 2 pairs
+    pair = list(with_pairs.vocabulary).index("late delivery")
+    word = list(with_pairs.vocabulary).index("late")
+    assert with_pairs.kind_weights_[pair] == with_pairs.bigram_weight and with_pairs.kind_weights_[word] == 1
+    assert with_pairs.word_vectors_.shape[0] == len(with_pairs.vocabulary)
+
+
+@pytest.mark.parametrize("weight", [-0.5, "0.5", True, float("nan")])
+def test_a_bad_bigram_weight_is_an_error_at_fit(weight):
+    with pytest.raises(ValueError, match="bigram_weight"):
+        CommentVectors(n_components=2, min_df=1, bigram_weight=weight).fit(DOCS)
+
+
+def test_word_pairs_never_push_words_out_of_the_vocabulary():
+    words_only = CommentVectors(n_components=2, min_df=1, max_features=4, bigram_weight=0).fit(DOCS)
+    with_pairs = CommentVectors(n_components=2, min_df=1, max_features=4).fit(DOCS)
+    pairs = [t for t in with_pairs.vocabulary if " " in t]
+    assert [t for t in with_pairs.vocabulary if " " not in t] == list(words_only.vocabulary)
+    assert 0 < len(pairs) <= 4 and with_pairs.word_vectors_.shape[0] == 4 + len(pairs)

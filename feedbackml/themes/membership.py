@@ -276,7 +276,7 @@ def score_parts(model, parts: pd.DataFrame, doc_lemmas: np.ndarray, n_docs: int,
         batch = np.asarray(distinct[start:start + chunk], dtype=object)
         counts = model.vectors_.count(batch)
         sims = np.round(model.vectors_.from_counts(counts).astype(np.float64) @ centers, 6)
-        n_words = np.diff(counts.indptr)
+        n_words = model.vectors_.n_words(counts)
         hits = seed_hits(batch, patterns) if any(p is not None for p in patterns) else None
         at = np.flatnonzero((codes >= start) & (codes < start + len(batch)))
         local = codes[at] - start

@@ -104,6 +104,8 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
     blocked_words : values (of the segment and other metadata columns) whose words never
         make a label or keyword.
     n_groups : None (√(2k), 2…12) or a number of theme groups (k-means clusters of the comment vectors).
+    bigram_weight : weight of adjacent content-word pairs ("late delivery") as terms of the
+        comment vectors (:class:`~feedbackml.themes.vectors.CommentVectors`); 0 = words only.
     """
 
     _parameter_constraints: dict = {
@@ -121,6 +123,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         "max_docs": [Interval(int, 100, None)],
         "min_similarity": [Interval(float, -1, 1)],
         "n_jobs": [Interval(int, 1, None), Interval(int, -1, -1)],
+        "bigram_weight": [Interval(float, 0, None)],
     }
 
     def __init__(self, n_themes="auto", random_state=0, max_features=20000, min_df=2,
@@ -128,7 +131,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
                  codeframe=None, n_components=100, k_range=(4, 60), max_docs=200_000,
                  min_similarity=0.3, n_jobs=1, min_share=0.01, merge_similarity=0.7,
                  min_part_words=2, membership_ratio=0.8, membership_margin=0.02, max_themes=3,
-                 blocked_words=(), n_groups=None):
+                 blocked_words=(), n_groups=None, bigram_weight=0.25):
         self.n_themes = n_themes
         self.random_state = random_state
         self.max_features = max_features
@@ -151,6 +154,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         self.max_themes = max_themes
         self.blocked_words = blocked_words
         self.n_groups = n_groups
+        self.bigram_weight = bigram_weight
 
     # -- fitting -------------------------------------------------------------------
     def fit(self, X, y=None, sample_weight=None, previous: ThemeModel | None = None):
@@ -181,7 +185,8 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         rng = np.random.default_rng(self.random_state)
         self.vectors_ = CommentVectors(
             n_components=self.n_components, min_df=self.min_df, max_features=self.max_features,
-            stop_words=vector_stop, max_docs=self.max_docs, random_state=self.random_state,
+            stop_words=vector_stop, max_docs=self.max_docs, bigram_weight=self.bigram_weight,
+            random_state=self.random_state,
         )
         self.vectors_.fit(doc_lemmas[keep], sample_weight=weight[keep])
         self.n_features_in_ = 1
@@ -190,7 +195,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         units = np.asarray(units, dtype=object)
         unit_w = np.bincount(codes, weights=weight[parts["doc"].to_numpy()], minlength=len(units))
         unit_counts = self.vectors_.count(units)
-        n_words = np.diff(unit_counts.indptr)
+        n_words = self.vectors_.n_words(unit_counts)
         k = self._fit_centres(unit_counts, unit_w, n_words, keep, weight, codeframe, rng, units, previous)
         fit_units = self.fit_units_
         # Assign every comment exactly as transform will; IDs from sizes / codeframe.
@@ -248,7 +253,9 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         fit_counts = unit_counts[fit_rows]
         vocab = self.vectors_.vocabulary
         opinion = opinion_words(self.language)
-        is_opinion = np.fromiter((w in opinion for w in vocab.tolist()), dtype=bool, count=len(vocab))
+        # a word pair is an opinion term when both its words are ("very good", not "late delivery")
+        is_opinion = np.fromiter((all(p in opinion for p in w.split(" ")) for w in vocab.tolist()),
+                                 dtype=bool, count=len(vocab))
         self.vectors_.set_term_weights(np.where(is_opinion, 0.0, 1.0), fit_counts, fit_w)
         vecs = self.vectors_.from_counts(fit_counts)
         usable = np.abs(vecs).sum(axis=1) > 0
@@ -264,7 +271,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         presence.data[:] = 1.0
         self.spread_ = spread_weights(presence, pilot.labels, fit_w[head], k)  # corpus stop terms: not labels
         self.vectors_.set_term_weights(theme_word_weights(is_opinion), fit_counts, fit_w)
-        self.opinion_words_ = sorted(set(vocab[is_opinion]))
+        self.opinion_words_ = sorted(w for w in set(vocab[is_opinion]) if " " not in w)
         vecs = self.vectors_.from_counts(fit_counts)
         usable = np.abs(vecs).sum(axis=1) > 0
         fit_rows, fit_w, vecs = fit_rows[usable], fit_w[usable], vecs[usable]
