@@ -276,8 +276,9 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         usable = np.abs(vecs).sum(axis=1) > 0
         fit_rows, fit_w, vecs = fit_rows[usable], fit_w[usable], vecs[usable]
         start = self._previous_start(previous, units[fit_rows], vecs, fit_w) if not len(seeds) else None
-        if start is not None:  # a retrain starts from the previous themes: they come back where they hold
-            k = len(start)
+        if start is not None:  # a retrain starts from the previous themes: they come back where they hold,
+            # and over-clusters as a first fit would, so a topic the previous model lacks finds a theme
+            k = max(len(start), k)
             km = spherical_kmeans(vecs, fit_w, k, start, anchor=0.0, random_state=self.random_state)
         else:
             km = spherical_kmeans(vecs, fit_w, k, self._seed_vectors(codeframe), n_init=N_INIT,
