@@ -1,4 +1,6 @@
-from feedbackml.text.caches import TextCache
+import numpy as np
+
+from feedbackml.text.caches import LastCall, TextCache
 
 
 def test_the_cache_returns_what_was_put_and_none_for_the_rest():
@@ -24,3 +26,16 @@ def test_a_limit_holds_within_its_block_only():
         cache.put_many([(i, i) for i in range(10)])
         assert len(cache) == 10
     assert cache.limit == 100
+
+
+def test_last_call_answers_only_the_same_key_and_the_same_texts():
+    memo = LastCall()
+    texts = np.array(["late delivery", "great staff"], dtype=object)
+    assert memo.get("en", texts) is None
+    memo.put("en", texts, "table")
+    assert memo.get("en", texts.copy()) == "table"
+    assert memo.get("de", texts) is None
+    assert memo.get("en", texts[::-1].copy()) is None and memo.get("en", texts[:1]) is None
+    assert memo.peek("en")[1] == "table"
+    memo.clear()
+    assert memo.peek("en") is None

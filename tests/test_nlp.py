@@ -58,7 +58,7 @@ def test_the_same_texts_in_another_order_get_the_clauses_of_their_own_split():
     order = [2, 0, 3, 1]
     split_clauses(texts)  # remembered: the next call reorders it
     reordered = split_clauses([texts[i] for i in order])
-    nlp._last_split = None
+    nlp._LAST_SPLIT.clear()
     fresh = split_clauses([texts[i] for i in order])
     assert reordered.equals(fresh)
     assert reordered[reordered["doc"] == 0]["text"].tolist() == ["Slow app", "though cheap.", "Would not use"]

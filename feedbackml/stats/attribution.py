@@ -185,7 +185,7 @@ def _prefix_values(orders: np.ndarray, patterns: np.ndarray, sums: np.ndarray,
         left_n = n - np.cumsum(gone_n.reshape(len(r), k + 1), axis=1)[:, :k]
         left_sum = total - np.cumsum(gone_sum.reshape(len(r), k + 1), axis=1)[:, :k]
         with np.errstate(divide="ignore", invalid="ignore"):
-            out[start:start + len(r), 0] = total / n - total / n
+            out[start:start + len(r), 0] = 0.0 if n else np.nan  # nothing left out yet
             out[start:start + len(r), 1:] = total / n - left_sum / left_n
     return out
 

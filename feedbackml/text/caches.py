@@ -45,6 +45,35 @@ class TextCache:
             self.limit = previous
 
 
+class LastCall:
+    """The result of the last call of a step on a list of texts, under a key (its
+    parameters): ``analyze`` cleans, splits and scores the texts ``fit`` just did, so the
+    second call answers from here. One entry; it is read once per call, so another thread
+    replacing it meanwhile is harmless."""
+
+    def __init__(self):
+        self._entry: tuple | None = None
+
+    def peek(self, key: Hashable) -> tuple[Any, Any] | None:
+        """``(texts, result)`` of the last call when it had ``key``, else None."""
+        entry = self._entry
+        return (entry[1], entry[2]) if entry is not None and entry[0] == key else None
+
+    def get(self, key: Hashable, texts: Any) -> Any:
+        """The last result when the last call had ``key`` and the same ``texts`` (an object
+        array, compared element-wise), else None."""
+        last = self.peek(key)
+        if last is not None and len(last[0]) == len(texts) and bool((last[0] == texts).all()):
+            return last[1]
+        return None
+
+    def put(self, key: Hashable, texts: Any, result: Any) -> None:
+        self._entry = (key, texts, result)
+
+    def clear(self) -> None:
+        self._entry = None
+
+
 #: Cleaning results (``TextCleaner``) and lemma strings (``lemmatize``) of recent texts,
 #: and the duplicate key of recent clean texts (``duplicate_key_strings``).
 CLEANED = TextCache(1_000_000)

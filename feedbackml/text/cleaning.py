@@ -19,13 +19,13 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..lang import get_language
 from ..validation import InstanceOf, Language, validate_params
-from .caches import CLEANED, KEYS
+from .caches import CLEANED, KEYS, LastCall
 from .inputs import as_texts
 from .pii import checked_replacer
 from .threads import map_slices
 
 OUTPUT_COLUMNS = ["clean_text", "is_nonanswer", "is_duplicate"]
-_last_transform: tuple | None = None  # (parameters, texts, table) of the last transform
+_LAST_CLEANED = LastCall()  # ``analyze`` cleans the texts ``fit`` cleaned: the same table
 HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
 #: Layout tags only (<br>, <b>, <p> …): removed from quotes, where other markup shows as text.
 FORMATTING_TAG = r"(?i)</?(?:br|b|i|u|em|strong|p|div|span)\b[^<>]*/?>"
@@ -201,13 +201,12 @@ class TextCleaner(TransformerMixin, BaseEstimator):
     def transform(self, X) -> pd.DataFrame:
         """Clean an iterable of texts; returns a DataFrame with :data:`OUTPUT_COLUMNS`."""
         validate_params(self)
-        global _last_transform
         texts = as_texts(X, raw=True)
         values = texts.fillna("").astype(str).to_numpy(dtype=object)
         params = (self.language, self.redact_pii, self.emoji)
-        last = _last_transform  # ``analyze`` cleans the texts ``fit`` cleaned: the same table
-        if last is not None and last[0] == params and len(last[1]) == len(values) and (last[1] == values).all():
-            return last[2].set_axis(texts.index)
+        last = _LAST_CLEANED.get(params, values)
+        if last is not None:
+            return last.set_axis(texts.index)
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
         clean, key, nonanswer = self._clean_distinct(list(uniques))
         clean_all = clean[codes]
@@ -215,7 +214,7 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         duplicate = pd.Series(key[codes]).duplicated().to_numpy(bool) & ~nonanswer_all
         out = pd.DataFrame({"clean_text": clean_all, "is_nonanswer": nonanswer_all,
                             "is_duplicate": duplicate}, index=texts.index)
-        _last_transform = (params, values, out.copy())
+        _LAST_CLEANED.put(params, values, out.copy())
         return out
 
     def _clean_distinct(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .caches import LEMMAS
+from .caches import LEMMAS, LastCall
 
 
 @cache
@@ -179,11 +179,10 @@ def split_clauses(texts, language: str = "en") -> pd.DataFrame:
     """
     series = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts.to_numpy(), dtype=object)
     series = series.fillna("").astype(str)
-    global _last_split
     values = series.to_numpy(dtype=object)
-    last = _last_split  # one read: another thread may replace it meanwhile
-    if last is not None and last[0] == language:  # sentiment, then themes, split the same texts
-        reused = _reordered(last[1], last[2], values)
+    last = _LAST_SPLIT.peek(language)  # sentiment, then themes, split the same texts
+    if last is not None:
+        reused = _reordered(*last, values)
         if reused is not None:
             return reused
     markers = contrast_markers(language)
@@ -194,7 +193,7 @@ def split_clauses(texts, language: str = "en") -> pd.DataFrame:
     out["clause"] = out.groupby("doc").cumcount()
     out["after_contrast"] = _starts_with(out["text"], rf"(?i)(?:{markers})\b", rf"(?i)^(?:{re2_markers})\b")
     out = out[["doc", "clause", "text", "after_contrast"]]
-    _last_split = (language, values, out.copy())
+    _LAST_SPLIT.put(language, values, out.copy())
     return out
 
 
@@ -232,4 +231,4 @@ def _reordered(values: np.ndarray, clauses: pd.DataFrame, texts: np.ndarray) -> 
     return out
 
 
-_last_split: tuple | None = None  # (key, clauses) of the last call
+_LAST_SPLIT = LastCall()  # (language → texts, clauses) of the last call

@@ -39,6 +39,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from ..lang import get_language
+from ..text.caches import LastCall
 from ..text.inputs import as_texts
 from ..text.nlp import lemmatize
 from ..validation import InstanceOf, Interval, Language, Options, Pair, validate_params
@@ -63,9 +64,9 @@ N_KEYWORDS = 8
 CHUNK = 100_000
 PILOT_N = 10_000
 N_INIT = 4  # k-means starts (the best objective wins)
-#: The model (weak reference), texts, parts and scores of the last fit or transform
-#: (:meth:`ThemeModel._scored`): one entry, replaced by the next texts scored.
-_LAST_SCORED: list = []
+#: Parts, lemmas and scores of the last texts a model fitted on or scored, under (the model
+#: as a weak reference, its scoring parameters) (:meth:`ThemeModel._scored`).
+_LAST_SCORED = LastCall()
 
 
 def stop_words(language: str = "en") -> list[str]:
@@ -227,8 +228,8 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
             "largest_theme_share": round(float(sizes.max() / max(sizes.sum(), 1e-12)), 4)}
         self.codeframe_ = self._final_codeframe(codeframe, k)
         del self.fit_units_, self.fit_weight_, self.fit_labels_
-        _LAST_SCORED[:] = [weakref.ref(self), self._scoring_key(), raw.to_numpy(dtype=object),
-                           *_unsort(row_order, parts, doc_lemmas, scored)]
+        _LAST_SCORED.put(self._scoring_key(), raw.to_numpy(dtype=object),
+                         _unsort(row_order, parts, doc_lemmas, scored))
         return self
 
     def _parts(self, texts: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
@@ -389,22 +390,22 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         """``(parts, doc_lemmas, _score(...))`` of ``texts``, reused when they are the texts this
         model scored last (``analyze`` fits, then scores the same comments; the mentions step
         reads the part → theme assignment ``transform`` made, instead of making it again)."""
-        last = list(_LAST_SCORED)
         values = texts.to_numpy(dtype=object)
         key = self._scoring_key()
-        if (last and last[0]() is self and last[1] == key and len(last[2]) == len(values)
-                and bool((last[2] == values).all())):
-            return last[3], last[4], last[5]
+        last = _LAST_SCORED.get(key, values)
+        if last is not None:
+            return last
         parts, doc_lemmas = self._parts(texts)
         scored = self._score(parts, doc_lemmas, len(texts))
-        _LAST_SCORED[:] = [weakref.ref(self), key, values, parts, doc_lemmas, scored]
+        _LAST_SCORED.put(key, values, (parts, doc_lemmas, scored))
         return parts, doc_lemmas, scored
 
     def _scoring_key(self) -> tuple:
-        """The parameters the part → theme assignment depends on after fit: a model whose
-        membership parameters were changed with ``set_params`` scores its texts again."""
-        return (self.language, self.min_part_words, self.membership_ratio, self.membership_margin,
-                self.max_themes)
+        """This model (a weak reference: the memo never keeps a model alive) and the parameters
+        the part → theme assignment depends on after fit: a model whose membership parameters
+        were changed with ``set_params`` scores its texts again."""
+        return (weakref.ref(self), self.language, self.min_part_words, self.membership_ratio,
+                self.membership_margin, self.max_themes)
 
     def _theme_of(self, clusters: np.ndarray) -> np.ndarray:
         return np.where(clusters >= 0, self.cluster_theme_[np.maximum(clusters, 0)], NO_THEME)
