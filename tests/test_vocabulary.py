@@ -1,7 +1,9 @@
 import numpy as np
 import pandas as pd
 
+from feedbackml.themes.labels import build_label
 from feedbackml.themes.vocabulary import (
+    emoji_words,
     metadata_words,
     name_words,
     opinion_words,
@@ -21,6 +23,29 @@ def test_words_capitalised_mid_sentence_are_names():
                        "the bag was lost, no delay", "Lost my Bag again, no food", "PHL again", "LOST"])
     names = name_words(texts)
     assert {"southwest", "denver", "phl"} <= names and not {"bag", "lost", "no"} & names
+
+
+def test_a_name_blocks_its_lemma_but_not_a_word_used_on_its_own():
+    texts = pd.Series(["we flew to Las Vegas", "the flight to Vegas was late", "back from Vegas again",
+                       "I have Miles to burn", "my Miles expired", "so many Miles gone",
+                       "a mile to the gate", "one mile walk", "another mile"])
+    names = name_words(texts)
+    assert {"vegas", "vega"} <= names  # labels are lemmas: "Vegas" is "vega"
+    assert "miles" in names and "mile" not in names
+
+
+def test_words_of_emoji_names_are_emoji_words_unless_used_on_their_own():
+    texts = pd.Series(["terrible value pouting face", "the app crashed again pouting face",
+                       "lovely staff raising hands", "my hand luggage was lost", "hand luggage fees",
+                       "no hand luggage allowed", "face the facts", "a brave face", "my face hurt"])
+    words = emoji_words(texts)
+    assert {"pouting", "pout", "raising", "hands"} <= words  # the cleaner's names of 😡 and 🙌
+    assert not {"hand", "face", "luggage", "value"} & words  # "face" is used on its own 3 times in 5
+
+
+def test_a_label_term_that_misspells_a_word_of_the_label_is_skipped():
+    assert build_label(["delivery", "delivry", "parcel"], set()) == "delivery / parcel"
+    assert build_label(["staff", "stuff"], set()) == "staff / stuff"  # short words: two words
 
 
 def test_opinion_words_hold_tone_not_aspects():

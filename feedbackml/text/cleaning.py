@@ -85,6 +85,11 @@ def _emoji_table() -> tuple[re.Pattern, dict[str, str], list[int]]:
         {len(e) for e in names}, reverse=True)
 
 
+def emoji_names() -> list[str]:
+    """The names ``TextCleaner`` writes emoji as (distinct, sorted)."""
+    return sorted(set(_emoji_table()[1].values()))
+
+
 def _char_ranges(code_points: set[int]) -> str:
     """A regex character class body of ``code_points`` as runs (``a-z``): Python's ``re`` tests
     the characters of a class outside the BMP one by one, so 1,250 first characters of emoji

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -35,14 +37,15 @@ def log_odds(presence, theme_pos, ok, weight, k, prior: float = 10.0) -> np.ndar
 def build_label(terms: list[str], used: set[str], max_terms: int = 2) -> str:
     """Two to four words from the top ``max_terms`` terms, e.g. "late delivery / parcel"; not
     one of ``used``. When the best combination is taken, the next ones leave out one term
-    at a time.
+    at a time. A term that repeats a word of the label, or misspells one ("delivery /
+    delivry", "quality / qaulity"), adds nothing and is skipped.
     """
     def build(candidates: list[str]) -> str:
         words: list[str] = []
         parts: list[str] = []
         for term in candidates:
             tokens = term.split()
-            if set(tokens) & set(words) or len(words) + len(tokens) > 4:
+            if any(_same_word(t, w) for t in tokens for w in words) or len(words) + len(tokens) > 4:
                 continue
             parts.append(term)
             words += tokens
@@ -55,6 +58,16 @@ def build_label(terms: list[str], used: set[str], max_terms: int = 2) -> str:
         if label and label not in used:
             return label
     return ""
+
+
+def _same_word(a: str, b: str, min_ratio: float = 0.85) -> bool:
+    """The same word, or one a letter or two off the other (a misspelling: "delivry",
+    "qaulity"); short words must match exactly ("staff" and "stuff" are two words)."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 2:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= min_ratio
 
 
 def unique_labels(labels: pd.Series, ids: pd.Series) -> list[str]:

@@ -51,7 +51,7 @@ from .parts import split_parts
 from .taxonomy import initial_k, merge_clusters, stability
 from .taxonomy_model import TaxonomyMixin
 from .vectors import CommentVectors, spread_weights
-from .vocabulary import generic_words, name_words, opinion_words, theme_text, theme_word_weights
+from .vocabulary import emoji_words, generic_words, name_words, opinion_words, theme_text, theme_word_weights
 from .vocabulary import phrase_lemmas as _lemmas
 
 NO_THEME = -1
@@ -177,12 +177,14 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         if keep.sum() < 2:
             raise ValueError("need at least two comments with text to find themes")
         excluded = _lemmas(codeframe.exclude, self.language)
-        self.names_found_ = sorted(name_words(texts[keep]))
-        # Names stay in the vectors (a word capitalised mid-sentence may carry the aspect:
-        # "Cancelled Flightled", "Fair Credit Reporting Act") but never make a label.
+        self.names_found_ = sorted(name_words(texts[keep], self.language))
+        self.emoji_words_ = sorted(emoji_words(texts[keep], self.language))
+        # Names and emoji names stay in the vectors (a word capitalised mid-sentence may carry
+        # the aspect: "Cancelled Flightled", "Fair Credit Reporting Act"; an emoji its tone)
+        # but never make a label.
         vector_stop = sorted(set(stop_words(self.language)) | generic_words(self.language)
                              | {w for e in excluded for w in e.split()})
-        stop = sorted(set(vector_stop) | set(self.names_found_))
+        stop = sorted(set(vector_stop) | set(self.names_found_) | set(self.emoji_words_))
         rng = np.random.default_rng(self.random_state)
         self.vectors_ = CommentVectors(
             n_components=self.n_components, min_df=self.min_df, max_features=self.max_features,

@@ -15,6 +15,8 @@ labels may use:
 * :func:`name_words` are words mostly written capitalised in the middle of a sentence
   (airlines, cities, brands, people): never labels or keywords. They keep their weight in
   theme vectors: the rule also catches aspect words ("Cancelled Flightled", "Act").
+* :func:`emoji_words` are words mostly written as part of an emoji's name (``TextCleaner``
+  writes 😡 as "pouting face"): never labels or keywords either.
 * :func:`generic_words` are generic review words (``lang/<language>/generic_words.txt``).
 """
 
@@ -68,10 +70,11 @@ def generic_words(language: str = "en") -> frozenset[str]:
     return frozenset(load_list("generic_words", language))
 
 
-def name_words(texts: pd.Series, max_docs: int = 20_000, min_count: int = 3,
+def name_words(texts: pd.Series, language: str = "en", max_docs: int = 20_000, min_count: int = 3,
                share: float = 0.6) -> set[str]:
     """Lower-cased words written capitalised mid-sentence in at least ``share`` of their
-    uses (and at least ``min_count`` times), on the first ``max_docs`` texts.
+    uses (and at least ``min_count`` times), on ``max_docs`` evenly spaced texts, and their
+    lemmas (:func:`_marked`).
 
     "Southwest", "Denver", "Qatar", "JetBlue" are names of the things a comment is
     addressed to or passes through, not what it is about. A long word written in capitals
@@ -79,11 +82,65 @@ def name_words(texts: pd.Series, max_docs: int = 20_000, min_count: int = 3,
     (``PHL``, ``SFO``) is counted as a code.
     """
     capital, lower = Counter(), Counter()
-    for text in texts.iloc[:max_docs].tolist():
+    for text in _spread_sample(texts, max_docs):
         capital.update(w.lower() for w in _MID_CAPITAL.findall(text) if not w.isupper())
         capital.update(w.lower() for w in _CODE.findall(text))
         lower.update(_LOWER.findall(text))
-    return {w for w, c in capital.items() if c >= min_count and c / (c + lower.get(w, 0)) >= share}
+    return _marked(capital, capital + lower, language, min_count, share)
+
+
+def emoji_words(texts: pd.Series, language: str = "en", max_docs: int = 20_000, min_count: int = 1,
+                share: float = 0.6) -> set[str]:
+    """Words written as part of an emoji's name in at least ``share`` of their uses (and at
+    least ``min_count`` times: one use is evidence here, unlike a capital letter that may
+    open a sentence), on ``max_docs`` evenly spaced texts, and their lemmas.
+
+    ``TextCleaner`` writes each emoji as its name, so the sentiment scorers read it ("😡"
+    → "pouting face"); a theme label made of it ("value / pout") names an emoji, not a
+    topic. Only names of two words or more count, and per corpus: a word comments also use
+    on its own stays ("hand" of "hand luggage" next to "raising hands")."""
+    from ..text.cleaning import emoji_names
+
+    # names of two words or more: "luggage" (🧳) and "seat" (💺) are words first
+    names = {tuple(n) for n in (_WORD.findall(name.lower()) for name in emoji_names()) if len(n) > 1}
+    longest = max(map(len, names), default=0)
+    inside, total = Counter(), Counter()
+    for text in _spread_sample(texts, max_docs):
+        words = _WORD.findall(text.lower())
+        total.update(words)
+        i = 0
+        while i < len(words):
+            n = next((n for n in range(min(longest, len(words) - i), 0, -1) if tuple(words[i:i + n]) in names), 0)
+            inside.update(words[i:i + n])
+            i += max(n, 1)
+    return _marked(inside, total, language, min_count, share)
+
+
+_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
+
+
+def _marked(marked: Counter, total: Counter, language: str, min_count: int, share: float) -> set[str]:
+    """Words used marked (capitalised, in an emoji name) in at least ``share`` of their
+    ``total`` uses and ``min_count`` times, plus each one's lemma when the word and its
+    lemma together pass the same test: labels are made of lemmas ("Vegas" is "vega"), and
+    "hands" in "raising hands" must not block "hand" of "hand luggage"."""
+    def passes(words) -> bool:
+        m, t = sum(marked[w] for w in words), sum(total[w] for w in words)
+        return m >= min_count and t > 0 and m / t >= share
+
+    from ..text.nlp import lemmatize
+
+    found = sorted(w for w in marked if passes([w]))
+    lemmas = dict(zip(found, lemmatize(found, language).tolist())) if found else {}
+    return set(found) | {lemma for w, lemma in lemmas.items() if lemma and lemma != w and " " not in lemma
+                    and passes({w, lemma})}
+
+
+def _spread_sample(texts: pd.Series, max_docs: int) -> list[str]:
+    """At most ``max_docs`` evenly spaced texts (the whole series when it is smaller)."""
+    if len(texts) <= max_docs:
+        return texts.tolist()
+    return texts.iloc[np.linspace(0, len(texts) - 1, max_docs).astype(np.int64)].tolist()
 
 
 def metadata_words(values) -> set[str]:
