@@ -437,3 +437,15 @@ def test_names_shape_the_vectors_but_never_make_labels_or_keywords():
     words = set(" ".join(model.themes_["label"]).replace("/", " ").split()) | set(
         " ".join(model.themes_["keywords"]).replace(",", " ").split())
     assert "act" not in words
+
+
+def test_labels_say_what_a_theme_is_about_not_what_it_is_not_nor_its_emoji():
+    texts = pd.Series(["the app was not slow after the update", "app not slow since the update",
+                       "not slow at all after the update", "the update made the app not slow",
+                       "my parcel never came pouting face", "the courier lost my parcel pouting face",
+                       "parcel left in the rain pouting face", "the parcel came a week late"] * 6)
+    model = ThemeModel(n_themes=2).fit(texts)
+    labels = model.themes_["label"].tolist() + model.groups_["label"].tolist()
+    assert any("not slow" in k for k in model.themes_["keywords"])  # a keyword, never a label
+    assert not any(term.strip().startswith(("not ", "never ")) for lab in labels for term in lab.split("/"))
+    assert not any(w in lab.split() for lab in labels for w in ("pout", "pouting", "face"))

@@ -365,12 +365,15 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         z, share = log_odds(presence, np.searchsorted(ids, theme), theme >= 0, self._label_w, len(ids))
         rank = z * share  # distinctive (log-odds z) and exclusive (share of its uses in the theme)
         blocked = self._blocked_words()
+        negations = set(get_language(self.language).negations)
         rows, used = [], set()
         for i, theme_id in enumerate(ids):
             order = np.argsort(-rank[i], kind="stable")
             top = [terms[j] for j in order[:50] if z[i, j] > 0]
             keywords = [t for t in top if not set(t.split()) <= blocked][:N_KEYWORDS] or top[:N_KEYWORDS]
-            label = names.get(int(theme_id)) or build_label(keywords, used, n_terms) or f"theme {theme_id}"
+            # a label says what the theme is about, not what it is not ("update / not slow")
+            named = [t for t in keywords if t.split()[0] not in negations] or keywords
+            label = names.get(int(theme_id)) or build_label(named, used, n_terms) or f"theme {theme_id}"
             used.add(label)
             rows.append((int(theme_id), label, ", ".join(keywords)))
         return pd.DataFrame(rows, columns=THEME_COLUMNS[:3])
