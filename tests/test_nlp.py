@@ -5,6 +5,12 @@ def test_lemmas_are_lower_case_without_punctuation_or_numbers():
     assert lemmatize(["The parcels WERE delivered 3 days late!"]).tolist() == ["the parcel be deliver day late"]
 
 
+def test_nouns_the_lookup_table_reads_as_verbs_keep_their_form():
+    # spaCy's lookup table: does -> doe, number -> numb, crew -> crow, ground -> grind
+    assert lemmatize(["does the crew count the number of ground staff"]).tolist() == [
+        "do the crew count the number of ground staff"]
+
+
 def test_negations_become_not():
     assert "not" in lemmatize(["wasn't happy"])[0].split()
 
