@@ -18,12 +18,17 @@ Usage (from the repository root)::
    (plus food and crew): the most harmful rows of ``aspect_drivers`` (negative mentions)
    next to plain membership drivers, each with the sub-rating that is lowest, relative to
    the other reviews, among its comments (the reviewers' own view of what the theme is
-   about); the Spearman correlation of each sub-rating with the overall score; and the
+   about; only sub-ratings most reviewers gave count: power supply and storage are rated in
+   44 and 84 of the 880 reviews, too few to say what a theme of 50 comments is about); the
+   Spearman correlation of each sub-rating with the overall score; and the
    share of detractors among the quotes of the most harmful aspect row (its negative side of
    quotes.csv) and of the most harmful membership theme (its themes.csv quotes).
 3. Airline tweets: macro-F1 of the lexicon scorer and of the trained model (trained on
    the 70% part of the seeded split of ``eval_sentiment.py``), on the 30% part, next to a
-   balanced LinearSVC on the trained model's own word + character features.
+   balanced LinearSVC on the trained model's own word + character features — over
+   ``--splits`` split seeds (one 30% part is a noisy sample of "held-out tweets": split
+   0 and split 3 differ by 0.02). The targets are read on the mean over the splits; each
+   split's figures are printed too.
 
 Targets (issue 16): mention = gold ≥ 80 % overall and ≥ 70 % (≥ 20 points above comment
 level) on opposite-aspect sentences; ≥ 60 % of gold pairs found; the top harmful
@@ -143,7 +148,8 @@ def seats(data: Path, seeded: bool = False) -> dict:
     # The overall rating is 1-10, which the tool will not guess: read as NPS (9-10 promoters, 1-6 detractors).
     res = analyzed(frame[["content", "score"]], "content", "score", codeframe(SEAT_SEEDS) if seeded else None, "nps")
     comments = res.comments.set_index("row")
-    ratings = frame[SUB_RATINGS].set_axis(pd.RangeIndex(1, len(frame) + 1))
+    answered = [c for c in SUB_RATINGS if frame[c].notna().mean() >= 0.5]
+    ratings = frame[answered].set_axis(pd.RangeIndex(1, len(frame) + 1))
     spearman = {c: float(frame[c].corr(frame["overall_rating"], method="spearman")) for c in SUB_RATINGS}
     keywords = res.themes.set_index("theme_id")["keywords"].astype(str)
 
@@ -230,7 +236,8 @@ def pct(x: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the data sets")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the tweets' 70/30 split")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the tweets' first 70/30 split")
+    parser.add_argument("--splits", type=int, default=5, help="70/30 splits of the tweets (seeds seed, seed+1, ...)")
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args(argv)
     if not (args.data / RESTAURANTS).is_file():
@@ -271,11 +278,18 @@ def main(argv: list[str] | None = None) -> int:
             for text in q.get("quotes", []):
                 print(f"    “{text[:150]}”")
 
-    tw = tweets(args.data, args.seed)
-    print(f"\nAirline tweets ({tw['train']} train / {tw['test']} test): lexicon macro-F1 "
-          f"{tw['lexicon_macro_f1']:.3f}, trained {tw['trained_macro_f1']:.3f} "
-          f"(balanced LinearSVC on the same features {tw['balanced_svm_macro_f1']:.3f}; "
-          f"trained in {tw['train_seconds']:.1f} s)")
+    splits = [tweets(args.data, seed) for seed in range(args.seed, args.seed + max(args.splits, 1))]
+    tw = {k: float(np.mean([t[k] for t in splits])) for k in ("lexicon_macro_f1", "trained_macro_f1",
+                                                             "balanced_svm_macro_f1", "train_seconds")}
+    tw.update(train=splits[0]["train"], test=splits[0]["test"], splits=splits)
+    print(f"\nAirline tweets ({tw['train']} train / {tw['test']} test), macro-F1 on the 30 % part "
+          f"of {len(splits)} split(s), seeds {args.seed}..{args.seed + len(splits) - 1}:")
+    for name, key in (("lexicon", "lexicon_macro_f1"), ("trained", "trained_macro_f1"),
+                      ("balanced LinearSVC, same features", "balanced_svm_macro_f1")):
+        values = [t[key] for t in splits]
+        print(f"  {name:34s} mean {np.mean(values):.3f}  (min {min(values):.3f}, max {max(values):.3f}; "
+              + " ".join(f"{v:.3f}" for v in values) + ")")
+    print(f"  trained in {tw['train_seconds']:.1f} s on average")
 
     def about_space(run):
         top = run["negative_aspect_drivers"][:2]
@@ -297,8 +311,8 @@ def main(argv: list[str] | None = None) -> int:
          bool(q["from_detractors"] >= TARGETS["quotes_from_detractors"])),
         ("  ... most harmful membership theme's quotes (themes.csv)", qm["from_detractors"],
          bool(qm["from_detractors"] >= TARGETS["quotes_from_detractors"])),
-        ("lexicon macro-F1 >= 0.60", tw["lexicon_macro_f1"], tw["lexicon_macro_f1"] >= TARGETS["lexicon_macro_f1"]),
-        ("trained macro-F1 >= 0.78", tw["trained_macro_f1"], tw["trained_macro_f1"] >= TARGETS["trained_macro_f1"]),
+        ("lexicon macro-F1 >= 0.60 (mean over the splits)", tw["lexicon_macro_f1"], tw["lexicon_macro_f1"] >= TARGETS["lexicon_macro_f1"]),
+        ("trained macro-F1 >= 0.78 (mean over the splits)", tw["trained_macro_f1"], tw["trained_macro_f1"] >= TARGETS["trained_macro_f1"]),
     ]
     print("\nTargets of issue 16")
     for label, value, ok in checks:
