@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/eval_aspects.py [--data ../shared/data] [--json FILE]
+    .venv/bin/python benchmarks/eval_aspects.py [--data ../shared/data] [--json FILE] [--seat-seeds 0,1,2]
 
 1. Restaurant review sentences (SemEval-2014, development part) analysed with a codeframe
    that seeds food / service / price / ambience (``--themes auto`` for the rest). Every
@@ -23,6 +23,8 @@ Usage (from the repository root)::
    Spearman correlation of each sub-rating with the overall score; and the
    share of detractors among the quotes of the most harmful aspect row (its negative side of
    quotes.csv) and of the most harmful membership theme (its themes.csv quotes).
+   ``--seat-seeds 0,1,2`` also refits the automatic themes with each seed and says at which
+   seeds the top 2 rows are about space: one seed's ranking is one draw.
 3. Airline tweets: macro-F1 of the lexicon scorer and of the trained model (trained on
    the 70% part of the seeded split of ``eval_sentiment.py``), on the 30% part, next to a
    balanced LinearSVC on the trained model's own word + character features — over
@@ -89,10 +91,11 @@ def codeframe(seeds: dict | None = None):
         {"id": i, "name": name, "seeds": words} for i, (name, words) in enumerate(seeds.items())]})
 
 
-def analyzed(frame: pd.DataFrame, text: str, score: str | None, frame_codes=None, metric: str | None = None):
+def analyzed(frame: pd.DataFrame, text: str, score: str | None, frame_codes=None, metric: str | None = None,
+             random_state: int = 0):
     """Fit and analyse ``frame`` as ``feedbackml analyze`` does (a codeframe object goes to the estimator)."""
-    analyzer = fml.FeedbackAnalyzer(codeframe=frame_codes, random_state=0, metric=metric).fit(frame, text=text,
-                                                                                              score=score)
+    analyzer = fml.FeedbackAnalyzer(codeframe=frame_codes, random_state=random_state, metric=metric).fit(
+        frame, text=text, score=score)
     return analyzer.analyze(frame, text=text, score=score)
 
 
@@ -141,12 +144,13 @@ def restaurants(data: Path) -> dict:
     return out
 
 
-def seats(data: Path, seeded: bool = False) -> dict:
+def seats(data: Path, seeded: bool = False, random_state: int = 0) -> dict:
     frame = pd.read_csv(data / SEATS)
     frame = frame[frame["content"].notna() & frame["overall_rating"].notna()].reset_index(drop=True)
     frame["score"] = frame["overall_rating"].clip(0, 10)
     # The overall rating is 1-10, which the tool will not guess: read as NPS (9-10 promoters, 1-6 detractors).
-    res = analyzed(frame[["content", "score"]], "content", "score", codeframe(SEAT_SEEDS) if seeded else None, "nps")
+    res = analyzed(frame[["content", "score"]], "content", "score", codeframe(SEAT_SEEDS) if seeded else None, "nps",
+                   random_state)
     comments = res.comments.set_index("row")
     answered = [c for c in SUB_RATINGS if frame[c].notna().mean() >= 0.5]
     ratings = frame[answered].set_axis(pd.RangeIndex(1, len(frame) + 1))
@@ -239,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the tweets' first 70/30 split")
     parser.add_argument("--splits", type=int, default=5, help="70/30 splits of the tweets (seeds seed, seed+1, ...)")
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
+    parser.add_argument("--seat-seeds", default="", metavar="S,S,...",
+                        help="also refit the seat reviews' automatic themes with these seeds and say, per seed, "
+                             "whether the top 2 harmful negative-aspect themes are about space")
     args = parser.parse_args(argv)
     if not (args.data / RESTAURANTS).is_file():
         print(f"eval_aspects: no evaluation data at {args.data}; pass --data DIR", file=sys.stderr)
@@ -294,6 +301,19 @@ def main(argv: list[str] | None = None) -> int:
     def about_space(run):
         top = run["negative_aspect_drivers"][:2]
         return bool(top) and all(r["lowest_sub_rating"] in SPACE or r["space_words"] for r in top)
+
+    if args.seat_seeds:
+        # One seed's ranking is one draw: the themes (and so the rows) move with the k-means seed.
+        print("\nSeat reviews, automatic themes by seed (top 3 harmful negative-aspect rows, * = about space)")
+        passed = []
+        for s in (int(x) for x in args.seat_seeds.split(",")):
+            run = seat if s == 0 else seats(args.data, random_state=s)
+            passed.append(about_space(run))
+            rows = " | ".join(f"{r['label']} {r['nps_impact']:.1f}"
+                              f"{'*' if r['lowest_sub_rating'] in SPACE or r['space_words'] else ''}"
+                              for r in run["negative_aspect_drivers"][:3])
+            print(f"  seed {s} ({run['themes']} themes) {'pass' if passed[-1] else 'fail'}: {rows}")
+        print(f"  top 2 about space at {sum(passed)} of {len(passed)} seeds")
 
     q, qm = seat["quotes"], seat["membership_quotes"]
     checks = [
