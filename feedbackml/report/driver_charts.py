@@ -136,7 +136,8 @@ def impact_chart(drivers: pd.DataFrame, measure: Measure, words: Words, width: i
         y = top + i * row_h
         colour, solid = _tone(bool(sig[i]), v[i], measure.harm)
         name = d.theme_name(r) if label_col == "label" else str(r[label_col])
-        note = f"n = {int(r['n']):,}" if "n" in t and not d.missing(r["n"]) else ""
+        note = " · ".join(x for x in (d.theme_ref(r) if label_col == "label" else "",
+                                      f"n = {int(r['n']):,}" if "n" in t and not d.missing(r["n"]) else "") if x)
         q = _qtext(r.get("q_value"))
         note += (" · " + q if q else "") + (" · significant" if sig[i] else "")
         title = f"{name}: {d.signed(v[i], 2)} {measure.unit}"

@@ -184,6 +184,11 @@ def int_like(v) -> bool:
 
 
 def theme_name(row) -> str:
+    """What people read for a theme: its label, no ID (the ID is on the row's note line)."""
+    return str(row.get("label"))
+
+
+def theme_ref(row) -> str:
+    """"theme 4": the ID that ties a chart row to themes.csv and drivers.csv ("" when none)."""
     tid = row.get("theme_id")
-    label = row.get("label")
-    return f"{int(float(tid))} · {label}" if int_like(tid) and int(float(tid)) >= 0 else str(label)
+    return f"theme {int(float(tid))}" if int_like(tid) and int(float(tid)) >= 0 else ""

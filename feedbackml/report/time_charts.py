@@ -118,7 +118,7 @@ def share_chart(trends: pd.DataFrame, labels: dict, alerts: list | None = None, 
         colour, shape = d.LINES[k % len(d.LINES)], d.MARKERS[k % len(d.MARKERS)]
         s = t[t["theme_id"] == tid].sort_values("period", kind="stable")
         s = s[s["share"].notna()]
-        name = f"{int(tid)} · {labels.get(int(tid), '')}"
+        name = labels.get(int(tid), "") or f"theme {int(tid)}"
         if not s.empty:
             path = " ".join(f"{'M' if j == 0 else 'L'}{d.f(x[p])},{d.f(y(v))}" for j, (p, v) in enumerate(zip(s["period"], s["share"])))
             out.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
