@@ -77,7 +77,7 @@ def typical_similarity(scores: np.ndarray, clusters: np.ndarray, weight: np.ndar
 
 
 def assign_parts(sims: np.ndarray, n_words: np.ndarray, typical: np.ndarray, ratio: float = 0.8,
-                 margin: float = 0.02, min_words: int = 2, whole: np.ndarray | None = None
+                 margin: float = 0.06, min_words: int = 2, whole: np.ndarray | None = None
                  ) -> tuple[np.ndarray, np.ndarray]:
     """Cluster each part clearly mentions (−1 = none) and its cosine, from part × cluster cosines.
 
@@ -123,7 +123,7 @@ def mention_strength(cos: np.ndarray, typical: np.ndarray) -> np.ndarray:
 
 
 def part_mentions(sims: np.ndarray, n_words: np.ndarray, typical: np.ndarray, hits: np.ndarray | None = None,
-                  ratio: float = 0.8, margin: float = 0.02, min_words: int = 2,
+                  ratio: float = 0.8, margin: float = 0.06, min_words: int = 2,
                   whole: np.ndarray | None = None) -> pd.DataFrame:
     """Every (part, cluster) mention of parts with part × cluster cosines ``sims``
     (:data:`PART_MENTION_COLUMNS`, ``pos`` = row of ``sims``).

@@ -131,7 +131,7 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
                  ngram_range=(1, 2), large_n=30000, language="en", batch_size=2000,
                  codeframe=None, n_components=100, k_range=(4, 60), max_docs=200_000,
                  min_similarity=0.3, n_jobs=1, min_share=0.01, merge_similarity=0.7,
-                 min_part_words=2, membership_ratio=0.8, membership_margin=0.02, max_themes=3,
+                 min_part_words=2, membership_ratio=0.8, membership_margin=0.06, max_themes=3,
                  blocked_words=(), n_groups=None, bigram_weight=0.25):
         self.n_themes = n_themes
         self.random_state = random_state
