@@ -111,7 +111,7 @@ def quote_candidates(mentions: pd.DataFrame, comments: pd.DataFrame, text_column
     usable = np.flatnonzero(keep & (whole | ((part_words >= 4) & (part_words <= 30))))
     at, whole = at[usable], whole[usable]
     m = mentions[["theme_id", "sentiment_label", "closeness", "row"]].iloc[usable]
-    text = mentions["text"].iloc[usable].to_numpy(object)
+    text = np.array(mentions["text"].iloc[usable].to_numpy(object), dtype=object)  # a copy: written to
     text[whole] = comments[text_column].astype(str).iloc[at[whole]].to_numpy(object)
     pool = pd.DataFrame({"theme_id": m["theme_id"].to_numpy(np.int64),
                          "polarity": m["sentiment_label"].to_numpy(object),
