@@ -115,3 +115,19 @@ def test_seed_terms_match_whole_lemma_words_and_phrases():
     pattern = seed_pattern(["staff", "leg room"])
     hits = seed_hits(["the staff be rude", "staffing issue", "no leg room at all", "legroom"], [pattern, None])
     assert hits[:, 0].tolist() == [True, False, True, False] and not hits[:, 1].any()
+
+
+def test_parts_sharing_a_text_can_share_one_row_of_cosines():
+    rng = np.random.default_rng(0)
+    sims = np.round(rng.uniform(-0.2, 1.0, (6, 4)), 2)
+    rows = np.array([0, 3, 3, 5, 1, 0, 2, 4, 4])  # each part's distinct text
+    n_words = np.array([3, 1, 3, 2, 4, 1, 2, 3, 0])
+    whole = np.array([False, True, False, False, True, False, False, False, False])
+    hits = rng.uniform(size=(len(rows), 2)) > 0.7
+    typical = np.array([0.5, 0.6, 0.4, 0.7])
+    for h in (None, hits):
+        expanded = part_mentions(sims[rows], n_words, typical, h, whole=whole)
+        shared = part_mentions(sims, n_words, typical, h, whole=whole, rows=rows)
+        assert expanded.equals(shared)
+    assert [a.tolist() for a in assign_parts(sims, n_words, typical, whole=whole, rows=rows)] == \
+        [a.tolist() for a in assign_parts(sims[rows], n_words, typical, whole=whole)]

@@ -31,7 +31,9 @@ HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
 FORMATTING_TAG = r"(?i)</?(?:br|b|i|u|em|strong|p|div|span)\b[^<>]*/?>"
 _LETTER_RUN = r"([^\W\d_])\1{2,}"  # "soooo" -> "soo" (Python re: needs a back-reference)
 _ANY_LETTER_RUN = "(?i)" + "|".join(f"{c}{c}{c}" for c in "abcdefghijklmnopqrstuvwxyz")
-_PUNCT_RUNS = ((r"!{4,}", "!!!"), (r"\?{4,}", "???"), (r"\.{4,}", "..."))  # VADER counts up to three
+#: Runs of four or more marks cut to three (VADER counts up to three): pattern, replacement,
+#: and the run of four every text it changes holds (a literal search picks those texts).
+_PUNCT_RUNS = ((r"!{4,}", "!!!", "!!!!"), (r"\?{4,}", "???", "????"), (r"\.{4,}", "...", "...."))
 _NOT_ASCII_TEXT = r"[^\x{00}-\x{2000}]"  # candidates for emoji
 
 
@@ -41,6 +43,16 @@ def _arrow(text) -> pa.Array:
 
 def _replace(arr: pa.Array, pattern: str, replacement: str) -> pa.Array:
     return pc.replace_substring_regex(arr, pattern=pattern, replacement=replacement)
+
+
+def _replace_where(arr: pa.Array, mask: pa.Array, pattern: str, replacement: str) -> pa.Array:
+    """:func:`_replace` run only on the strings selected by ``mask`` (those it can change)."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    mask = mask.fill_null(False)
+    if not pc.any(mask).as_py():
+        return arr
+    return pc.replace_with_mask(arr, mask, _replace(arr.filter(mask), pattern, replacement))
 
 
 def _map_where(arr: pa.Array, mask: pa.Array, func) -> pa.Array:
@@ -269,8 +281,8 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         if self.emoji:
             arr = _map_where(arr, pc.match_substring_regex(arr, _NOT_ASCII_TEXT), _name_emoji)
         arr = _map_where(arr, pc.match_substring_regex(arr, _ANY_LETTER_RUN), _squeeze_letters)
-        for pattern, replacement in _PUNCT_RUNS:
-            arr = _replace(arr, pattern, replacement)
+        for pattern, replacement, run in _PUNCT_RUNS:
+            arr = _replace_where(arr, pc.match_substring(arr, run), pattern, replacement)
         return _squeeze_spaces(arr)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

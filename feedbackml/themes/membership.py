@@ -77,18 +77,24 @@ def typical_similarity(scores: np.ndarray, clusters: np.ndarray, weight: np.ndar
 
 
 def assign_parts(sims: np.ndarray, n_words: np.ndarray, typical: np.ndarray, ratio: float = 0.8,
-                 margin: float = 0.06, min_words: int = 2, whole: np.ndarray | None = None
-                 ) -> tuple[np.ndarray, np.ndarray]:
+                 margin: float = 0.06, min_words: int = 2, whole: np.ndarray | None = None,
+                 rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Cluster each part clearly mentions (−1 = none) and its cosine, from part × cluster cosines.
 
     ``whole`` marks parts that are a whole comment (exempt from ``min_words``, need one word).
+    With ``rows``, ``sims`` holds one row per distinct part text and ``rows`` is each part's
+    row of it (``n_words`` and ``whole`` stay per part): the nearest and runner-up clusters
+    are found once per distinct text.
     """
     sims = np.asarray(sims, dtype=np.float64)
+    n = len(sims) if rows is None else len(rows)
     if sims.shape[1] == 0:
-        return np.full(len(sims), -1), np.zeros(len(sims))
+        return np.full(n, -1), np.zeros(n)
     best = sims.argmax(axis=1)
     top = sims[np.arange(len(sims)), best]
     second = np.partition(sims, -2, axis=1)[:, -2] if sims.shape[1] > 1 else np.zeros(len(sims))
+    if rows is not None:
+        best, top, second = best[rows], top[rows], second[rows]
     need = np.where(np.asarray(whole, bool) if whole is not None else False, 1, min_words)
     clear = (n_words >= need) & (top >= ratio * typical[best]) & (top - second >= margin) & (top > 0)
     return np.where(clear, best, -1), np.where(clear, top, 0.0)
@@ -124,9 +130,10 @@ def mention_strength(cos: np.ndarray, typical: np.ndarray) -> np.ndarray:
 
 def part_mentions(sims: np.ndarray, n_words: np.ndarray, typical: np.ndarray, hits: np.ndarray | None = None,
                   ratio: float = 0.8, margin: float = 0.06, min_words: int = 2,
-                  whole: np.ndarray | None = None) -> pd.DataFrame:
+                  whole: np.ndarray | None = None, rows: np.ndarray | None = None) -> pd.DataFrame:
     """Every (part, cluster) mention of parts with part × cluster cosines ``sims``
-    (:data:`PART_MENTION_COLUMNS`, ``pos`` = row of ``sims``).
+    (:data:`PART_MENTION_COLUMNS`, ``pos`` = the part's position; with ``rows``, ``sims``
+    has a row per distinct part text and ``rows`` says each part's, as in :func:`assign_parts`).
 
     A part mentions the cluster it is clearly close to (:func:`assign_parts`). The first
     clusters are the codeframe's when ``hits`` (parts × those clusters: the part holds one
@@ -135,18 +142,19 @@ def part_mentions(sims: np.ndarray, n_words: np.ndarray, typical: np.ndarray, hi
     ``min_words``) even if a free cluster is closer. A named mention has ``named`` True.
     """
     sims = np.asarray(sims, dtype=np.float64)
-    cluster, score = assign_parts(sims, n_words, typical, ratio, margin, min_words, whole)
+    cluster, score = assign_parts(sims, n_words, typical, ratio, margin, min_words, whole, rows)
     pos = np.flatnonzero(cluster >= 0)
     frames = [pd.DataFrame({"pos": pos, "cluster": cluster[pos]})]
     m = 0 if hits is None else hits.shape[1]
     if m:
         need = np.where(np.asarray(whole, bool) if whole is not None else False, 1, min_words)
-        close = (sims[:, :m] >= ratio * typical[:m]) & (sims[:, :m] > 0) & (np.asarray(n_words) >= need)[:, None]
+        named_sims = sims[:, :m] if rows is None else sims[rows, :m]
+        close = (named_sims >= ratio * typical[:m]) & (named_sims > 0) & (np.asarray(n_words) >= need)[:, None]
         p, c = np.nonzero(hits | close)
         frames.append(pd.DataFrame({"pos": p, "cluster": c}))
     out = pd.concat(frames, ignore_index=True).drop_duplicates(["pos", "cluster"])
     at, cl = out["pos"].to_numpy(np.int64), out["cluster"].to_numpy(np.int64)
-    cos = sims[at, cl] if len(at) else np.zeros(0)
+    cos = sims[at if rows is None else rows[at], cl] if len(at) else np.zeros(0)
     strength = mention_strength(cos, typical[cl])
     named = cl < m
     if m:
@@ -279,19 +287,19 @@ def score_parts(model, parts: pd.DataFrame, doc_lemmas: np.ndarray, n_docs: int,
         n_words = model.vectors_.n_words(counts)
         hits = seed_hits(batch, patterns) if any(p is not None for p in patterns) else None
         at = np.flatnonzero((codes >= start) & (codes < start + len(batch)))
-        local = codes[at] - start
-        part_sims = sims[local]
+        local = codes[at] - start  # the parts' rows of the distinct strings' cosines (never copied per part)
         words[at] = n_words[local]
-        m = part_mentions(part_sims, n_words[local], model.typical_, None if hits is None else hits[local],
-                          model.membership_ratio, model.membership_margin, model.min_part_words, whole[at])
+        m = part_mentions(sims, n_words[local], model.typical_, None if hits is None else hits[local],
+                          model.membership_ratio, model.membership_margin, model.min_part_words, whole[at],
+                          rows=local)
         found.append(m.assign(pos=at[m["pos"].to_numpy()]))
-        if part_sims.shape[1]:
-            best = part_sims.argmax(axis=1)
-            top = part_sims[np.arange(len(local)), best]
-            has = n_words[local] > 0
-            near[at], near_score[at] = np.where(has, best, -1), np.where(has, top, 0.0)
+        if sims.shape[1]:
+            best = sims.argmax(axis=1)
+            top = sims[np.arange(len(sims)), best]
+            has = n_words > 0
+            near[at], near_score[at] = np.where(has, best, -1)[local], np.where(has, top, 0.0)[local]
             lean[at] = np.where(doc_cluster[part_doc[at]] >= 0,
-                                part_sims[np.arange(len(local)), np.maximum(doc_cluster[part_doc[at]], 0)], 0.0)
+                                sims[local, np.maximum(doc_cluster[part_doc[at]], 0)], 0.0)
     mentions = (pd.concat(found, ignore_index=True) if found
                 else pd.DataFrame({c: np.zeros(0, {"pos": np.int64, "cluster": np.int64, "named": bool}.get(c, float))
                                    for c in PART_MENTION_COLUMNS}))

@@ -82,13 +82,20 @@ def mention_table(parts: pd.DataFrame, themes, comment_sentiment: pd.DataFrame, 
     pairs = pd.DataFrame({"doc": np.repeat(np.arange(len(lengths)), lengths), "theme_id": ids})
     pairs = pairs.drop_duplicates().sort_values(["doc", "theme_id"], kind="stable").reset_index(drop=True)
     keys = ["doc", "theme_id"]
-    hit = pairs.merge(parts, on=keys, how="inner")
+    # Match, filter and sort on the numeric columns with each part's row; the part and clause
+    # texts are taken once, for the rows kept (taking Arrow strings at every step cost more
+    # than the rest of the step).
+    light = parts[[c for c in parts.columns if c not in ("text", "clause_text")]]
+    hit = pairs.merge(light.assign(_row=np.arange(len(parts))), on=keys, how="inner")
     group = hit.groupby(keys)
     any_fit = group["fit"].transform("any").to_numpy(bool)
     closest = hit["score"].to_numpy() >= group["score"].transform("max").to_numpy()
     hit = hit[np.where(any_fit, hit["fit"].to_numpy(bool), closest)]
     hit = hit.drop_duplicates(keys + ["part"]).sort_values(keys + ["part"], kind="stable")
-    out = pairs.merge(_joined(hit), on=keys, how="left")
+    rows = hit["_row"].to_numpy(np.int64)
+    hit_text = parts["text"].iloc[rows].to_numpy(object)
+    hit_clause = parts["clause_text"].iloc[rows].to_numpy(object)
+    out = pairs.merge(_joined(hit, hit_text, hit_clause), on=keys, how="left")
     doc = out["doc"].to_numpy()
     whole = comment_sentiment.reset_index(drop=True)
     sentiment = whole["sentiment"].to_numpy(float)[doc].copy()
@@ -125,7 +132,11 @@ def _context_sentiment(mentions: pd.DataFrame, parts: pd.DataFrame, scorer,
     sentiment, label = np.zeros(n), np.full(n, "neutral", dtype=object)
     todo = np.ones(n, dtype=bool)
     places = "clause" in parts and "after_contrast" in parts
-    distinct = parts.drop_duplicates(["doc", "part"]).set_index(["doc", "part"])
+    # one row per part; its texts are taken only for the rows looked up
+    once = np.flatnonzero(~parts.duplicated(["doc", "part"]).to_numpy(bool))
+    distinct = (parts[[c for c in parts.columns if c not in ("text", "clause_text")]].iloc[once]
+                .assign(_row=once).set_index(["doc", "part"]))
+    part_text = lambda at: parts["text"].iloc[distinct["_row"].to_numpy(np.int64)[at]].to_numpy(object)  # noqa: E731
     doc = mentions["doc"].to_numpy(np.int64)
 
     def take(texts: np.ndarray, rows: np.ndarray, flip: bool = False) -> None:
@@ -151,7 +162,7 @@ def _context_sentiment(mentions: pd.DataFrame, parts: pd.DataFrame, scorer,
         ok = at >= 0
         ok[ok] = distinct["clause"].to_numpy(np.int64)[at[ok]] == clause[ok]
         rows = np.flatnonzero(ok & todo)
-        take(distinct["text"].to_numpy(object)[at[rows]], rows)
+        take(part_text(at[rows]), rows)
     if places:  # 2. after a concession that opens the clause ("although the room is nice, | the food …")
         flat = distinct.reset_index()
         opener = flat.groupby(["doc", "clause"], sort=False)["part"].min()
@@ -160,7 +171,7 @@ def _context_sentiment(mentions: pd.DataFrame, parts: pd.DataFrame, scorer,
         rows = np.flatnonzero(todo & conceded & ~np.isnan(lead) & (first > np.nan_to_num(lead, nan=0)))
         at = distinct.index.get_indexer(pd.MultiIndex.from_arrays([doc[rows], lead[rows].astype(np.int64)]))
         rows, at = rows[at >= 0], at[at >= 0]
-        take(distinct["text"].to_numpy(object)[at], rows, flip=True)
+        take(part_text(at), rows, flip=True)
     # 3. the clause, where it is more than the mention's text
     rows = np.flatnonzero(todo & (mentions["clause"].to_numpy(object) != mentions["text"].to_numpy(object)))
     take(mentions["clause"].to_numpy(object)[rows], rows)
@@ -172,7 +183,8 @@ def _context_sentiment(mentions: pd.DataFrame, parts: pd.DataFrame, scorer,
         other = np.where((here >= 0) & after[np.maximum(here, 0)] & (before >= 0), before,
                          np.where((nxt >= 0) & after[np.maximum(nxt, 0)], nxt, -1))
         rows = np.flatnonzero(todo & (other >= 0))
-        take(clauses["clause_text"].to_numpy(object)[other[rows]], rows, flip=True)
+        take(parts["clause_text"].iloc[clauses["_row"].to_numpy(np.int64)[other[rows]]].to_numpy(object), rows,
+             flip=True)
     return sentiment, label
 
 
@@ -204,10 +216,11 @@ def _conceded_points(mentions: pd.DataFrame, rows: np.ndarray) -> tuple[np.ndarr
     return np.asarray(keep, dtype=np.int64), np.asarray(points, dtype=object)
 
 
-def _joined(hit: pd.DataFrame) -> pd.DataFrame:
-    """One row per (doc, theme) of ``hit`` (sorted by doc, theme, part): the parts' texts and
-    their distinct clauses joined by :data:`JOINER`, and the best closeness. Python only
-    joins the few mentions with several parts."""
+def _joined(hit: pd.DataFrame, texts: np.ndarray, clauses: np.ndarray) -> pd.DataFrame:
+    """One row per (doc, theme) of ``hit`` (sorted by doc, theme, part; ``texts`` and
+    ``clauses`` are its rows' part and clause texts): the parts' texts and their distinct
+    clauses joined by :data:`JOINER`, and the best closeness. Python only joins the few
+    mentions with several parts."""
     doc, theme = hit["doc"].to_numpy(np.int64), hit["theme_id"].to_numpy(np.int64)
     if not len(doc):
         return pd.DataFrame({"doc": doc, "theme_id": theme, "text": [], "clause": [], "closeness": [],
@@ -215,8 +228,8 @@ def _joined(hit: pd.DataFrame) -> pd.DataFrame:
     first = np.r_[True, (doc[1:] != doc[:-1]) | (theme[1:] != theme[:-1])]
     starts = np.flatnonzero(first)
     sizes = np.diff(np.r_[starts, len(doc)])
-    texts = np.asarray(hit["text"].to_numpy(object), dtype=object)
-    clauses = np.asarray(hit["clause_text"].to_numpy(object), dtype=object)
+    texts = np.asarray(texts, dtype=object)
+    clauses = np.asarray(clauses, dtype=object)
     text, clause = texts[starts].copy(), clauses[starts].copy()
     for g in np.flatnonzero(sizes > 1).tolist():
         a, b = starts[g], starts[g] + sizes[g]

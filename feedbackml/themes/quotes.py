@@ -104,12 +104,15 @@ def quote_candidates(mentions: pd.DataFrame, comments: pd.DataFrame, text_column
     """
     at = pd.Index(comments["row"].to_numpy()).get_indexer(mentions["row"].to_numpy())
     keep = ~comments["is_duplicate"].to_numpy(bool)[at] & ~comments["is_nonanswer"].to_numpy(bool)[at]
-    at, m = at[keep], mentions[keep]
-    words = comments["clean_text"].astype(str).str.count(" ").to_numpy()[at] + 1
-    part_words = m["text"].astype(str).str.count(" ").to_numpy() + 1
+    words = _spaces(comments["clean_text"])[at] + 1
+    part_words = _spaces(mentions["text"]) + 1
     whole = (words >= 4) & (words <= 30)
-    usable = whole | ((part_words >= 4) & (part_words <= 30))
-    text = np.where(whole, comments[text_column].astype(str).to_numpy(object)[at], m["text"].to_numpy(object))
+    # only the usable mentions are looked at further: their texts and keys, nothing else
+    usable = np.flatnonzero(keep & (whole | ((part_words >= 4) & (part_words <= 30))))
+    at, whole = at[usable], whole[usable]
+    m = mentions[["theme_id", "sentiment_label", "closeness", "row"]].iloc[usable]
+    text = np.array(mentions["text"].iloc[usable].to_numpy(object), dtype=object)  # a copy: written to
+    text[whole] = comments[text_column].astype(str).iloc[at[whole]].to_numpy(object)
     pool = pd.DataFrame({"theme_id": m["theme_id"].to_numpy(np.int64),
                          "polarity": m["sentiment_label"].to_numpy(object),
                          "respondent": np.asarray(respondent, dtype=object)[at],
@@ -117,7 +120,13 @@ def quote_candidates(mentions: pd.DataFrame, comments: pd.DataFrame, text_column
                          "closeness": m["closeness"].to_numpy(float),
                          "key": quote_key(text) if len(text) else np.array([], dtype=object),
                          "row": m["row"].to_numpy(np.int64), "text": text})
-    return best_candidates(pool[usable], n)
+    return best_candidates(pool, n)
+
+
+def _spaces(texts: pd.Series) -> np.ndarray:
+    """Spaces in each text (missing: NaN), counted by Arrow as a plain substring."""
+    values = pa.array(texts.astype(str), type=pa.large_string())
+    return pc.count_substring(values, " ").to_numpy(zero_copy_only=False)
 
 
 def best_candidates(pool: pd.DataFrame, n: int = N_QUOTES) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import itertools
 import re
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
@@ -295,7 +296,8 @@ class _Pairs:
         piece, rows = piece[has], rows[has]
         left, right = tail[piece[:-1]], head[piece[1:]]
         ok = (rows[1:] == rows[:-1]) & (left >= 0) & (right >= 0)
-        codes, self.index = np.unique(left[ok] * len(ends) + right[ok], return_inverse=True)
+        # the distinct pairs, sorted, and each occurrence's (np.unique's answer, by hashing)
+        self.index, codes = pd.factorize(left[ok] * len(ends) + right[ok], sort=True)
         self.rows = rows[1:][ok]
         self.names = [f"{ends[c // len(ends)]} {ends[c % len(ends)]}" for c in codes.tolist()]  # across pieces
 
