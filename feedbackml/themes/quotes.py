@@ -124,7 +124,7 @@ def quote_candidates(mentions: pd.DataFrame, comments: pd.DataFrame, text_column
 
 
 def _spaces(texts: pd.Series) -> np.ndarray:
-    """Spaces in each text (missing: NaN), counted by Arrow as a plain substring."""
+    """Spaces in each text (read as ``str``, as before), counted by Arrow as a plain substring."""
     values = pa.array(texts.astype(str), type=pa.large_string())
     return pc.count_substring(values, " ").to_numpy(zero_copy_only=False)
 
