@@ -371,8 +371,9 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
             order = np.argsort(-rank[i], kind="stable")
             top = [terms[j] for j in order[:50] if z[i, j] > 0]
             keywords = [t for t in top if not set(t.split()) <= blocked][:N_KEYWORDS] or top[:N_KEYWORDS]
-            # a label says what the theme is about, not what it is not ("update / not slow")
-            named = [t for t in keywords if t.split()[0] not in negations] or keywords
+            # a label says what the theme is about, not what it is not ("update / not slow",
+            # "flight life / airline not")
+            named = [t for t in keywords if not negations & set(t.split())] or keywords
             label = names.get(int(theme_id)) or build_label(named, used, n_terms) or f"theme {theme_id}"
             used.add(label)
             rows.append((int(theme_id), label, ", ".join(keywords)))
