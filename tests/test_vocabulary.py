@@ -43,6 +43,13 @@ def test_words_of_emoji_names_are_emoji_words_unless_used_on_their_own():
     assert not {"hand", "face", "luggage", "value"} & words  # "face" is used on its own 3 times in 5
 
 
+def test_emoji_names_that_are_ordinary_phrases_keep_their_words():
+    # 🛂 is "passport control" and 🍨 "ice cream": no word marks them as emoji descriptions
+    words = emoji_words(pd.Series(["long queue at passport control", "passport control was slow",
+                                   "the soft ice cream was melted", "thumbs up for the crew thumbs up"]))
+    assert not {"passport", "control", "cream"} & words and {"thumbs", "thumb"} <= words
+
+
 def test_a_label_term_that_misspells_a_word_of_the_label_is_skipped():
     assert build_label(["delivery", "delivry", "parcel"], set()) == "delivery / parcel"
     assert build_label(["staff", "stuff"], set()) == "staff / stuff"  # short words: two words

@@ -89,7 +89,7 @@ def name_words(texts: pd.Series, language: str = "en", max_docs: int = 20_000, m
     return _marked(capital, capital + lower, language, min_count, share)
 
 
-def emoji_words(texts: pd.Series, language: str = "en", max_docs: int = 20_000, min_count: int = 1,
+def emoji_words(texts: pd.Series, language: str = "en", max_docs: int = 10_000, min_count: int = 1,
                 share: float = 0.6) -> set[str]:
     """Words written as part of an emoji's name in at least ``share`` of their uses (and at
     least ``min_count`` times: one use is evidence here, unlike a capital letter that may
@@ -97,20 +97,26 @@ def emoji_words(texts: pd.Series, language: str = "en", max_docs: int = 20_000, 
 
     ``TextCleaner`` writes each emoji as its name, so the sentiment scorers read it ("😡"
     → "pouting face"); a theme label made of it ("value / pout") names an emoji, not a
-    topic. Only names of two words or more count, and per corpus: a word comments also use
+    topic. Only names of two words or more that describe an emoji (a word of
+    ``lang/<language>/emoji_name_words.txt``: "face", "heart", "hands" …) count — "passport
+    control" and "ice cream" are emoji names too — and per corpus: a word comments also use
     on its own stays ("hand" of "hand luggage" next to "raising hands")."""
     from ..text.cleaning import emoji_names
 
-    # names of two words or more: "luggage" (🧳) and "seat" (💺) are words first
-    names = {tuple(n) for n in (_WORD.findall(name.lower()) for name in emoji_names()) if len(n) > 1}
+    marks = set(load_list("emoji_name_words", language))
+    names = {tuple(n) for n in (_WORD.findall(name.lower()) for name in emoji_names())
+             if len(n) > 1 and marks & set(n)}
     longest = max(map(len, names), default=0)
+    firsts = {n[0] for n in names}
     inside, total = Counter(), Counter()
     for text in _spread_sample(texts, max_docs):
         words = _WORD.findall(text.lower())
         total.update(words)
         i = 0
         while i < len(words):
-            n = next((n for n in range(min(longest, len(words) - i), 0, -1) if tuple(words[i:i + n]) in names), 0)
+            n = 0
+            if words[i] in firsts:
+                n = next((n for n in range(min(longest, len(words) - i), 1, -1) if tuple(words[i:i + n]) in names), 0)
             inside.update(words[i:i + n])
             i += max(n, 1)
     return _marked(inside, total, language, min_count, share)
