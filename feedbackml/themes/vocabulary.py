@@ -40,6 +40,7 @@ _HANDLE = r"@\w+"
 _MID_CAPITAL = re.compile(r"(?<![.!?:]\s)(?<=\s)([A-Z][a-zA-Z']+)")
 _LOWER = re.compile(r"(?<![\w'])([a-z][a-z']+)")
 _CODE = re.compile(r"(?<![\w'])([A-Z]{2,4})(?![\w'])")
+_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")  # the words of an emoji name or a lower-cased text
 
 
 def theme_text(texts: pd.Series) -> pd.Series:
@@ -113,16 +114,14 @@ def emoji_words(texts: pd.Series, language: str = "en", max_docs: int = 10_000, 
         words = _WORD.findall(text.lower())
         total.update(words)
         i = 0
-        while i < len(words):
-            n = 0
+        while i < len(words):  # the longest name starting at each word, names not overlapping
+            size = 0
             if words[i] in firsts:
-                n = next((n for n in range(min(longest, len(words) - i), 1, -1) if tuple(words[i:i + n]) in names), 0)
-            inside.update(words[i:i + n])
-            i += max(n, 1)
+                size = next((m for m in range(min(longest, len(words) - i), 1, -1)
+                             if tuple(words[i:i + m]) in names), 0)
+            inside.update(words[i:i + size])
+            i += max(size, 1)
     return _marked(inside, total, language, min_count, share)
-
-
-_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 
 
 def _marked(marked: Counter, total: Counter, language: str, min_count: int, share: float) -> set[str]:
@@ -130,11 +129,11 @@ def _marked(marked: Counter, total: Counter, language: str, min_count: int, shar
     ``total`` uses and ``min_count`` times, plus each one's lemma when the word and its
     lemma together pass the same test: labels are made of lemmas ("Vegas" is "vega"), and
     "hands" in "raising hands" must not block "hand" of "hand luggage"."""
+    from ..text.nlp import lemmatize
+
     def passes(words) -> bool:
         m, t = sum(marked[w] for w in words), sum(total[w] for w in words)
         return m >= min_count and t > 0 and m / t >= share
-
-    from ..text.nlp import lemmatize
 
     found = sorted(w for w in marked if passes([w]))
     lemmas = dict(zip(found, lemmatize(found, language).tolist())) if found else {}
