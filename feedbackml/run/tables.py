@@ -185,12 +185,13 @@ def group_tables(analyzer: FeedbackAnalyzer, themes: pd.DataFrame, a: dict[str, 
     info["themes_per_themed_comment"] = rounded(per_comment) if per_comment is not None else None
     info["largest_theme_share"] = (round(float(themes["n"].max() / w[themed].sum()), 4)
                                    if themed.any() and len(themes) else None)
-    stability = (analyzer.theme_model_.auto_k_ or {}).get("stability")
-    if stability and stability.get("stable", True) is None:
+    stability = (analyzer.theme_model_.auto_k_ or {}).get("stability") or {}
+    stable = stability.get("stable", True)  # None: too few comments to measure it
+    if stable is None:
         add_warning(summary, "few_comments_for_themes",
                     f"too few comments to tell whether the themes are reproducible (stability {stability['method']}): "
                     "read them as examples, not as a map; a codeframe or more comments gives themes to rely on")
-    elif stability and not stability.get("stable", True):
+    elif not stable:
         add_warning(summary, "unstable_themes",
                     f"the themes are not much more reproducible than on shuffled data (agreement between "
                     f"refits {stability['ari']:.2f} vs {stability['null_ari']:.2f} on the null): "
