@@ -14,8 +14,12 @@ Every step runs once per distinct comment text, part text and clause text;
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..contract import MENTION_COLUMNS
 from ..lang import get_language
@@ -153,7 +157,7 @@ def _context_sentiment(mentions: pd.DataFrame, parts: pd.DataFrame, scorer,
 
     clause = mentions["clause_no"].to_numpy(np.int64)
     concessive = _concessive(language)
-    conceded = np.array([str(t).lower().startswith(concessive) for t in mentions["clause"].tolist()], dtype=bool)
+    conceded = _starts_with_any(mentions["clause"], concessive)
     if places:  # 0. inside a concession that opens the clause, the opposite of its point
         rows, points = _conceded_points(mentions, np.flatnonzero(todo & conceded))
         take(points, rows, flip=True)
@@ -195,6 +199,16 @@ def _concessive(language: str) -> tuple[str, ...]:
     markers = {m for m, (before, after) in lang.contrast.items() if after < before}
     markers |= {" ".join(w.lower().split()) for w in lang.words("concessions")}
     return tuple(sorted(m + " " for m in markers))
+
+
+def _starts_with_any(texts: pd.Series, openers: tuple[str, ...]) -> np.ndarray:
+    """Whether each text, lower-cased, starts with one of ``openers`` (Arrow, all rows at once:
+    a mention table has a row per comment and theme)."""
+    if not len(texts) or not openers:
+        return np.zeros(len(texts), dtype=bool)
+    low = pc.utf8_lower(pa.array(texts.fillna("").astype(str).tolist(), type=pa.large_string()))
+    pattern = "^(?:" + "|".join(re.escape(o).replace(r"\ ", " ") for o in openers) + ")"
+    return pc.match_substring_regex(low, pattern).to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _conceded_points(mentions: pd.DataFrame, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
