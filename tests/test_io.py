@@ -33,6 +33,16 @@ def test_sniffs_the_delimiter(tmp_path, sep):
     assert sniff_delimiter(f"a{sep}b\n1{sep}2\n") == sep
 
 
+def test_the_header_decides_the_delimiter_whatever_the_comments_hold(tmp_path):
+    # csv.Sniffer alone reads this comma file as semicolon-separated: one column of whole lines
+    path = tmp_path / "x.csv"
+    path.write_text('id,comment,nps\n",late parcel;",,\nr1,fine,9\n";,late parcel","late\nparcel",\n')
+    df = read_table(path)
+    assert df.columns.tolist() == ["id", "comment", "nps"] and len(df) == 3
+    assert df.loc[3, "comment"] == "late\nparcel"
+    assert sniff_delimiter('"a;b",c\n1,2\n') == ","  # a delimiter inside a quoted header name is text
+
+
 def test_index_is_the_one_based_input_row(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("comment,nps\na,1\nb,2\n")

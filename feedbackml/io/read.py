@@ -34,10 +34,23 @@ def sniff_encoding(data: bytes | Path) -> str:
     return detect_encoding(data).codec
 
 
+DELIMITERS = ",;\t|"
+
+
 def sniff_delimiter(sample: str, default: str = ",") -> str:
-    """The field delimiter of a delimited text sample (comma, semicolon, tab or pipe)."""
+    """The field delimiter of a delimited text sample (comma, semicolon, tab or pipe).
+
+    The header decides when exactly one of them appears in it outside quotes ("id,comment,nps"):
+    the rows below may hold anything (a comment ``";,late parcel"`` made ``csv.Sniffer``
+    read a comma file as semicolon-separated, one column of whole lines). Otherwise, and
+    for a header without any, ``csv.Sniffer`` reads the sample."""
+    unquoted = re.sub(r'"[^"]*"', '""', sample)  # a doubled quote inside: two quoted runs
+    header = unquoted.lstrip("\ufeff").splitlines()[0] if unquoted.strip() else ""
+    present = [d for d in DELIMITERS if d in header]
+    if len(present) == 1:
+        return present[0]
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
         return default
 
