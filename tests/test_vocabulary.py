@@ -25,6 +25,15 @@ def test_words_capitalised_mid_sentence_are_names():
     assert {"southwest", "denver", "phl"} <= names and not {"bag", "lost", "no"} & names
 
 
+def test_hashtags_and_names_after_a_hyphen_are_names():
+    texts = pd.Series(["win #DestinationDragons tickets", "seeing #destinationdragons in LA",
+                       "#DestinationDragons again", "the seat was fine #fail", "what a fail",
+                       "such a fail today", "flew Newark-Berlin", "then Air Berlin", "on to Berlin"])
+    names = name_words(texts)
+    assert {"destinationdragons", "berlin"} <= names
+    assert "fail" not in names  # one use in three is a hashtag
+
+
 def test_a_name_blocks_its_lemma_but_not_a_word_used_on_its_own():
     texts = pd.Series(["we flew to Las Vegas", "the flight to Vegas was late", "back from Vegas again",
                        "I have Miles to burn", "my Miles expired", "so many Miles gone",

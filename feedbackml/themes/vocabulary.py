@@ -37,8 +37,9 @@ from ..lang import load_list
 OPINION_VALENCE = 1.5
 _PLACEHOLDER = r"\[[a-z_]+\]|\b[Xx]{2,}\b|\b\d[\d,.:/-]*\b"
 _HANDLE = r"@\w+"
-_MID_CAPITAL = re.compile(r"(?<![.!?:]\s)(?<=\s)([A-Z][a-zA-Z']+)")
-_LOWER = re.compile(r"(?<![\w'])([a-z][a-z']+)")
+_MID_CAPITAL = re.compile(r"(?<![.!?:]\s)(?<=[\s-])([A-Z][a-zA-Z']+)")
+_LOWER = re.compile(r"(?<![\w'#])([a-z][a-z']+)")
+_HASHTAG = re.compile(r"#([A-Za-z][\w']+)")
 _CODE = re.compile(r"(?<![\w'])([A-Z]{2,4})(?![\w'])")
 _WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")  # the words of an emoji name or a lower-cased text
 
@@ -80,12 +81,15 @@ def name_words(texts: pd.Series, language: str = "en", max_docs: int = 20_000, m
     "Southwest", "Denver", "Qatar", "JetBlue" are names of the things a comment is
     addressed to or passes through, not what it is about. A long word written in capitals
     only (``LOST``) is emphasis, not a name, and is not counted; a two-to-four-letter one
-    (``PHL``, ``SFO``) is counted as a code.
+    (``PHL``, ``SFO``) is counted as a code. A word after a hyphen counts as mid-sentence
+    ("Newark-Berlin"), and a hashtag counts as a name whatever its case: "#DestinationDragons"
+    and "#customerservice" are campaign tags and glued words, never a label an analyst keeps.
     """
     capital, lower = Counter(), Counter()
     for text in _spread_sample(texts, max_docs):
         capital.update(w.lower() for w in _MID_CAPITAL.findall(text) if not w.isupper())
         capital.update(w.lower() for w in _CODE.findall(text))
+        capital.update(w.lower() for w in _HASHTAG.findall(text))
         lower.update(_LOWER.findall(text))
     return _marked(capital, capital + lower, language, min_count, share)
 
