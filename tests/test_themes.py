@@ -449,3 +449,14 @@ def test_labels_say_what_a_theme_is_about_not_what_it_is_not_nor_its_emoji():
     assert any("not slow" in k for k in model.themes_["keywords"])  # a keyword, never a label
     assert not any({"not", "never"} & set(lab.replace("/", " ").split()) for lab in labels)
     assert not any(w in lab.split() for lab in labels for w in ("pout", "pouting", "face"))
+
+
+def test_labels_and_keywords_spell_words_as_the_comments_mostly_do():
+    texts = pd.Series(["the delivery slot was missed", "missed delivery slot again", "delivery slot missed twice",
+                       "the delivry slot was missed", "refund never came", "still waiting on my refund",
+                       "no refund after a month", "my refnd is late", "definately no refund yet"] * 6)
+    model = ThemeModel(n_themes=2).fit(texts)
+    words = set(" ".join(model.themes_["label"]).replace("/", " ").split()) | set(
+        " ".join(model.themes_["keywords"]).replace(",", " ").split())
+    assert {"delivery", "refund"} <= words
+    assert not {"delivry", "refnd", "definately", "definitely"} & words  # an intensifier's typo is dropped too

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..text.nlp import RARE_LOG_PROB
+
 
 def theme_profiles(tfidf: sp.csr_matrix, theme: np.ndarray, weight: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """Weighted mean TF-IDF vector of each theme's comments (themes × terms)."""
@@ -68,6 +70,44 @@ def _same_word(a: str, b: str, min_ratio: float = 0.85) -> bool:
     if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 2:
         return False
     return SequenceMatcher(None, a, b).ratio() >= min_ratio
+
+
+def spelling_fixes(queries, words, counts, log_prob: dict[str, float], ratio: float = 3.0,
+                   english_gap: float = 3.0) -> dict[str, str]:
+    """The usual spelling of each of ``queries`` that is a misspelling of another word of the
+    same comments ("delivry" → "delivery", "refnd" → "refund", "qaulity" → "quality").
+
+    ``words`` and ``counts``: the corpus's single words and how often each is used. A query
+    is a misspelling of a word when the two are :func:`_same_word`, the word is used at
+    least ``ratio`` times as often here, and the language at large agrees the query is the
+    rarer spelling: ``log_prob`` (:func:`~feedbackml.text.nlp.common_words`; a word it lacks
+    counts as :data:`~feedbackml.text.nlp.RARE_LOG_PROB`, the most it can be) puts the word
+    at least ``english_gap`` higher (e³ ≈ 20 times commoner). That last test keeps real
+    words apart: "fight" is commoner than "flight" in English, so it never becomes "flight"
+    in a corpus of flights. Queries with no such word are left out of the mapping."""
+    if not log_prob or not len(words):
+        return {}
+    count = dict(zip(words, np.asarray(counts, np.float64).tolist()))
+    by_start: dict[str, list[str]] = {}
+    for w in sorted(count, key=lambda w: (-count[w], w)):
+        by_start.setdefault(w[:1], []).append(w)
+    fixes = {}
+    for q in sorted(set(queries)):
+        n, floor = count.get(q, 0.0), log_prob.get(q, RARE_LOG_PROB) + english_gap
+        for w in by_start.get(q[:1], ()):
+            if count[w] < ratio * max(n, 1e-12):
+                break  # the rest are used less often still
+            if w != q and log_prob.get(w, -np.inf) >= floor and _same_word(q, w):
+                fixes[q] = w
+                break
+    return fixes
+
+
+def respell(terms, fixes: dict[str, str]) -> list[str]:
+    """``terms`` with each word in its usual spelling (:func:`spelling_fixes`), repeats dropped
+    (the first place of each term kept)."""
+    out = [" ".join(fixes.get(w, w) for w in t.split()) for t in terms]
+    return list(dict.fromkeys(out))
 
 
 def unique_labels(labels: pd.Series, ids: pd.Series) -> list[str]:

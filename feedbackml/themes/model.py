@@ -41,11 +41,11 @@ from sklearn.utils.validation import check_is_fitted
 from ..lang import get_language
 from ..text.caches import LastCall
 from ..text.inputs import as_texts
-from ..text.nlp import lemmatize
+from ..text.nlp import common_words, lemmatize
 from ..validation import InstanceOf, Interval, Language, Options, Pair, validate_params
 from .codeframe import Codeframe, read_codeframe
 from .kmeans import spherical_kmeans
-from .labels import build_label, log_odds, theme_profiles, unique_labels
+from .labels import build_label, log_odds, respell, spelling_fixes, theme_profiles, unique_labels
 from .membership import score_parts, typical_similarity
 from .parts import split_parts
 from .taxonomy import initial_k, merge_clusters, stability
@@ -366,10 +366,13 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         rank = z * share  # distinctive (log-odds z) and exclusive (share of its uses in the theme)
         blocked = self._blocked_words()
         negations = set(get_language(self.language).negations)
+        tops = [[terms[j] for j in np.argsort(-rank[i], kind="stable")[:50] if z[i, j] > 0]
+                for i in range(len(ids))]
+        stop = set(self.vectorizer_.get_stop_words() or ())
+        fixes = self._spelling(terms, presence, {w for top in tops for t in top for w in t.split()}, stop)
         rows, used = [], set()
         for i, theme_id in enumerate(ids):
-            order = np.argsort(-rank[i], kind="stable")
-            top = [terms[j] for j in order[:50] if z[i, j] > 0]
+            top = [t for t in respell(tops[i], fixes) if not stop & set(t.split())]
             keywords = [t for t in top if not set(t.split()) <= blocked][:N_KEYWORDS] or top[:N_KEYWORDS]
             # a label says what the theme is about, not what it is not ("update / not slow",
             # "flight life / airline not")
@@ -378,6 +381,17 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
             used.add(label)
             rows.append((int(theme_id), label, ", ".join(keywords)))
         return pd.DataFrame(rows, columns=THEME_COLUMNS[:3])
+
+    def _spelling(self, terms: np.ndarray, presence, queries: set[str], stop: set[str]) -> dict[str, str]:
+        """Misspelt words among ``queries`` → their usual spelling (:func:`~.labels.spelling_fixes`):
+        a word of these comments ("delivry / miss" is labelled "delivery / miss"), or a word
+        labels never use ("definately" is "definitely", an intensifier, and is dropped)."""
+        single = np.flatnonzero(np.char.find(terms.astype(str), " ") < 0)
+        words = terms[single].tolist()
+        counts = np.asarray(presence[:, single].T @ self._label_w).ravel()
+        unused = sorted(stop - set(words))  # never counted here: as common as can be
+        return spelling_fixes(queries, words + unused, np.concatenate([counts, np.full(len(unused), np.inf)]),
+                              common_words(self.language))
 
     def _blocked_words(self) -> set[str]:
         """Words that never make a label alone: negations, fillers and corpus stop terms."""
