@@ -39,7 +39,7 @@ RARE_LOG_PROB = -16.0
 
 @cache
 def common_words(language: str = "en") -> dict[str, float]:
-    """The ~90k words of the language at large with a natural-log probability of at least
+    """The ~49k words of the language at large with a natural-log probability of at least
     :data:`RARE_LOG_PROB`, and that probability: the ``lexeme_prob`` table of
     ``spacy-lookups-data``. A word not here is rarer than all of them (a misspelling, a name
     or jargon). Empty for a language without the table.
