@@ -129,7 +129,7 @@ def emoji_words(texts: pd.Series, language: str = "en", max_docs: int = 10_000, 
 
 
 def _marked(marked: Counter, total: Counter, language: str, min_count: int, share: float) -> set[str]:
-    """Words used marked (capitalised, in an emoji name) in at least ``share`` of their
+    """Words used marked (capitalised, as a hashtag, in an emoji name) in at least ``share`` of their
     ``total`` uses and ``min_count`` times, plus each one's lemma when the word and its
     lemma together pass the same test: labels are made of lemmas ("Vegas" is "vega"), and
     "hands" in "raising hands" must not block "hand" of "hand luggage"."""
