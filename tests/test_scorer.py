@@ -54,6 +54,68 @@ def test_sarcastic_frames_read_negative(text):
     assert label(text) == "negative"
 
 
+@pytest.mark.parametrize("text", [
+    "Oh great, my flight is cancelled again",
+    "perfect, now I'm stuck in Chicago",
+    "brilliant, they lost my bag",
+    "great, just great. Lost my luggage",
+    "Perfect. Now I'm stuck in Chicago",
+    "yay, another cancelled flight",
+    "love how you lost my bag",
+])
+def test_a_praise_interjection_before_a_complaint_is_sarcasm(text):
+    assert label(text) == "negative"
+
+
+@pytest.mark.parametrize("text", [
+    "Great! The crew was friendly",
+    "Perfect, the flight left on time",
+    "awesome, thanks! on hold now but happy",
+    "Awesome, thanks! I'll call later today.",
+])
+def test_an_interjection_without_a_complaint_or_with_thanks_stays_praise(text):
+    assert label(text) == "positive"
+
+
+def test_an_interjection_reads_sarcastic_only_before_a_complaint():
+    # the same interjection clause: praise alone, sarcasm before a complaint
+    assert score("great, just great.") > 0
+    table = LexiconSentiment().clauses(["great, just great. Lost my luggage"])
+    assert (table["sentiment"] < 0).all()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("no wifi, no food, no legroom", "negative"),
+    ("no response after three emails", "negative"),
+    ("no one helped me", "negative"),
+    ("no wait at all, smooth flight", "positive"),
+    ("no delay, no hassle, great crew", "positive"),
+    ("no comment", "neutral"),
+    ("what time does flight no UA80 leave", "neutral"),
+])
+def test_no_before_a_plain_word_says_what_was_missing(text, expected):
+    assert label(text) == expected
+
+
+def test_no_still_negates_praise():
+    assert label("no good options") == "negative"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("is it too much to ask for working wifi?", "negative"),
+    ("nothing wrong with the food", "positive"),
+    ("thanks a lot for stranding us in Denver", "negative"),
+])
+def test_reproaches_and_faultless_service(text, expected):
+    assert label(text) == expected
+
+
+def test_raw_emoji_are_read_without_the_cleaner():
+    assert label("😡😡") == "negative"
+    assert label("👍") == "positive"
+    assert score("👍") == pytest.approx(score("thumbs up"))
+
+
 def test_thanks_for_something_good_stays_positive():
     assert label("thanks for the quick help!") == "positive"
     assert label("Great, another smooth flight") == "positive"
@@ -99,7 +161,8 @@ def test_phrases_with_one_letter_words_are_found():
 
 
 def test_scores_of_a_batch_do_not_depend_on_its_neighbours():
-    texts = ["thanks for the delay", "great, another delay", "you rock", "6 hour delay...killing me"]
+    texts = ["thanks for the delay", "great, another delay", "you rock", "6 hour delay...killing me",
+             "Chicago", "brilliant, they lost my bag", "no wifi", "flight no UA80"]
     together = score_clause_texts(pd.Series(texts))["valence"].to_numpy()
     alone = np.array([score_clause_texts(pd.Series([t]))["valence"].iloc[0] for t in texts])
     assert np.allclose(together, alone)

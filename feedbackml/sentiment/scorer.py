@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..text.cleaning import emoji_as_words
 from ..text.inputs import as_texts
 from ..text.nlp import contrast_markers, split_clauses
 from .lexicon import SentimentLexicon, load_lexicon
@@ -74,7 +75,9 @@ def score_clause_texts(texts, language: str = "en") -> pd.DataFrame:
 
     Returns ``valence`` (VADER-scale sum after negation, intensifiers, caps, patterns and
     punctuation), ``positive`` and ``negative`` (sums of positive and negative word
-    valences) and ``sentiment`` (``valence / sqrt(valence² + alpha)``, −1…1), one row per
+    valences), ``sentiment`` (``valence / sqrt(valence² + alpha)``, −1…1), ``courtesy``
+    (the valence of thanks and the like) and ``interjection`` (the text is nothing but a
+    praise interjection: "oh great", "perfect!"; :func:`clause_table` reads it), one row per
     text, index kept. Every step is an Arrow or NumPy operation over all the tokens of a
     batch of :data:`BATCH` texts at once.
     """
@@ -87,7 +90,7 @@ def score_clause_texts(texts, language: str = "en") -> pd.DataFrame:
     m = len(series)
     text = pc.replace_substring_regex(pa.array(series.to_numpy(object), type=pa.string()),
                                       pattern=_APOSTROPHES, replacement="'")
-    text = _unglue(text)
+    text = _unglue(emoji_as_words(text))  # emoji are words (TextCleaner's output has none left)
     lists = pc.utf8_split_whitespace(text)
     clause = np.repeat(np.arange(m), pc.list_value_length(lists).to_numpy(zero_copy_only=False))
     raw = pc.list_flatten(lists)
@@ -117,8 +120,8 @@ def score_clause_texts(texts, language: str = "en") -> pd.DataFrame:
     n_letters = np.bincount(clause, has_letter, minlength=m)
     emphasised = caps & ((n_caps > 0) & (n_caps < n_letters))[clause]
 
-    v = valence.copy()
-    is_sentiment = v != 0
+    v = valence + _lack(word, clause, seg, valence, lex)
+    is_sentiment = valence != 0
     v += np.sign(v) * r["caps_increment"] * (emphasised & is_sentiment)
     booster = booster + np.sign(booster) * r["caps_increment"] * (emphasised & (booster != 0))
     decay = {1: 1.0, 2: r["booster_decay_2"], 3: r["booster_decay_3"]}
@@ -129,7 +132,8 @@ def score_clause_texts(texts, language: str = "en") -> pd.DataFrame:
         # a negation flips praise, but only damps a complaint: "no delay" is not praise
         flip = np.where(valence < 0, r["negated_negative_scalar"], r["negation_scalar"])
         v = v * np.where(valid & negation[j], flip, 1.0)
-    v = _sarcasm(word, clause, v, lex)
+    interjection = _praise_only(word, clause, m, v, lex)
+    v = _sarcasm(word, clause, seg, v, lex)
     courtesy = np.bincount(clause, np.where(_bool(pc.is_in(word, value_set=lex.arrow["courtesy"])), v, 0.0),
                            minlength=m)
     # "thanks" in a clause that complains is politeness, not praise
@@ -157,7 +161,8 @@ def score_clause_texts(texts, language: str = "en") -> pd.DataFrame:
     total = total + np.sign(total) * marks
     compound = total / np.sqrt(total * total + r["normalisation_alpha"])
     return pd.DataFrame({"valence": total, "positive": positive, "negative": negative,
-                         "sentiment": np.clip(compound, -1.0, 1.0), "courtesy": courtesy}, index=series.index)
+                         "sentiment": np.clip(compound, -1.0, 1.0), "courtesy": courtesy,
+                         "interjection": interjection}, index=series.index)
 
 
 def _unglue(text: pa.Array) -> pa.Array:
@@ -174,13 +179,38 @@ def _unglue(text: pa.Array) -> pa.Array:
     return pc.replace_with_mask(text, glued, subset)
 
 
-def _sarcasm(word: pa.Array, clause: np.ndarray, v: np.ndarray, lex: SentimentLexicon) -> np.ndarray:
-    """Praise in a sarcastic frame reads negative: "thanks for the rude staff", "great, another delay".
+def _lack(word: pa.Array, clause: np.ndarray, seg: np.ndarray, valence: np.ndarray,
+          lex: SentimentLexicon) -> np.ndarray:
+    """``lack_valence`` on each "no" that says something was missing: right before a word of
+    no valence in its segment that is no stop word and no ``lack_exceptions.txt`` word
+    ("no wifi", "no response", "no one"; not "no delay", "no wait", "no i").
 
-    An opener (``sarcasm_openers.txt``) followed within ``sarcasm_frame_gap`` words by a
-    frame word (``sarcasm_frames.txt``: for, another, again …) and, within
-    ``sarcasm_window`` words of the opener, by a negative word: the opener's valence is
-    multiplied by ``sarcasm_scalar`` (negative). Vectorised over the openers of a batch.
+    The word after it keeps its own score, so "no" still negates praise ("no good")."""
+    n = len(valence)
+    idx = np.flatnonzero(_bool(pc.equal(word, "no")))
+    idx = idx[idx + 1 < n]
+    out = np.zeros(n)
+    if not len(idx):
+        return out
+    nxt = idx + 1
+    skip = _bool(pc.is_in(pc.take(word, pa.array(nxt)), value_set=lex.arrow["lack_skip"]))
+    wordlike = _bool(pc.match_substring_regex(pc.take(word, pa.array(nxt)), r"^\pL[\pL']*$"))  # not "no UA80"
+    ok = (clause[nxt] == clause[idx]) & (seg[nxt] == seg[idx]) & (valence[nxt] == 0) & ~skip & wordlike
+    out[idx[ok]] = lex.rules["lack_valence"]
+    return out
+
+
+def _sarcasm(word: pa.Array, clause: np.ndarray, seg: np.ndarray, v: np.ndarray,
+             lex: SentimentLexicon) -> np.ndarray:
+    """Praise in a sarcastic frame reads negative: "thanks for the rude staff", "great, another
+    delay", "oh great, my flight is cancelled".
+
+    An opener (``sarcasm_openers.txt``) is sarcastic when a negative word follows it within
+    ``sarcasm_window`` words of its clause and either a frame word (``sarcasm_frames.txt``:
+    for, another, again …) comes within ``sarcasm_frame_gap`` words after it, or it is an
+    interjection (:func:`_interjection_segments`: "oh great," "perfect," "great, just
+    great"). Its valence is then multiplied by ``sarcasm_scalar`` (negative). Vectorised
+    over the openers of a batch.
     """
     r = lex.rules
     n = len(v)
@@ -192,15 +222,31 @@ def _sarcasm(word: pa.Array, clause: np.ndarray, v: np.ndarray, lex: SentimentLe
     for k in range(1, int(r["sarcasm_frame_gap"]) + 1):
         j = np.minimum(opener + k, n - 1)
         framed |= (opener + k < n) & (clause[j] == clause[opener]) & frame[j]
+    # an interjection needs words after its segment: "Great!" alone is praise
+    # segments of the batch, numbered afresh at each clause (``seg`` runs on across clauses)
+    segment = np.cumsum(np.r_[True, (seg[1:] != seg[:-1]) | (clause[1:] != clause[:-1])]) - 1
+    framed |= _praise_only(word, segment, int(segment[-1]) + 1, v, lex)[segment[opener]]
     follows = np.zeros(len(opener), dtype=bool)
-    for k in range(2, int(r["sarcasm_window"]) + 1):
+    for k in range(1, int(r["sarcasm_window"]) + 1):
         j = np.minimum(opener + k, n - 1)
-        follows |= (opener + k < n) & (clause[j] == clause[opener]) & (v[j] < 0)
+        # the word right after a framed opener is its frame; an interjection's ends its segment
+        later = (k > 1) | (seg[j] != seg[opener])
+        follows |= (opener + k < n) & (clause[j] == clause[opener]) & (v[j] < 0) & later
     hit = opener[framed & follows]
     if len(hit):
         v = v.copy()
         v[hit] = v[hit] * r["sarcasm_scalar"]
     return v
+
+
+def _praise_only(word: pa.Array, keys: np.ndarray, n_keys: int, v: np.ndarray,
+                 lex: SentimentLexicon) -> np.ndarray:
+    """Per key (segment or clause): is it a praise interjection, nothing but the words of
+    ``sarcasm_interjections.txt`` with at least one of positive valence? "Oh great," and
+    "perfect!" are; "great service," and "awesome, thanks!" are not."""
+    words = _bool(pc.is_in(word, value_set=lex.arrow["sarcasm_interjections"]))
+    other = np.bincount(keys, ~words, minlength=n_keys)
+    return (other == 0) & (np.bincount(keys, words & (v > 0), minlength=n_keys) > 0)
 
 
 def _contrast_weights(clauses: pd.DataFrame, valence: np.ndarray, language: str) -> np.ndarray:
@@ -246,9 +292,28 @@ def clause_table(texts, language: str = "en", split: bool = True) -> pd.DataFram
                                 "after_contrast": opens})
         clauses = clauses[clauses["text"] != ""].reset_index(drop=True)
     codes, uniques = pd.factorize(clauses["text"], use_na_sentinel=False)
-    scored = score_clause_texts(pd.Series(uniques, dtype=object), language).to_numpy()
+    scored = score_clause_texts(pd.Series(uniques, dtype=object), language)
     columns = ["valence", "positive", "negative", "sentiment", "courtesy"]
     out = clauses.copy()
-    out[columns] = scored[codes] if len(codes) else np.empty((0, len(columns)))
+    out[columns] = scored[columns].to_numpy()[codes] if len(codes) else np.empty((0, len(columns)))
+    _sarcastic_interjections(out, scored["interjection"].to_numpy(bool)[codes], language)
     out.insert(4, "weight", _contrast_weights(clauses, out["valence"].to_numpy(), language))
     return out
+
+
+def _sarcastic_interjections(table: pd.DataFrame, interjection: np.ndarray, language: str) -> None:
+    """A praise interjection right before a clause that complains is sarcasm: "Great, just
+    great. Lost my luggage", "Perfect. Now I'm stuck in Chicago". Its valence is multiplied
+    by ``sarcasm_scalar`` (in place, with ``positive``, ``negative`` and ``sentiment``)."""
+    doc = table["doc"].to_numpy()
+    valence = table["valence"].to_numpy()
+    nxt = np.r_[np.arange(1, len(doc)), 0] if len(doc) else np.zeros(0, np.int64)
+    hit = interjection & (valence > 0) & (np.r_[doc[1:], -1] == doc) & (table["negative"].to_numpy()[nxt] < 0)
+    if not hit.any():
+        return
+    r = load_lexicon(language).rules
+    flipped = valence[hit] * r["sarcasm_scalar"]
+    table.loc[hit, "valence"] = flipped
+    table.loc[hit, "positive"] = 0.0
+    table.loc[hit, "negative"] = flipped
+    table.loc[hit, "sentiment"] = np.clip(flipped / np.sqrt(flipped * flipped + r["normalisation_alpha"]), -1, 1)

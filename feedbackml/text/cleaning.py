@@ -130,6 +130,12 @@ def _name_emoji(text: str) -> str:
     return "".join(out) + text[done:] if out else text
 
 
+def emoji_as_words(arr: pa.Array) -> pa.Array:
+    """Each emoji of the strings replaced by its name (VADER's emoji lexicon: "😡" → "pouting
+    face"); only the strings with a character beyond U+2000 leave Arrow."""
+    return _map_where(arr, pc.match_substring_regex(arr, _NOT_ASCII_TEXT), _name_emoji)
+
+
 def _squeeze_letters(text: str) -> str:
     return re.sub(_LETTER_RUN, r"\1\1", text)
 
@@ -279,7 +285,7 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         if self.redact_pii:
             arr = redact_pii(arr, self.language)
         if self.emoji:
-            arr = _map_where(arr, pc.match_substring_regex(arr, _NOT_ASCII_TEXT), _name_emoji)
+            arr = emoji_as_words(arr)
         arr = _map_where(arr, pc.match_substring_regex(arr, _ANY_LETTER_RUN), _squeeze_letters)
         for pattern, replacement, run in _PUNCT_RUNS:
             arr = _replace_where(arr, pc.match_substring(arr, run), pattern, replacement)
