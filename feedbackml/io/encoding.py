@@ -77,10 +77,10 @@ def detect_encoding(data: bytes | Path, name=None) -> Encoding:
     utf16 = _utf16_without_bom(head)
     if utf16:
         return Encoding(utf16, guessed=True)
-    valid, invalid = _utf8_counts(data)
+    invalid = _invalid_utf8(data)
     if invalid == 0:
         return Encoding("utf-8")
-    if valid >= STRAY_RATIO * invalid:
+    if _multibyte_count(data) >= STRAY_RATIO * invalid:
         return Encoding("utf-8", errors="replace", stray=invalid)
     return _charset_normalizer(head, name)
 
@@ -117,21 +117,30 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
-def _utf8_counts(data: bytes | Path) -> tuple[int, int]:
-    """(valid multi-byte characters, invalid byte sequences) of ``data`` read as UTF-8."""
-    valid = invalid = 0
+def _invalid_utf8(data: bytes | Path) -> int:
+    """Invalid byte sequences of ``data`` read as UTF-8 (a U+FFFD written in the file, EF BF
+    BD, is valid, not a stray byte)."""
+    invalid = 0
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    for chunk in byte_chunks(data):
+        invalid += decoder.decode(chunk).count("\ufffd")
+    invalid += decoder.decode(b"", final=True).count("\ufffd")
+    if invalid:
+        invalid -= sum(chunk.count(b"\xef\xbf\xbd") for chunk in byte_chunks(data))
+    return max(invalid, 0)
+
+
+def _multibyte_count(data: bytes | Path) -> int:
+    """Valid multi-byte characters of ``data`` read as UTF-8 (matched in each block with the
+    last 3 bytes of the one before). Only counted when some bytes are invalid: the regex
+    scan costs more than decoding, and a clean UTF-8 file needs no ratio."""
+    valid = 0
     carry = b""
     for chunk in byte_chunks(data):
-        text = decoder.decode(chunk)
         piece = carry + chunk
         valid += len(_MULTIBYTE.findall(piece))
         carry = piece[-3:]
-        invalid += text.count("\ufffd")
-    invalid += decoder.decode(b"", final=True).count("\ufffd")
-    if invalid:  # a U+FFFD written in the file (EF BF BD) is valid, not a stray byte
-        invalid -= sum(chunk.count(b"\xef\xbf\xbd") for chunk in byte_chunks(data))
-    return valid, max(invalid, 0)
+    return valid
 
 
 def _charset_normalizer(head: bytes, name) -> Encoding:
