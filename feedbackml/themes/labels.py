@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator
 from difflib import SequenceMatcher
 
 import numpy as np
@@ -69,7 +71,10 @@ def _same_word(a: str, b: str, min_ratio: float = 0.85) -> bool:
         return True
     if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 2:
         return False
-    return SequenceMatcher(None, a, b).ratio() >= min_ratio
+    # the quick ratios are upper bounds of ratio(): most pairs fail them, at a fraction of the cost
+    matcher = SequenceMatcher(None, a, b)
+    return (matcher.real_quick_ratio() >= min_ratio and matcher.quick_ratio() >= min_ratio
+            and matcher.ratio() >= min_ratio)
 
 
 def spelling_fixes(queries, words, counts, log_prob: dict[str, float], ratio: float = 3.0,
@@ -88,19 +93,38 @@ def spelling_fixes(queries, words, counts, log_prob: dict[str, float], ratio: fl
     if not log_prob or not len(words):
         return {}
     count = dict(zip(words, np.asarray(counts, np.float64).tolist()))
-    by_start: dict[str, list[str]] = {}
-    for w in sorted(count, key=lambda w: (-count[w], w)):
-        by_start.setdefault(w[:1], []).append(w)
+    by_start = _by_start_and_length(count)
     fixes = {}
     for q in sorted(set(queries)):
         n, floor = count.get(q, 0.0), log_prob.get(q, RARE_LOG_PROB) + english_gap
-        for w in by_start.get(q[:1], ()):
+        for w in _candidates(by_start, q):
             if count[w] < ratio * max(n, 1e-12):
                 break  # the rest are used less often still
             if w != q and log_prob.get(w, -np.inf) >= floor and _same_word(q, w):
                 fixes[q] = w
                 break
     return fixes
+
+
+def _by_start_and_length(count: dict[str, float]) -> dict[tuple[str, int], list[tuple[int, str]]]:
+    """Words of at least 5 letters by first letter and length, each as ``(rank, word)`` in
+    order of rank (most used first, then alphabetical): the only words :func:`_same_word`
+    can match to another word."""
+    out: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    for rank, w in enumerate(sorted(count, key=lambda w: (-count[w], w))):
+        if len(w) >= 5:
+            out.setdefault((w[:1], len(w)), []).append((rank, w))
+    return out
+
+
+def _candidates(by_start: dict[tuple[str, int], list[tuple[int, str]]], q: str) -> Iterator[str]:
+    """The words that could be another spelling of ``q`` (same first letter, at least 5
+    letters and at most 2 more or fewer than ``q``), most used first: the words
+    :func:`spelling_fixes` tries, in its order, without the ones it would skip anyway."""
+    if len(q) < 5:
+        return iter(())
+    buckets = [by_start.get((q[:1], n), []) for n in range(max(5, len(q) - 2), len(q) + 3)]
+    return (w for _, w in heapq.merge(*buckets))
 
 
 def respell(terms, fixes: dict[str, str]) -> list[str]:
