@@ -193,8 +193,9 @@ def _lack(word: pa.Array, clause: np.ndarray, seg: np.ndarray, valence: np.ndarr
     if not len(idx):
         return out
     nxt = idx + 1
-    skip = _bool(pc.is_in(pc.take(word, pa.array(nxt)), value_set=lex.arrow["lack_skip"]))
-    wordlike = _bool(pc.match_substring_regex(pc.take(word, pa.array(nxt)), r"^\pL[\pL']*$"))  # not "no UA80"
+    after = pc.take(word, pa.array(nxt))
+    skip = _bool(pc.is_in(after, value_set=lex.arrow["lack_skip"]))
+    wordlike = _bool(pc.match_substring_regex(after, r"^\pL[\pL']*$"))  # not "no UA80"
     ok = (clause[nxt] == clause[idx]) & (seg[nxt] == seg[idx]) & (valence[nxt] == 0) & ~skip & wordlike
     out[idx[ok]] = lex.rules["lack_valence"]
     return out
@@ -208,9 +209,9 @@ def _sarcasm(word: pa.Array, clause: np.ndarray, seg: np.ndarray, v: np.ndarray,
     An opener (``sarcasm_openers.txt``) is sarcastic when a negative word follows it within
     ``sarcasm_window`` words of its clause and either a frame word (``sarcasm_frames.txt``:
     for, another, again …) comes within ``sarcasm_frame_gap`` words after it, or it is an
-    interjection (:func:`_interjection_segments`: "oh great," "perfect," "great, just
-    great"). Its valence is then multiplied by ``sarcasm_scalar`` (negative). Vectorised
-    over the openers of a batch.
+    interjection with words after its segment (:func:`_praise_only`: "oh great,"
+    "perfect," "great, just great"; "Great!" alone is praise). Its valence is then
+    multiplied by ``sarcasm_scalar`` (negative). Vectorised over the openers of a batch.
     """
     r = lex.rules
     n = len(v)
@@ -222,7 +223,6 @@ def _sarcasm(word: pa.Array, clause: np.ndarray, seg: np.ndarray, v: np.ndarray,
     for k in range(1, int(r["sarcasm_frame_gap"]) + 1):
         j = np.minimum(opener + k, n - 1)
         framed |= (opener + k < n) & (clause[j] == clause[opener]) & frame[j]
-    # an interjection needs words after its segment: "Great!" alone is praise
     # segments of the batch, numbered afresh at each clause (``seg`` runs on across clauses)
     segment = np.cumsum(np.r_[True, (seg[1:] != seg[:-1]) | (clause[1:] != clause[:-1])]) - 1
     framed |= _praise_only(word, segment, int(segment[-1]) + 1, v, lex)[segment[opener]]
