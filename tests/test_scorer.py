@@ -91,6 +91,7 @@ def test_an_interjection_reads_sarcastic_only_before_a_complaint():
     ("no wait at all, smooth flight", "positive"),
     ("no delay, no hassle, great crew", "positive"),
     ("no comment", "neutral"),
+    ("no I did not", "neutral"),
     ("what time does flight no UA80 leave", "neutral"),
 ])
 def test_no_before_a_plain_word_says_what_was_missing(text, expected):
