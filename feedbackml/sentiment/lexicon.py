@@ -34,9 +34,9 @@ class SentimentLexicon:
     ``patterns`` are (valence, regex) pairs, ``rules`` hold the constants and ``contrast``
     the clause weights ``(before, after)`` per contrast marker. The word lists
     ``courtesy.txt``, ``sarcasm_openers.txt``, ``sarcasm_frames.txt`` and
-    ``sarcasm_interjections.txt`` are Arrow value sets in ``arrow``, as are the words
-    ``lack_skip`` that "no" may stand before without complaining (stop words and
-    ``lack_exceptions.txt``). ``phrase_lengths`` and the
+    ``sarcasm_interjections.txt`` and ``lack_words.txt`` are Arrow value sets in ``arrow``,
+    as are the words ``lack_skip`` that a lack word ("no") may stand before without
+    complaining (stop words and ``lack_exceptions.txt``). ``phrase_lengths`` and the
     Arrow value sets in ``arrow`` make look-ups vectorised.
     """
 
@@ -96,7 +96,7 @@ def load_lexicon(language: str = "en") -> SentimentLexicon:
                "negations": strings(sorted(negations)), "phrases": strings(phrases),
                **{name: strings(w.lower() for w in lang.words(name))
                   for name in ("courtesy", "sarcasm_openers", "sarcasm_frames",
-                               "sarcasm_interjections")},
+                               "sarcasm_interjections", "lack_words")},
                "lack_skip": strings(sorted(set(lang.stop_words) | {w.lower() for w in lang.words("lack_exceptions")})),
                "phrase_starts": strings(sorted({p.split(" ", 1)[0] for p in phrases})),
                "any_pattern": "|".join(f"(?:{p})" for _, p in patterns)})

@@ -181,13 +181,14 @@ def _unglue(text: pa.Array) -> pa.Array:
 
 def _lack(word: pa.Array, clause: np.ndarray, seg: np.ndarray, valence: np.ndarray,
           lex: SentimentLexicon) -> np.ndarray:
-    """``lack_valence`` on each "no" that says something was missing: right before a word of
-    no valence in its segment that is no stop word and no ``lack_exceptions.txt`` word
-    ("no wifi", "no response", "no one"; not "no delay", "no wait", "no i").
+    """``lack_valence`` on each word of ``lack_words.txt`` ("no") that says something was
+    missing: right before a word of no valence in its segment that is no stop word and no
+    ``lack_exceptions.txt`` word ("no wifi", "no response", "no one"; not "no delay", "no
+    wait", "no i").
 
     The word after it keeps its own score, so "no" still negates praise ("no good")."""
     n = len(valence)
-    idx = np.flatnonzero(_bool(pc.equal(word, "no")))
+    idx = np.flatnonzero(_bool(pc.is_in(word, value_set=lex.arrow["lack_words"])))
     idx = idx[idx + 1 < n]
     out = np.zeros(n)
     if not len(idx):
