@@ -1,5 +1,7 @@
-from feedbackml.text.nlp import RARE_LOG_PROB, common_words
-from feedbackml.themes.labels import respell, spelling_fixes
+import pytest
+
+from feedbackml.text.nlp import RARE_LOG_PROB, common_words, word_classes
+from feedbackml.themes.labels import label_terms, nounlike, respell, spelling_fixes
 
 WORDS = ["delivery", "delivry", "quality", "qaulity", "flight", "fight", "legroom", "legrom"]
 COUNTS = [120, 6, 90, 4, 900, 9, 60, 30]
@@ -34,3 +36,32 @@ def test_common_words_hold_ordinary_words_with_their_log_probability():
     words = common_words()
     assert words["quality"] > words["legroom"] >= RARE_LOG_PROB
     assert "qaulity" not in words and "delivry" not in words
+
+
+@pytest.mark.parametrize("term", ["legroom", "bag", "wifi", "call", "rebook", "wait time", "reschedule flight",
+                                  "late delivery"])
+def test_a_word_that_can_be_a_noun_or_is_no_dictionary_word_is_nounlike(term):
+    assert nounlike(term)
+
+
+@pytest.mark.parametrize("term", ["happen", "unfortunately", "decent", "existent", "suppose", "slow", "pre"])
+def test_verbs_adjectives_adverbs_and_fragments_are_not(term):
+    assert not nounlike(term)
+
+
+def test_a_label_starts_from_a_noun_and_leaves_out_the_commonest_words():
+    assert label_terms(["happen", "bite", "jet"]) == ["bite", "happen", "jet"]
+    assert label_terms(["slow", "delivery", "week"]) == ["delivery", "slow", "week"]
+    assert label_terms(["update", "slow"]) == ["update", "slow"]
+    assert label_terms(["time", "people", "wait time", "queue"]) == ["wait time", "queue"]
+    # nothing nounlike, nothing left: the terms as they were
+    assert label_terms(["slow", "decent"]) == ["slow", "decent"]
+    assert label_terms(["like", "time"]) == ["like", "time"]
+    assert label_terms([]) == []
+
+
+def test_word_classes_list_the_dictionary_words_of_each_class():
+    classes = word_classes()
+    assert {"noun", "verb", "adj", "adv"} <= set(classes)
+    assert "luggage" in classes["noun"] and "happen" in classes["verb"] and "happen" not in classes["noun"]
+    assert all(" " not in w and "_" not in w for w in classes["adj"])

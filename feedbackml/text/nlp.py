@@ -59,6 +59,27 @@ def common_words(language: str = "en") -> dict[str, float]:
     return {word.decode(): float(value) for word, value in found}
 
 
+@cache
+def word_classes(language: str = "en") -> dict[str, frozenset[str]]:
+    """The dictionary's single words per word class (``noun``, ``verb``, ``adj``, ``adv``):
+    the ``lemma_index`` table of ``spacy-lookups-data`` (for English WordNet's, ~55k nouns;
+    many words are in several classes: "call", "hold", "book"). Empty for a language
+    without the table.
+
+    Theme labels name what comments are about, so a label needs a word that can be a noun:
+    "happen", "unfortunately" or "decent" never head one (:func:`~feedbackml.themes.labels.labelable`).
+    """
+    import gzip
+    import json
+    from importlib import resources
+
+    path = resources.files("spacy_lookups_data") / "data" / f"{language}_lemma_index.json.gz"
+    if not path.is_file():
+        return {}
+    table = json.loads(gzip.decompress(path.read_bytes()))
+    return {name: frozenset(w for w in words if w.isalpha()) for name, words in table.items()}
+
+
 def lemmatize(texts: Iterable[str], language: str = "en", batch_size: int = 2000) -> np.ndarray:
     """Lower-cased lemmas of each text joined by spaces, punctuation, numbers and URLs dropped.
 

@@ -5,12 +5,18 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator
 from difflib import SequenceMatcher
+from functools import cache
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..text.nlp import RARE_LOG_PROB
+from ..text.nlp import RARE_LOG_PROB, common_words, word_classes
+
+#: A one-word label term more common than this in the language at large (natural-log
+#: probability, :func:`~feedbackml.text.nlp.common_words`) says nothing about a theme:
+#: "like", "time", "work", "people", "year" (a phrase with it may: "wait time").
+COMMON_LOG_PROB = -8.0
 
 
 def theme_profiles(tfidf: sp.csr_matrix, theme: np.ndarray, weight: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -36,6 +42,38 @@ def log_odds(presence, theme_pos, ok, weight, k, prior: float = 10.0) -> np.ndar
              - np.log((outside + alpha) / (n_out - outside + prior - alpha)))
     z = delta / np.sqrt(1 / (inside + alpha) + 1 / (outside + alpha))
     return z, inside / np.maximum(total, 1e-12)
+
+
+def label_terms(terms: list[str], language: str = "en") -> list[str]:
+    """The terms a label is built from, best first: a label names what comments are about.
+
+    A one-word term among the language's commonest words (:data:`COMMON_LOG_PROB`: "like",
+    "time", "people", "year") is left out, and the first term with a word that can be a
+    noun (:func:`nounlike`) comes first, so that it heads the label: "happen / bite" is
+    "bite / happen", "slow / delivery" is "delivery / slow"; an adjective or verb still
+    says which way ("update / slow", "refund / twice"). Left out words stay keywords;
+    when nothing is left, ``terms`` are kept as they are.
+    """
+    log_prob = common_words(language)
+    kept = [t for t in terms if " " in t or log_prob.get(t, RARE_LOG_PROB) <= COMMON_LOG_PROB] or terms
+    head = next((i for i, t in enumerate(kept) if nounlike(t, language)), 0)
+    return kept[head:head + 1] + kept[:head] + kept[head + 1:]
+
+
+def nounlike(term: str, language: str = "en") -> bool:
+    """Whether a word of ``term`` can be a noun: one the dictionary lists as a noun
+    (:func:`~feedbackml.text.nlp.word_classes`; "wifi", "call", "hold"), or one of four
+    letters or more it does not list at all ("rebook"; "pre" is a fragment). Without a
+    dictionary table every term can."""
+    nouns, known = _dictionary(language)
+    return not known or any(w in nouns or (w not in known and len(w) > 3) for w in term.split())
+
+
+@cache
+def _dictionary(language: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The dictionary's nouns and all its words."""
+    classes = word_classes(language)
+    return classes.get("noun", frozenset()), frozenset().union(*classes.values())
 
 
 def build_label(terms: list[str], used: set[str], max_terms: int = 2) -> str:

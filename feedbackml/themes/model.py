@@ -45,7 +45,7 @@ from ..text.nlp import common_words, lemmatize
 from ..validation import InstanceOf, Interval, Language, Options, Pair, validate_params
 from .codeframe import Codeframe, read_codeframe
 from .kmeans import spherical_kmeans
-from .labels import build_label, log_odds, respell, spelling_fixes, theme_profiles, unique_labels
+from .labels import build_label, label_terms, log_odds, respell, spelling_fixes, theme_profiles, unique_labels
 from .membership import score_parts, typical_similarity
 from .parts import split_parts
 from .taxonomy import initial_k, merge_clusters, stability
@@ -374,9 +374,8 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         for i, theme_id in enumerate(ids):
             top = [t for t in respell(tops[i], fixes) if not stop & set(t.split())]
             keywords = [t for t in top if not set(t.split()) <= blocked][:N_KEYWORDS] or top[:N_KEYWORDS]
-            # a label says what the theme is about, not what it is not ("update / not slow",
-            # "flight life / airline not")
-            named = [t for t in keywords if not negations & set(t.split())] or keywords
+            # a label says what the theme is about (nouns), not what it is not ("update / not slow")
+            named = label_terms([t for t in keywords if not negations & set(t.split())] or keywords, self.language)
             label = names.get(int(theme_id)) or build_label(named, used, n_terms) or f"theme {theme_id}"
             used.add(label)
             rows.append((int(theme_id), label, ", ".join(keywords)))
