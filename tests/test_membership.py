@@ -84,6 +84,20 @@ def test_the_group_decides_which_theme_leads_not_how_many_themes_a_comment_has()
     assert lists[0] == [5, 4]
 
 
+def test_the_cap_keeps_the_codeframes_themes_before_free_ones():
+    # "great food, great decor, great service": the whole comment is nearest free theme 7,
+    # its parts name codeframe themes 0, 3 and 1 by seed terms
+    doc, cluster = np.array([0, 0, 0, 0]), np.array([7, 0, 3, 1])
+    named = np.array([False, True, True, True])
+    primary, lists = comment_themes(doc, cluster, np.array([0.9, 0.0, 0.0, 0.1]), np.array([7]), 1,
+                                    max_themes=3, named=named)
+    assert sorted(lists[0]) == [0, 1, 3] and primary.tolist() == [lists[0][0]]
+    # with room for all four, the free theme the whole comment is nearest still leads
+    _, lists = comment_themes(doc, cluster, np.array([0.9, 0.0, 0.0, 0.1]), np.array([7]), 1,
+                              max_themes=4, named=named)
+    assert lists[0][0] == 7 and sorted(lists[0]) == [0, 1, 3, 7]
+
+
 def test_a_guess_from_the_whole_comment_never_displaces_a_theme_named_by_a_seed_term():
     # one part names codeframe theme 0 (a seed term); the whole comment is nearest theme 6 of
     # its group, which no part mentions clearly (the fallback)

@@ -21,7 +21,8 @@ mentions it if the whole comment is close enough to that theme (:data:`WHOLE_COM
 ``ratio`` × its typical cosine: a comment of many short parts, or one whose clear parts are
 about a side theme). The comment's themes are those its parts mention
 (:func:`comment_themes`): its group's first, then by strength (:func:`mention_strength`; a
-seed term counts as much as a typical part), at most ``max_themes``. A theme after the
+seed term counts as much as a typical part), at most ``max_themes`` (the codeframe's themes
+kept first when the comment mentions more). A theme after the
 first needs, in a comment of more than three parts, a part closer to it than its typical
 part — the more so the more parts the comment has (:data:`SECONDARY`) — or to be a
 codeframe entry: on a long review a theme touched in passing by one of twenty parts is not
@@ -226,7 +227,14 @@ def comment_themes(mention_doc: np.ndarray, mention_cluster: np.ndarray, mention
     pairs = passing(best.sort_values(["doc", "lead", "in_group", "rank", "cluster"],
                                      ascending=[True, False, False, False, True], kind="stable"))
     pairs = pairs[pairs.groupby("doc", sort=False).cumcount().to_numpy() < count[pairs["doc"].to_numpy()]]
+    # at most max_themes, the analyst's themes kept first: "great food, great decor, great
+    # service" keeps food, ambience and service, not a free "service / slow" in ambience's place
+    if pairs["named"].any():
+        pairs = pairs.assign(at=np.arange(len(pairs)), free=~pairs["named"].to_numpy(bool))
+        pairs = pairs.sort_values(["doc", "free", "at"], kind="stable")
     pairs = pairs.groupby("doc", sort=True).head(max_themes)
+    if "at" in pairs:
+        pairs = pairs.sort_values("at", kind="stable")
     values = pairs["cluster"].to_numpy(np.int64).tolist()
     bounds = np.searchsorted(pairs["doc"].to_numpy(), np.arange(n_docs + 1)).tolist()
     lists = pd.Series([values[a:b] for a, b in zip(bounds[:-1], bounds[1:])], dtype=object).to_numpy()
