@@ -1,7 +1,8 @@
+import numpy as np
 import pytest
 
 from feedbackml.text.nlp import RARE_LOG_PROB, common_words, word_classes
-from feedbackml.themes.labels import label_terms, nounlike, respell, spelling_fixes
+from feedbackml.themes.labels import as_written, label_terms, nounlike, respell, spelling_fixes
 
 WORDS = ["delivery", "delivry", "quality", "qaulity", "flight", "fight", "legroom", "legrom"]
 COUNTS = [120, 6, 90, 4, 900, 9, 60, 30]
@@ -60,8 +61,30 @@ def test_a_label_starts_from_a_noun_and_leaves_out_the_commonest_words():
     assert label_terms([]) == []
 
 
+def test_two_top_words_that_make_a_phrase_label_as_the_phrase():
+    assert label_terms(["sum", "dim", "dim sum", "rush"]) == ["dim sum", "rush"]
+    assert label_terms(["room", "leg room", "leg", "stretch"]) == ["leg room", "stretch"]
+    # a phrase of words further down leaves the label as it is
+    assert label_terms(["bag", "luggage", "tag", "fee", "bag fee"]) == ["bag", "luggage", "tag", "fee", "bag fee"]
+
+
 def test_word_classes_list_the_dictionary_words_of_each_class():
     classes = word_classes()
     assert {"noun", "verb", "adj", "adv"} <= set(classes)
     assert "luggage" in classes["noun"] and "happen" in classes["verb"] and "happen" not in classes["noun"]
     assert all(" " not in w and "_" not in w for w in classes["adj"])
+
+
+def test_a_phrase_labels_only_when_the_comments_write_its_words_side_by_side():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    units = np.array(["the dim sum be great", "dim sum again", "fall apart after a month",
+                      "it fall apart after a month", "apart month"], dtype=object)
+    vec = CountVectorizer(ngram_range=(1, 2), stop_words=["the", "be", "after", "a", "it", "again"])
+    presence = vec.fit_transform(units)
+    written = as_written(units, vec.get_feature_names_out(), presence)
+    assert written("dim sum")
+    assert not written("apart month")  # 1 of the 3 texts with the term writes it so
+    assert not written("no such phrase")
+    assert label_terms(["month", "apart", "apart month"], written=written) == ["month", "apart", "apart month"]
+    assert label_terms(["sum", "dim", "dim sum"], written=written) == ["dim sum"]

@@ -6,11 +6,13 @@ import heapq
 from collections.abc import Iterator
 from difflib import SequenceMatcher
 from functools import cache
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..lang import get_language
 from ..text.nlp import RARE_LOG_PROB, common_words, word_classes
 
 #: A one-word label term more common than this in the language at large (natural-log
@@ -44,10 +46,38 @@ def log_odds(presence, theme_pos, ok, weight, k, prior: float = 10.0) -> np.ndar
     return z, inside / np.maximum(total, 1e-12)
 
 
-def label_terms(terms: list[str], language: str = "en") -> list[str]:
+def as_written(units, terms: np.ndarray, presence, min_share: float = 0.5):
+    """A test of whether a two-word label term is a phrase the comments write as it is.
+
+    The label vectoriser drops stop words before it pairs words, so "apart month" (of "fell
+    apart after a month") and "value price" (of "value for the price") are terms too. A
+    phrase passes when at least ``min_share`` of the texts (``units``, lemma strings) that
+    hold the term hold its two words side by side ("dim sum", "leg room", "tray table").
+    Each phrase asked is counted once, with Arrow.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    padded = pc.binary_join_element_wise(" ", pa.array(np.asarray(units, dtype=object), type=pa.string()), " ", "")
+    column = {t: j for j, t in enumerate(terms.tolist())}
+    in_texts = np.asarray((presence > 0).sum(axis=0)).ravel()
+
+    @cache
+    def written(phrase: str) -> bool:
+        j = column.get(phrase)
+        if j is None or not in_texts[j]:
+            return False
+        side_by_side = pc.sum(pc.match_substring(padded, f" {phrase} ")).as_py() or 0
+        return side_by_side >= min_share * in_texts[j]
+
+    return written
+
+
+def label_terms(terms: list[str], language: str = "en", written=None) -> list[str]:
     """The terms a label is built from, best first: a label names what comments are about.
 
-    A one-word term among the language's commonest words (:data:`COMMON_LOG_PROB`: "like",
+    Two top words that make a phrase the comments write (``written``, :func:`as_written`;
+    None: any phrase among ``terms``) become it ("leg room"). A one-word term among the language's commonest words (:data:`COMMON_LOG_PROB`: "like",
     "time", "people", "year") is left out, and the first term with a word that can be a
     noun (:func:`nounlike`) comes first, so that it heads the label: "happen / bite" is
     "bite / happen", "slow / delivery" is "delivery / slow"; an adjective or verb still
@@ -56,8 +86,24 @@ def label_terms(terms: list[str], language: str = "en") -> list[str]:
     """
     log_prob = common_words(language)
     kept = [t for t in terms if " " in t or log_prob.get(t, RARE_LOG_PROB) <= COMMON_LOG_PROB] or terms
+    kept = _phrase_first(kept, written or (lambda phrase: True))
     head = next((i for i, t in enumerate(kept) if nounlike(t, language)), 0)
     return kept[head:head + 1] + kept[:head] + kept[head + 1:]
+
+
+def _phrase_first(terms: list[str], written, top: int = 3) -> list[str]:
+    """Two of the ``top`` terms that are the words of a phrase among ``terms``, one the
+    comments write as it is (``written``, :func:`as_written`), become that phrase in the
+    better one's place: "sum / dim" (with "dim sum") is "dim sum", "room / leg" is "leg
+    room", "deck / upper" is "upper deck"."""
+    words = [t for t in terms[:top] if " " not in t]
+    for a, b in combinations(words, 2):
+        phrase = next((p for p in (f"{a} {b}", f"{b} {a}") if p in terms and written(p)), None)
+        if phrase:
+            at = terms.index(a)
+            rest = [t for t in terms if t not in (a, b, phrase)]
+            return rest[:at] + [phrase] + rest[at:]
+    return terms
 
 
 def nounlike(term: str, language: str = "en") -> bool:
@@ -74,6 +120,17 @@ def _dictionary(language: str) -> tuple[frozenset[str], frozenset[str]]:
     """The dictionary's nouns and all its words."""
     classes = word_classes(language)
     return classes.get("noun", frozenset()), frozenset().union(*classes.values())
+
+
+def theme_label(keywords: list[str], used: set[str], language: str = "en", written=None,
+                max_terms: int = 2) -> str:
+    """The label of a theme (or group) from its keywords, best first: :func:`label_terms` of
+    those without a negation (a label says what the theme is about, not what it is not:
+    "update / not slow" is "update / slow"), joined by :func:`build_label`; "" when none
+    is left that ``used`` lacks."""
+    negations = set(get_language(language).negations)
+    terms = [t for t in keywords if not negations & set(t.split())] or keywords
+    return build_label(label_terms(terms, language, written), used, max_terms)
 
 
 def build_label(terms: list[str], used: set[str], max_terms: int = 2) -> str:

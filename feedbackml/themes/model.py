@@ -45,7 +45,7 @@ from ..text.nlp import common_words, lemmatize
 from ..validation import InstanceOf, Interval, Language, Options, Pair, validate_params
 from .codeframe import Codeframe, read_codeframe
 from .kmeans import spherical_kmeans
-from .labels import build_label, label_terms, log_odds, respell, spelling_fixes, theme_profiles, unique_labels
+from .labels import as_written, log_odds, respell, spelling_fixes, theme_label, theme_profiles, unique_labels
 from .membership import score_parts, typical_similarity
 from .parts import split_parts
 from .taxonomy import initial_k, merge_clusters, stability
@@ -328,8 +328,8 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
             stop_words=_whole_tokens(set(stop) | opinion_words(self.language) | self._metadata_words()),
             token_pattern=LABEL_TOKEN_PATTERN,
             sublinear_tf=True, dtype=np.float32)
-        self._tfidf = self.vectorizer_.fit_transform(units[rows])
-        self._label_w = label_w
+        self._label_units, self._label_w = units[rows], label_w
+        self._tfidf = self.vectorizer_.fit_transform(self._label_units)
         self._label_clusters = clusters[rows]
         label_theme = self.cluster_theme_[self._label_clusters]
         ids = np.unique(self.cluster_theme_)
@@ -365,18 +365,16 @@ class ThemeModel(TransformerMixin, TaxonomyMixin, BaseEstimator):
         z, share = log_odds(presence, np.searchsorted(ids, theme), theme >= 0, self._label_w, len(ids))
         rank = z * share  # distinctive (log-odds z) and exclusive (share of its uses in the theme)
         blocked = self._blocked_words()
-        negations = set(get_language(self.language).negations)
         tops = [[terms[j] for j in np.argsort(-rank[i], kind="stable")[:50] if z[i, j] > 0]
                 for i in range(len(ids))]
         stop = set(self.vectorizer_.get_stop_words() or ())
         fixes = self._spelling(terms, presence, {w for top in tops for t in top for w in t.split()}, stop)
-        rows, used = [], set()
+        rows, used, written = [], set(), as_written(self._label_units, terms, presence)
         for i, theme_id in enumerate(ids):
             top = [t for t in respell(tops[i], fixes) if not stop & set(t.split())]
             keywords = [t for t in top if not set(t.split()) <= blocked][:N_KEYWORDS] or top[:N_KEYWORDS]
-            # a label says what the theme is about (nouns), not what it is not ("update / not slow")
-            named = label_terms([t for t in keywords if not negations & set(t.split())] or keywords, self.language)
-            label = names.get(int(theme_id)) or build_label(named, used, n_terms) or f"theme {theme_id}"
+            label = (names.get(int(theme_id)) or theme_label(keywords, used, self.language, written, n_terms)
+                     or f"theme {theme_id}")
             used.add(label)
             rows.append((int(theme_id), label, ", ".join(keywords)))
         return pd.DataFrame(rows, columns=THEME_COLUMNS[:3])

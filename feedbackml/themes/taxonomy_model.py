@@ -140,7 +140,7 @@ class TaxonomyMixin:
         themes["group_id"] = group.astype(np.int64)
         themes["group_label"] = labels.reindex(group).to_numpy()
         self.group_of_ = np.asarray(group, dtype=np.int64)  # per row of the theme table, before sorting
-        del self._tfidf, self._label_w, self._label_clusters
+        del self._tfidf, self._label_w, self._label_clusters, self._label_units
         return themes
 
     def _follow(self, previous: ThemeModel, themes: pd.DataFrame, codeframe: Codeframe) -> pd.DataFrame:
