@@ -13,6 +13,7 @@ from ..text.cleaning import emoji_as_words
 from ..text.inputs import as_texts
 from ..text.nlp import contrast_markers, split_clauses
 from .lexicon import SentimentLexicon, load_lexicon
+from .spelling import respell_lexicon_words
 
 CLAUSE_COLUMNS = ["doc", "clause", "text", "sentiment"]
 
@@ -103,9 +104,12 @@ def score_clause_texts(texts, language: str = "en") -> pd.DataFrame:
     caps = _bool(pc.utf8_is_upper(pc.utf8_trim(raw, characters=_STRIP)))
     has_letter = _bool(pc.match_substring_regex(raw, r"\pL"))
     keep = (pc.utf8_length(word).to_numpy(zero_copy_only=False) > 1) | whole
+    # a capitalised word after a text's first is a name, never a misspelt word ("Denise")
+    named = _bool(pc.utf8_is_title(raw)) & (np.arange(len(clause)) > np.searchsorted(clause, clause))
     select = pa.array(keep)
-    word, clause, seg, caps, has_letter = (word.filter(select), clause[keep], seg[keep], caps[keep],
-                                           has_letter[keep])
+    word, clause, seg, caps, has_letter, named = (word.filter(select), clause[keep], seg[keep], caps[keep],
+                                                  has_letter[keep], named[keep])
+    word = respell_lexicon_words(word, language, named)  # "dissapointed", "horible" read as meant
     word, keep = _join_phrases(word, clause, seg, lex)
     if not keep.all():
         word, clause, seg, caps, has_letter = (word.filter(pa.array(keep)), clause[keep], seg[keep],
