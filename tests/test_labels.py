@@ -13,6 +13,12 @@ def test_a_rare_misspelling_of_a_common_word_takes_its_spelling():
     assert fixes == {"delivry": "delivery", "qaulity": "quality"}
 
 
+def test_a_stretched_word_is_the_word_written_once_or_twice():
+    words, counts = ["so", "great", "cool", "son", "soon", "soo", "greeeat", "coool"], [900, 50, 40, 10, 30, 2, 1, 1]
+    fixes = spelling_fixes(["soo", "greeeat", "coool", "soon"], words, counts, common_words())
+    assert fixes == {"soo": "so", "greeeat": "great", "coool": "cool"}  # "soon" is a word, commoner than "son"
+
+
 def test_a_real_word_never_becomes_its_neighbour():
     # "fight" is commoner in English than "flight", however many flights the comments hold
     assert spelling_fixes(["fight"], WORDS, COUNTS, common_words()) == {}

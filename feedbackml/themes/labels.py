@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Iterator
 from difflib import SequenceMatcher
 from functools import cache
@@ -159,6 +160,10 @@ def build_label(terms: list[str], used: set[str], max_terms: int = 2) -> str:
     return ""
 
 
+_RUN = re.compile(r"(\w)\1+")
+_LONG_RUN = re.compile(r"(\w)\1\1+")
+
+
 def _same_word(a: str, b: str, min_ratio: float = 0.85) -> bool:
     """The same word, or one a letter or two off the other (a misspelling: "delivry",
     "qaulity"); short words must match exactly ("staff" and "stuff" are two words)."""
@@ -184,7 +189,9 @@ def spelling_fixes(queries, words, counts, log_prob: dict[str, float], ratio: fl
     counts as :data:`~feedbackml.text.nlp.RARE_LOG_PROB`, the most it can be) puts the word
     at least ``english_gap`` higher (e³ ≈ 20 times commoner). That last test keeps real
     words apart: "fight" is commoner than "flight" in English, so it never becomes "flight"
-    in a corpus of flights. Queries with no such word are left out of the mapping."""
+    in a corpus of flights. A stretched query ("soo", "greeeat") is the word with its
+    repeated letters written twice or once, by the same tests. Queries with no such word
+    are left out of the mapping."""
     if not log_prob or not len(words):
         return {}
     count = dict(zip(words, np.asarray(counts, np.float64).tolist()))
@@ -192,6 +199,12 @@ def spelling_fixes(queries, words, counts, log_prob: dict[str, float], ratio: fl
     fixes = {}
     for q in sorted(set(queries)):
         n, floor = count.get(q, 0.0), log_prob.get(q, RARE_LOG_PROB) + english_gap
+        # a stretched word ("soo", "sooo", "greeeat") is the word written once
+        stretched = [w for w in dict.fromkeys((_LONG_RUN.sub(r"\1\1", q), _RUN.sub(r"\1", q)))
+                     if w != q and count.get(w, 0.0) >= ratio * max(n, 1e-12) and log_prob.get(w, -np.inf) >= floor]
+        if stretched:
+            fixes[q] = stretched[0]
+            continue
         for w in _candidates(by_start, q):
             if count[w] < ratio * max(n, 1e-12):
                 break  # the rest are used less often still
