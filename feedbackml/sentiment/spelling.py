@@ -1,9 +1,8 @@
 """Misspelt opinion words: a word the dictionary lacks, one slip from a lexicon word, reads as it.
 
-Real comments are typed fast: "aweful", "dissapointed", "excelent", "terrable",
-"magnificant", "delicous". A lexicon that knows only the spelling reads them as nothing, so
-"the food was actually aweful" scored neutral. Here a token takes the valence of a lexicon
-word when
+Real comments are typed fast: "dissapointed", "recomend", "excelent", "horible",
+"awsome", "sloooow". A lexicon that knows only the spelling reads them as nothing, so "the
+food was horible" scored neutral. Here a token takes the valence of a lexicon word when
 
 * it is no word of the lexicon, is made of letters only and has at least
   :data:`MIN_LENGTH` of them;
@@ -15,10 +14,12 @@ word when
   slip from a lexicon word are listed in ``lang/<language>/not_misspelt.txt`` ("supper"); and
 * the commonest of them is at least :data:`RARER` times as common in the language at large
   (:func:`~feedbackml.text.nlp.common_words`; a token it lacks counts as rarer than all):
-  the web writes "dissapointed" too, but 50 times less often than "disappointed", while a
-  real word ("prefect", "hated") is never "corrected" into its neighbour.
+  the web writes "dissapointed" too, but 50 times less often than "disappointed". A word
+  at least as common as :data:`_WORD_LOG_PROB` is never looked up.
 
-Each distinct token is looked up once per process (a bounded cache).
+Each distinct token is looked up once per process (a bounded cache). Not caught, on
+purpose: a letter changed or added ("aweful", "terrable", "definately") — on real text
+those rules "corrected" more real words and names than typos.
 """
 
 from __future__ import annotations

@@ -67,7 +67,7 @@ def word_classes(language: str = "en") -> dict[str, frozenset[str]]:
     without the table.
 
     Theme labels name what comments are about, so a label needs a word that can be a noun:
-    "happen", "unfortunately" or "decent" never head one (:func:`~feedbackml.themes.labels.labelable`).
+    "happen", "unfortunately" or "decent" never head one (:func:`~feedbackml.themes.labels.nounlike`).
     """
     import gzip
     import json

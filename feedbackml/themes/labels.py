@@ -11,6 +11,8 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from ..lang import get_language
@@ -56,9 +58,6 @@ def as_written(units, terms: np.ndarray, presence, min_share: float = 0.5):
     hold the term hold its two words side by side ("dim sum", "leg room", "tray table").
     Each phrase asked is counted once, with Arrow.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     padded = pc.binary_join_element_wise(" ", pa.array(np.asarray(units, dtype=object), type=pa.string()), " ", "")
     column = {t: j for j, t in enumerate(terms.tolist())}
     in_texts = np.asarray((presence > 0).sum(axis=0)).ravel()
@@ -77,10 +76,11 @@ def as_written(units, terms: np.ndarray, presence, min_share: float = 0.5):
 def label_terms(terms: list[str], language: str = "en", written=None) -> list[str]:
     """The terms a label is built from, best first: a label names what comments are about.
 
-    Two top words that make a phrase the comments write (``written``, :func:`as_written`;
-    None: any phrase among ``terms``) become it ("leg room"). A one-word term among the language's commonest words (:data:`COMMON_LOG_PROB`: "like",
-    "time", "people", "year") is left out, and the first term with a word that can be a
-    noun (:func:`nounlike`) comes first, so that it heads the label: "happen / bite" is
+    A one-word term among the language's commonest words (:data:`COMMON_LOG_PROB`: "like",
+    "time", "people", "year") is left out; two top words that make a phrase the comments
+    write (``written``, :func:`as_written`; None: any phrase among ``terms``) become it
+    ("leg room"); and the first term with a word that can be a noun (:func:`nounlike`)
+    comes first, so that it heads the label: "happen / bite" is
     "bite / happen", "slow / delivery" is "delivery / slow"; an adjective or verb still
     says which way ("update / slow", "refund / twice"). Left out words stay keywords;
     when nothing is left, ``terms`` are kept as they are.
