@@ -45,6 +45,15 @@ def test_a_harmful_story_is_quoted_from_detractors_negative_mentions_first():
     assert legroom["respondent"].tolist() == [BAD, BAD, OTHER]
 
 
+def test_a_quote_whose_own_words_say_its_side_comes_before_one_that_inherits_it():
+    rows = [(0, "negative", BAD, True, 0.99, "", 1, "Flew IAD-VIE on Austrian last week"),
+            (0, "negative", BAD, True, 0.50, "", 2, "the seat was cramped and uncomfortable"),
+            (0, "negative", BAD, False, 0.40, "", 3, "terrible legroom, my knees hurt")]
+    quotes = story_quotes(pool(rows), n=3)
+    # the route says nothing, however close to the theme: it comes after the complaints
+    assert side(quotes, 0, "negative")["row"].tolist() == [2, 3, 1]
+
+
 def test_a_helpful_story_is_quoted_from_promoters_positive_mentions_first():
     quotes = story_quotes(pool(ROWS), n=2)
     assert side(quotes, 1, "positive")["row"].tolist() == [7, 9]

@@ -140,15 +140,21 @@ def best_candidates(pool: pd.DataFrame, n: int = N_QUOTES) -> pd.DataFrame:
     return pool.groupby(["theme_id", "polarity", "respondent"], sort=True).head(10 * n).reset_index(drop=True)
 
 
-def story_quotes(candidates: pd.DataFrame, n: int = N_QUOTES, max_overlap: float = 0.5) -> pd.DataFrame:
+def story_quotes(candidates: pd.DataFrame, n: int = N_QUOTES, max_overlap: float = 0.5,
+                 language: str = "en") -> pd.DataFrame:
     """Up to ``n`` quotes per (theme, side) (:data:`QUOTE_COLUMNS`), PII redacted.
 
     Every theme has two stories: its harmful side, told by negative mentions (detractors
     first, then the others), and its helpful side, told by positive mentions (promoters
     first); the buckets of :data:`ORDER` are tried in turn, so the harmful side never shows
     praise of the theme and the helpful side never a complaint about it. The ``polarity``
-    column says the side. Rows come by theme ID, negative side first.
+    column says the side. Rows come by theme ID, negative side first. Within a bucket, a
+    quote whose own words say its side (the lexicon scorer reads the quoted text with the
+    mention's polarity) comes before one that only inherits it from its comment ("Flew
+    IAD-VIE on Austrian" is a negative mention of a review that complains later on, but it
+    tells nothing), then about the theme alone, then closest to it.
     """
+    candidates = candidates.assign(_voiced=_voiced(candidates, language))
     chosen: list = []
     for _, group in candidates.groupby("theme_id", sort=True):
         for side in ("harmful", "helpful"):
@@ -156,13 +162,25 @@ def story_quotes(candidates: pd.DataFrame, n: int = N_QUOTES, max_overlap: float
             bucket = np.fromiter((rank.get(b, -1) for b in zip(group["polarity"], group["respondent"])),
                                  dtype=np.int64, count=len(group))
             told = group.assign(_bucket=bucket)[bucket >= 0].sort_values(
-                ["_bucket", "alone", "closeness", "key", "row"], ascending=[True, False, False, True, True],
+                ["_bucket", "_voiced", "alone", "closeness", "key", "row"],
+                ascending=[True, False, False, False, True, True],
                 kind="stable").drop_duplicates("key")
             chosen += _diverse(told.index, told["key"], n, max_overlap)
     out = candidates.loc[chosen, QUOTE_COLUMNS].reset_index(drop=True)
     text = out["text"].astype(str).str.replace(FORMATTING_TAG, " ", regex=True)
     out["text"] = redact_pii(text.str.replace(r"\s+", " ", regex=True)).str.strip()
     return out
+
+
+def _voiced(candidates: pd.DataFrame, language: str) -> np.ndarray:
+    """Whether each candidate's text, scored on its own by the lexicon, has the candidate's
+    polarity (each distinct text once)."""
+    from ..sentiment.lexicon_model import LexiconSentiment
+
+    if not len(candidates):
+        return np.zeros(0, dtype=bool)
+    labels = LexiconSentiment(language=language).fit().transform(candidates["text"].astype(str))["sentiment_label"]
+    return (labels.to_numpy(object) == candidates["polarity"].to_numpy(object))
 
 
 def joined_quotes(quotes: pd.DataFrame, direction: dict | None = None) -> pd.Series:
