@@ -70,7 +70,7 @@ def build_results(analyzer: FeedbackAnalyzer, counts: RunningCounts, columns: Co
                              alpha=analyzer.alpha, min_n=analyzer.min_theme_n, metric=analyzer.metric,
                              event=event, controls=segment, random_state=analyzer.random_state,
                              weight=a["weight"])
-    themes, quotes = theme_table(analyzer.themes_, counts, a, drivers, analyzer.language)
+    themes, quotes = theme_table(analyzer.themes_, counts, a, drivers, analyzer.sentiment_model_)
     told = side_quotes(quotes)
     aspects["quotes"] = [told.get((t, p), "") for t, p in zip(aspects["theme_id"], aspects["polarity"])]
     summary = run_summary(analyzer, counts, a, columns, len(themes), source, input_sha256)
@@ -96,9 +96,10 @@ def build_results(analyzer: FeedbackAnalyzer, counts: RunningCounts, columns: Co
 
 
 def theme_table(themes: pd.DataFrame, counts: RunningCounts, a: dict[str, Any],
-                drivers: pd.DataFrame, language: str = "en") -> tuple[pd.DataFrame, pd.DataFrame]:
+                drivers: pd.DataFrame, scorer=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``themes.csv`` (one row per theme with :data:`~feedbackml.results.THEME_TABLE_COLUMNS`)
-    and ``quotes.csv`` (:data:`~feedbackml.themes.quotes.QUOTE_COLUMNS`: both sides of every theme).
+    and ``quotes.csv`` (:data:`~feedbackml.themes.quotes.QUOTE_COLUMNS`: both sides of every theme;
+    ``scorer``, the run's sentiment scorer, says which quotes voice their side themselves).
 
     ``n`` counts every comment that mentions the theme; ``share`` and ``nps`` come from
     the drivers; ``mean_sentiment`` and ``negative_share`` are over the theme's comments
@@ -126,8 +127,8 @@ def theme_table(themes: pd.DataFrame, counts: RunningCounts, a: dict[str, Any],
         harm = -harm  # nps_impact < 0 harms; event_impact > 0 does
     harmful = np.where(np.isnan(harm) | (harm == 0), neg >= pos, harm > 0)
     direction = dict(zip(table["theme_id"].tolist(), np.where(harmful, "harmful", "helpful").tolist()))
-    quotes = (story_quotes(counts.quotes, N_QUOTES, language=language) if counts.quotes is not None and len(counts.quotes)
-              else pd.DataFrame(columns=QUOTE_COLUMNS))
+    have = counts.quotes is not None and len(counts.quotes)
+    quotes = story_quotes(counts.quotes, N_QUOTES, scorer=scorer) if have else pd.DataFrame(columns=QUOTE_COLUMNS)
     table["quotes"] = (joined_quotes(quotes, direction).reindex(table["theme_id"]).fillna("").to_numpy()
                        if len(quotes) else "")
     return table[THEME_TABLE_COLUMNS], quotes

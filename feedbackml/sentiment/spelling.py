@@ -24,7 +24,6 @@ those rules "corrected" more real words and names than typos.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from functools import cache
 
@@ -34,6 +33,7 @@ import pyarrow.compute as pc
 
 from ..lang import load_list
 from ..text.caches import TextCache
+from ..text.cleaning import letters_once
 from ..text.nlp import RARE_LOG_PROB, common_words
 from .lexicon import load_lexicon
 
@@ -44,13 +44,6 @@ RARER = 20.0
 #: Tokens at least this common (natural-log probability) are words, never looked up.
 _WORD_LOG_PROB = -11.0
 _FIXES = TextCache(200_000)
-_RUNS = re.compile(r"(\w)\1+")
-
-
-def _squeezed(word: str) -> str:
-    """The word with every run of one letter written once ("dissapointed", "disappointed" →
-    "disapointed"; "sloooow" → "slow")."""
-    return _RUNS.sub(r"\1", word)
 
 
 def _slips(token: str, language: str = "en") -> set[str]:
@@ -59,7 +52,7 @@ def _slips(token: str, language: str = "en") -> set[str]:
     in (a letter left out: "fustrated", "awsome"; found as the lexicon's words with a letter
     but the first taken out), and, for a token the language does not know, the strings it
     makes with two neighbours swapped ("exicted")."""
-    keys = {"=" + _squeezed(token), "-" + token}
+    keys = {"=" + letters_once(token), "-" + token}
     if token not in common_words(language):  # a known word with two letters swapped is a name ("denise")
         keys |= {"=" + token[:i] + token[i + 1] + token[i] + token[i + 2:] for i in range(len(token) - 1)}
     return keys
@@ -73,7 +66,7 @@ def _index(language: str) -> tuple[dict[str, tuple[str, ...]], pa.Array]:
     words = [w for w in lex.valence.index if w.isalpha() and len(w) >= MIN_LENGTH - 1]
     index: dict[str, set[str]] = defaultdict(set)
     for word in words:
-        index["=" + _squeezed(word)].add(word)
+        index["=" + letters_once(word)].add(word)
         index["=" + word].add(word)
         for i in range(1, len(word)):  # the first letter is seldom the one left out
             index["-" + word[:i] + word[i + 1:]].add(word)

@@ -30,6 +30,7 @@ HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
 #: Layout tags only (<br>, <b>, <p> …): removed from quotes, where other markup shows as text.
 FORMATTING_TAG = r"(?i)</?(?:br|b|i|u|em|strong|p|div|span)\b[^<>]*/?>"
 _LETTER_RUN = r"([^\W\d_])\1{2,}"  # "soooo" -> "soo" (Python re: needs a back-reference)
+_ANY_REPEAT = r"([^\W\d_])\1+"
 _ANY_LETTER_RUN = "(?i)" + "|".join(f"{c}{c}{c}" for c in "abcdefghijklmnopqrstuvwxyz")
 #: Runs of four or more marks cut to three (VADER counts up to three): pattern, replacement,
 #: and the run of four every text it changes holds (a literal search picks those texts).
@@ -136,8 +137,15 @@ def emoji_as_words(arr: pa.Array) -> pa.Array:
     return _map_where(arr, pc.match_substring_regex(arr, _NOT_ASCII_TEXT), _name_emoji)
 
 
-def _squeeze_letters(text: str) -> str:
+def squeeze_letters(text: str) -> str:
+    """A letter written three times or more, written twice ("soooo" → "soo", "coool" → "cool")."""
     return re.sub(_LETTER_RUN, r"\1\1", text)
+
+
+def letters_once(text: str) -> str:
+    """Every run of one letter written once ("soo" → "so", "dissapointed" and "disappointed"
+    → "disapointed"): the form two spellings that differ in doubled letters share."""
+    return re.sub(_ANY_REPEAT, r"\1", text)
 
 
 @cache
@@ -286,7 +294,7 @@ class TextCleaner(TransformerMixin, BaseEstimator):
             arr = redact_pii(arr, self.language)
         if self.emoji:
             arr = emoji_as_words(arr)
-        arr = _map_where(arr, pc.match_substring_regex(arr, _ANY_LETTER_RUN), _squeeze_letters)
+        arr = _map_where(arr, pc.match_substring_regex(arr, _ANY_LETTER_RUN), squeeze_letters)
         for pattern, replacement, run in _PUNCT_RUNS:
             arr = _replace_where(arr, pc.match_substring(arr, run), pattern, replacement)
         return _squeeze_spaces(arr)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import heapq
-import re
 from collections.abc import Iterator
 from difflib import SequenceMatcher
 from functools import cache
@@ -16,6 +15,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from ..lang import get_language
+from ..text.cleaning import letters_once, squeeze_letters
 from ..text.nlp import RARE_LOG_PROB, common_words, word_classes
 
 #: A one-word label term more common than this in the language at large (natural-log
@@ -58,16 +58,19 @@ def as_written(units, terms: np.ndarray, presence, min_share: float = 0.5):
     hold the term hold its two words side by side ("dim sum", "leg room", "tray table").
     Each phrase asked is counted once, with Arrow.
     """
-    padded = pc.binary_join_element_wise(" ", pa.array(np.asarray(units, dtype=object), type=pa.string()), " ", "")
     column = {t: j for j, t in enumerate(terms.tolist())}
-    in_texts = np.asarray((presence > 0).sum(axis=0)).ravel()
+    in_texts = presence.getnnz(axis=0)  # texts holding each term
+
+    @cache
+    def padded() -> pa.Array:  # built when a first phrase is asked
+        return pc.binary_join_element_wise(" ", pa.array(np.asarray(units, dtype=object), type=pa.string()), " ", "")
 
     @cache
     def written(phrase: str) -> bool:
         j = column.get(phrase)
         if j is None or not in_texts[j]:
             return False
-        side_by_side = pc.sum(pc.match_substring(padded, f" {phrase} ")).as_py() or 0
+        side_by_side = pc.sum(pc.match_substring(padded(), f" {phrase} ")).as_py() or 0
         return side_by_side >= min_share * in_texts[j]
 
     return written
@@ -160,10 +163,6 @@ def build_label(terms: list[str], used: set[str], max_terms: int = 2) -> str:
     return ""
 
 
-_RUN = re.compile(r"(\w)\1+")
-_LONG_RUN = re.compile(r"(\w)\1\1+")
-
-
 def _same_word(a: str, b: str, min_ratio: float = 0.85) -> bool:
     """The same word, or one a letter or two off the other (a misspelling: "delivry",
     "qaulity"); short words must match exactly ("staff" and "stuff" are two words)."""
@@ -200,7 +199,7 @@ def spelling_fixes(queries, words, counts, log_prob: dict[str, float], ratio: fl
     for q in sorted(set(queries)):
         n, floor = count.get(q, 0.0), log_prob.get(q, RARE_LOG_PROB) + english_gap
         # a stretched word ("soo", "sooo", "greeeat") is the word written once
-        stretched = [w for w in dict.fromkeys((_LONG_RUN.sub(r"\1\1", q), _RUN.sub(r"\1", q)))
+        stretched = [w for w in dict.fromkeys((squeeze_letters(q), letters_once(q)))
                      if w != q and count.get(w, 0.0) >= ratio * max(n, 1e-12) and log_prob.get(w, -np.inf) >= floor]
         if stretched:
             fixes[q] = stretched[0]

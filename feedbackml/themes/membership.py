@@ -229,11 +229,12 @@ def comment_themes(mention_doc: np.ndarray, mention_cluster: np.ndarray, mention
     pairs = pairs[pairs.groupby("doc", sort=False).cumcount().to_numpy() < count[pairs["doc"].to_numpy()]]
     # at most max_themes, the analyst's themes kept first: "great food, great decor, great
     # service" keeps food, ambience and service, not a free "service / slow" in ambience's place
-    if pairs["named"].any():
+    named_first = bool(pairs["named"].any())
+    if named_first:
         pairs = pairs.assign(at=np.arange(len(pairs)), free=~pairs["named"].to_numpy(bool))
         pairs = pairs.sort_values(["doc", "free", "at"], kind="stable")
     pairs = pairs.groupby("doc", sort=True).head(max_themes)
-    if "at" in pairs:
+    if named_first:  # back in the order the comment's themes are listed in
         pairs = pairs.sort_values("at", kind="stable")
     values = pairs["cluster"].to_numpy(np.int64).tolist()
     bounds = np.searchsorted(pairs["doc"].to_numpy(), np.arange(n_docs + 1)).tolist()

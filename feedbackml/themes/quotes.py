@@ -141,7 +141,7 @@ def best_candidates(pool: pd.DataFrame, n: int = N_QUOTES) -> pd.DataFrame:
 
 
 def story_quotes(candidates: pd.DataFrame, n: int = N_QUOTES, max_overlap: float = 0.5,
-                 language: str = "en") -> pd.DataFrame:
+                 scorer=None) -> pd.DataFrame:
     """Up to ``n`` quotes per (theme, side) (:data:`QUOTE_COLUMNS`), PII redacted.
 
     Every theme has two stories: its harmful side, told by negative mentions (detractors
@@ -149,12 +149,13 @@ def story_quotes(candidates: pd.DataFrame, n: int = N_QUOTES, max_overlap: float
     first); the buckets of :data:`ORDER` are tried in turn, so the harmful side never shows
     praise of the theme and the helpful side never a complaint about it. The ``polarity``
     column says the side. Rows come by theme ID, negative side first. Within a bucket, a
-    quote whose own words say its side (the lexicon scorer reads the quoted text with the
-    mention's polarity) comes before one that only inherits it from its comment ("Flew
-    IAD-VIE on Austrian" is a negative mention of a review that complains later on, but it
-    tells nothing), then about the theme alone, then closest to it.
+    quote whose own words say its side (``scorer``, the run's fitted sentiment scorer —
+    the lexicon when None — reads the quoted text with the mention's polarity) comes
+    before one that only inherits it from its comment ("Flew IAD-VIE on Austrian" is a
+    negative mention of a review that complains later on, but it tells nothing), then
+    about the theme alone, then closest to it.
     """
-    candidates = candidates.assign(_voiced=_voiced(candidates, language))
+    candidates = candidates.assign(_voiced=_voiced(candidates, scorer))
     chosen: list = []
     for _, group in candidates.groupby("theme_id", sort=True):
         for side in ("harmful", "helpful"):
@@ -172,15 +173,16 @@ def story_quotes(candidates: pd.DataFrame, n: int = N_QUOTES, max_overlap: float
     return out
 
 
-def _voiced(candidates: pd.DataFrame, language: str) -> np.ndarray:
-    """Whether each candidate's text, scored on its own by the lexicon, has the candidate's
-    polarity (each distinct text once)."""
-    from ..sentiment.lexicon_model import LexiconSentiment
-
+def _voiced(candidates: pd.DataFrame, scorer) -> np.ndarray:
+    """Whether each candidate's text, scored on its own, has the candidate's polarity."""
     if not len(candidates):
         return np.zeros(0, dtype=bool)
-    labels = LexiconSentiment(language=language).fit().transform(candidates["text"].astype(str))["sentiment_label"]
-    return (labels.to_numpy(object) == candidates["polarity"].to_numpy(object))
+    if scorer is None:
+        from ..sentiment.lexicon_model import LexiconSentiment
+
+        scorer = LexiconSentiment().fit()
+    labels = scorer.transform(candidates["text"].astype(str))["sentiment_label"]
+    return labels.to_numpy(object) == candidates["polarity"].to_numpy(object)
 
 
 def joined_quotes(quotes: pd.DataFrame, direction: dict | None = None) -> pd.Series:
