@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from feedbackml.text.nlp import RARE_LOG_PROB, common_words, word_classes
-from feedbackml.themes.labels import as_written, label_terms, nounlike, respell, spelling_fixes
+from feedbackml.themes.labels import as_written, build_label, label_terms, nounlike, respell, spelling_fixes
 
 WORDS = ["delivery", "delivry", "quality", "qaulity", "flight", "fight", "legroom", "legrom"]
 COUNTS = [120, 6, 90, 4, 900, 9, 60, 30]
@@ -57,7 +57,7 @@ def test_verbs_adjectives_adverbs_and_fragments_are_not(term):
 
 
 def test_a_label_starts_from_a_noun_and_leaves_out_the_commonest_words():
-    assert label_terms(["happen", "bite", "jet"]) == ["bite", "happen", "jet"]
+    assert label_terms(["happen", "bite", "jet"]) == ["bite", "jet", "happen"]
     assert label_terms(["slow", "delivery", "week"]) == ["delivery", "slow", "week"]
     assert label_terms(["update", "slow"]) == ["update", "slow"]
     assert label_terms(["time", "people", "wait time", "queue"]) == ["wait time", "queue"]
@@ -65,6 +65,24 @@ def test_a_label_starts_from_a_noun_and_leaves_out_the_commonest_words():
     assert label_terms(["slow", "decent"]) == ["slow", "decent"]
     assert label_terms(["like", "time"]) == ["like", "time"]
     assert label_terms([]) == []
+
+
+def test_after_the_head_a_term_that_names_or_describes_comes_before_a_common_verb_or_adverb():
+    assert label_terms(["sit", "plane", "tarmac"]) == ["plane", "tarmac", "sit"]
+    assert label_terms(["menu", "include", "steak"]) == ["menu", "steak", "include"]
+    assert label_terms(["week", "unfortunately", "arrangement"]) == ["week", "arrangement", "unfortunately"]
+    # adjectives describe, rarer verbs are specific, phrases name: they keep their place
+    assert label_terms(["update", "slow", "app"]) == ["update", "slow", "app"]
+    assert label_terms(["luggage", "locate", "tag"]) == ["luggage", "locate", "tag"]
+    assert label_terms(["bag", "lose bag", "carry"]) == ["bag", "lose bag", "carry"]
+
+
+def test_a_label_term_never_shortens_a_word_already_in_it():
+    assert build_label(["confirmation", "conf", "email"], set()) == "confirmation / email"
+    assert build_label(["information", "info desk", "gate"], set()) == "information / gate"
+    # a short word that is another word stays
+    assert build_label(["news", "new plane"], set()) == "news / new plane"
+    assert build_label(["plane", "plan"], set()) == "plane / plan"
 
 
 def test_two_top_words_that_make_a_phrase_label_as_the_phrase():

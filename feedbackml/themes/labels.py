@@ -22,6 +22,10 @@ from ..text.nlp import RARE_LOG_PROB, common_words, word_classes
 #: probability, :func:`~feedbackml.text.nlp.common_words`) says nothing about a theme:
 #: "like", "time", "work", "people", "year" (a phrase with it may: "wait time").
 COMMON_LOG_PROB = -8.0
+#: A verb or adverb more common than this comes after the terms that name or describe
+#: (:func:`_only_verb_or_adverb`): "follow", "sit", "respond", "unfortunately" do, the
+#: more specific "locate", "depart", "dine" keep their place.
+VERB_LOG_PROB = -11.0
 
 
 def theme_profiles(tfidf: sp.csr_matrix, theme: np.ndarray, weight: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -85,14 +89,30 @@ def label_terms(terms: list[str], language: str = "en", written=None) -> list[st
     ("leg room"); and the first term with a word that can be a noun (:func:`nounlike`)
     comes first, so that it heads the label: "happen / bite" is
     "bite / happen", "slow / delivery" is "delivery / slow"; an adjective or verb still
-    says which way ("update / slow", "refund / twice"). Left out words stay keywords;
+    says which way ("update / slow", "price / expensive"), though a term that names or
+    describes comes before one that can only be a verb or an adverb ("plane / sit" is
+    "plane / tarmac"; :func:`_only_verb_or_adverb`). Left out words stay keywords;
     when nothing is left, ``terms`` are kept as they are.
     """
     log_prob = common_words(language)
     kept = [t for t in terms if " " in t or log_prob.get(t, RARE_LOG_PROB) <= COMMON_LOG_PROB] or terms
     kept = _phrase_first(kept, written or (lambda phrase: True))
     head = next((i for i, t in enumerate(kept) if nounlike(t, language)), 0)
-    return kept[head:head + 1] + kept[:head] + kept[head + 1:]
+    rest = kept[:head] + kept[head + 1:]
+    naming = [t for t in rest if not _only_verb_or_adverb(t, language)]
+    return kept[head:head + 1] + naming + [t for t in rest if t not in naming]
+
+
+def _only_verb_or_adverb(term: str, language: str = "en") -> bool:
+    """Whether ``term`` is one common word (log-probability above :data:`VERB_LOG_PROB`)
+    that the dictionary knows only as a verb or an adverb ("happen", "suppose", "include",
+    "unfortunately"): after the head such a word says little about the theme ("bite /
+    happen", "menu / include"), so a label takes a term that names or describes first
+    ("plane / tarmac", "update / slow"). A rarer verb is specific ("luggage / locate")."""
+    if " " in term or common_words(language).get(term, RARE_LOG_PROB) <= VERB_LOG_PROB:
+        return False
+    senses = {name for name, words in word_classes(language).items() if term in words}
+    return bool(senses) and senses <= {"verb", "adv"}
 
 
 def _phrase_first(terms: list[str], written, top: int = 3) -> list[str]:
@@ -140,15 +160,16 @@ def theme_label(keywords: list[str], used: set[str], language: str = "en", writt
 def build_label(terms: list[str], used: set[str], max_terms: int = 2) -> str:
     """Two to four words from the top ``max_terms`` terms, e.g. "late delivery / parcel"; not
     one of ``used``. When the best combination is taken, the next ones leave out one term
-    at a time. A term that repeats a word of the label, or misspells one ("delivery /
-    delivry", "quality / qaulity"), adds nothing and is skipped.
+    at a time. A term that repeats a word of the label, misspells one ("delivery /
+    delivry", "quality / qaulity") or shortens one ("confirmation / conf"), adds nothing
+    and is skipped.
     """
     def build(candidates: list[str]) -> str:
         words: list[str] = []
         parts: list[str] = []
         for term in candidates:
             tokens = term.split()
-            if any(_same_word(t, w) for t in tokens for w in words) or len(words) + len(tokens) > 4:
+            if any(_same_word(t, w) or _shortened(t, w) for t in tokens for w in words) or len(words) + len(tokens) > 4:
                 continue
             parts.append(term)
             words += tokens
@@ -161,6 +182,14 @@ def build_label(terms: list[str], used: set[str], max_terms: int = 2) -> str:
         if label and label not in used:
             return label
     return ""
+
+
+def _shortened(a: str, b: str) -> bool:
+    """Whether one word of four letters or more starts the other, two letters or more
+    longer: "conf" and "confirmation", "info" and "information" (not "new" and "news",
+    "plan" and "plane")."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 4 and len(long) >= len(short) + 2 and long.startswith(short)
 
 
 def _same_word(a: str, b: str, min_ratio: float = 0.85) -> bool:
