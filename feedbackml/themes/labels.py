@@ -87,8 +87,7 @@ def label_terms(terms: list[str], language: str = "en", written=None) -> list[st
     "time", "people", "year") is left out; two top words that make a phrase the comments
     write (``written``, :func:`as_written`; None: any phrase among ``terms``) become it
     ("leg room"); and the first term with a word that can be a noun (:func:`nounlike`)
-    comes first, so that it heads the label: "happen / bite" is
-    "bite / happen", "slow / delivery" is "delivery / slow"; an adjective or verb still
+    comes first, so that it heads the label: "slow / delivery" is "delivery / slow"; an adjective or verb still
     says which way ("update / slow", "price / expensive"), though a term that names or
     describes comes before one that can only be a verb or an adverb ("plane / sit" is
     "plane / tarmac"; :func:`_only_verb_or_adverb`). Left out words stay keywords;
@@ -98,9 +97,8 @@ def label_terms(terms: list[str], language: str = "en", written=None) -> list[st
     kept = [t for t in terms if " " in t or log_prob.get(t, RARE_LOG_PROB) <= COMMON_LOG_PROB] or terms
     kept = _phrase_first(kept, written or (lambda phrase: True))
     head = next((i for i, t in enumerate(kept) if nounlike(t, language)), 0)
-    rest = kept[:head] + kept[head + 1:]
-    naming = [t for t in rest if not _only_verb_or_adverb(t, language)]
-    return kept[head:head + 1] + naming + [t for t in rest if t not in naming]
+    rest = sorted(kept[:head] + kept[head + 1:], key=lambda t: _only_verb_or_adverb(t, language))  # stable
+    return kept[head:head + 1] + rest
 
 
 def _only_verb_or_adverb(term: str, language: str = "en") -> bool:
@@ -111,8 +109,8 @@ def _only_verb_or_adverb(term: str, language: str = "en") -> bool:
     ("plane / tarmac", "update / slow"). A rarer verb is specific ("luggage / locate")."""
     if " " in term or common_words(language).get(term, RARE_LOG_PROB) <= VERB_LOG_PROB:
         return False
-    senses = {name for name, words in word_classes(language).items() if term in words}
-    return bool(senses) and senses <= {"verb", "adv"}
+    naming, known = _dictionary(language)[1:]
+    return term in known and term not in naming
 
 
 def _phrase_first(terms: list[str], written, top: int = 3) -> list[str]:
@@ -135,15 +133,16 @@ def nounlike(term: str, language: str = "en") -> bool:
     (:func:`~feedbackml.text.nlp.word_classes`; "wifi", "call", "hold"), or one of four
     letters or more it does not list at all ("rebook"; "pre" is a fragment). Without a
     dictionary table every term can."""
-    nouns, known = _dictionary(language)
+    nouns, _, known = _dictionary(language)
     return not known or any(w in nouns or (w not in known and len(w) > 3) for w in term.split())
 
 
 @cache
-def _dictionary(language: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The dictionary's nouns and all its words."""
+def _dictionary(language: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The dictionary's nouns, its nouns and adjectives (words that name or describe), and all its words."""
     classes = word_classes(language)
-    return classes.get("noun", frozenset()), frozenset().union(*classes.values())
+    nouns = classes.get("noun", frozenset())
+    return nouns, nouns | classes.get("adj", frozenset()), frozenset().union(*classes.values())
 
 
 def theme_label(keywords: list[str], used: set[str], language: str = "en", written=None,
